@@ -1,0 +1,522 @@
+// Package build turns a site folder into a static site:
+//
+//	load      walk content/, parse every document and convert its Markdown (in parallel)
+//	assemble  place the documents into the site model (package site)
+//	render    execute the templates for every page (in parallel)
+//	write     write the pages, static/ and content assets into the output folder
+//
+// Each phase's errors are collected and reported together; a phase that
+// fails stops the build before anything is written.
+//
+// # Output
+//
+// Build assembles the whole output in a temporary folder beside the
+// destination and swaps it in only when everything succeeded, so a failed
+// build leaves the previous output untouched. Every file is written through
+// an os.Root opened on that folder: nothing can be written outside it.
+// An existing destination is replaced only if it is empty or holds a
+// previous build (an index.html at its root).
+//
+// A Builder keeps what it loaded between builds: a document whose bytes did
+// not change is not parsed or converted again. With Config.InPlace it writes
+// into the destination directly and touches only files whose bytes changed,
+// which is what folio serve and folio watch use.
+//
+// # Site layout
+//
+//	content/     the documents (package content); other files are copied as assets
+//	templates/   templates overriding the default theme's, file by file
+//	static/      files copied as they are, over the default theme's static/
+//	folio.yaml   the site configuration (SiteConfig)
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/folio-ssg/folio/internal/content"
+	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/markdown"
+	"github.com/folio-ssg/folio/internal/render"
+	"github.com/folio-ssg/folio/internal/site"
+)
+
+// Config says what to build. Source is required; the rest has defaults.
+type Config struct {
+	Source  string       // the site root: content/, templates/, static/, folio.yaml
+	Dest    string       // the output folder; "" is Source/public
+	BaseURL string       // overrides folio.yaml's base_url when set
+	Drafts  bool         // include documents with draft: true
+	Theme   fs.FS        // the default theme: templates/ and static/; nil for none
+	Logger  *slog.Logger // nil discards
+	Workers int          // parallelism; 0 is GOMAXPROCS
+	InPlace bool         // write changed files into Dest instead of swapping a new folder in
+	Strict  bool         // fail, writing nothing, when the output exceeds GitHub Pages limits
+}
+
+// Result tells what a build did.
+type Result struct {
+	Docs     int           // documents published
+	Drafts   int           // drafts left out
+	Pages    int           // pages in the site
+	Rendered int           // pages rendered by this build
+	Files    int           // files in the output
+	Written  int           // files whose bytes were written
+	Changed  []string      // output files written or removed, sorted
+	Bytes    int64         // total size of the output
+	Warnings []string      // what GitHub Pages would refuse
+	Duration time.Duration // wall time
+}
+
+// Builder builds one site, again and again.
+type Builder struct {
+	cfg  Config
+	conv *markdown.Converter
+	log  *slog.Logger
+
+	mu     sync.Mutex
+	loaded map[string]*loaded   // by site-relative path
+	output map[string][32]byte  // what each output file holds now
+	sizes  map[string]int64     // and its size
+	pages  map[string]pageStamp // output file -> inputs it was last rendered from
+}
+
+// loaded is one parsed content file, reused while its bytes are unchanged.
+type loaded struct {
+	sum     [32]byte
+	doc     *content.Doc
+	html    []byte
+	minutes int
+	section *site.SectionInfo
+	errs    diag.List
+}
+
+// New returns a Builder for cfg.
+func New(cfg Config) *Builder {
+	if cfg.Dest == "" {
+		cfg.Dest = filepath.Join(cfg.Source, "public")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Builder{cfg: cfg, conv: markdown.New(), log: log, loaded: map[string]*loaded{}, output: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}}
+}
+
+// Build builds the site once with a new Builder.
+func Build(ctx context.Context, cfg Config) (*Result, error) {
+	return New(cfg).Build(ctx)
+}
+
+// Build runs every phase. On error nothing in the destination has changed.
+func (b *Builder) Build(ctx context.Context) (*Result, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	start := time.Now()
+	res := &Result{}
+
+	if fi, err := os.Stat(b.cfg.Source); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("site root %s is not a folder", b.cfg.Source)
+	}
+	sc, err := LoadSiteConfig(b.cfg.Source)
+	if err != nil {
+		return nil, err
+	}
+	if b.cfg.BaseURL != "" {
+		sc.BaseURL = b.cfg.BaseURL
+	}
+	if err := b.checkDest(); err != nil {
+		return nil, err
+	}
+
+	// Load and parse templates concurrently.
+	var rnd *render.Renderer
+	var rndErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		rnd, rndErr = render.New(render.Config{Theme: subFS(b.cfg.Theme, "templates"), Site: dirFS(b.cfg.Source, "templates"), Language: sc.Language})
+	})
+	docs, sections, assets, loadErr := b.load(ctx, sc)
+	wg.Wait()
+	var errs diag.List
+	errs.Append(ConfigFile, loadErr)
+	errs.Append("templates", rndErr)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+
+	var published []*site.Doc
+	for _, d := range docs {
+		if d.Draft && !b.cfg.Drafts {
+			res.Drafts++
+			continue
+		}
+		published = append(published, d)
+	}
+	s, err := site.New(site.Config{
+		Title:     sc.Title,
+		BaseURL:   sc.BaseURL,
+		Language:  sc.Language,
+		Permalink: sc.Permalink,
+		PageSize:  sc.PageSize,
+		Location:  sc.Location(),
+	}, published, sections)
+	if err != nil {
+		return nil, fmt.Errorf("assemble: %w", err)
+	}
+	res.Docs = len(s.Docs)
+
+	out, err := b.openOutput()
+	if err != nil {
+		return nil, err
+	}
+	defer out.abort()
+
+	if err := b.copyFiles(ctx, out, assets); err != nil {
+		return nil, err
+	}
+	pages := s.Pages()
+	res.Pages = len(pages)
+	if err := b.renderPages(ctx, out, rnd, s, pages, res); err != nil {
+		return nil, err
+	}
+	extra, err := publishFiles(s, sc)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range sortedKeys(extra) {
+		if out.owned(name) {
+			continue // the site's static/ has its own robots.txt or CNAME
+		}
+		if err := out.put(name, extra[name], "page /"+name); err != nil {
+			return nil, fmt.Errorf("write: %w", err)
+		}
+	}
+	res.Warnings = out.warnings()
+	if b.cfg.Strict && len(res.Warnings) > 0 {
+		return nil, fmt.Errorf("--strict: %s", strings.Join(res.Warnings, "; "))
+	}
+	if err := out.commit(); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
+	res.Duration = time.Since(start)
+	b.log.Info("built", "docs", res.Docs, "pages", res.Pages, "rendered", res.Rendered, "written", res.Written, "took", res.Duration.Round(time.Millisecond))
+	return res, nil
+}
+
+// checkDest refuses destinations whose replacement would lose the site or
+// unrelated files.
+func (b *Builder) checkDest() error {
+	src, err := filepath.Abs(b.cfg.Source)
+	if err != nil {
+		return err
+	}
+	dst, err := filepath.Abs(b.cfg.Dest)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(dst, src); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+		return fmt.Errorf("destination %s contains the site root %s", b.cfg.Dest, b.cfg.Source)
+	}
+	for _, dir := range []string{"content", "templates", "static"} {
+		if rel, err := filepath.Rel(filepath.Join(src, dir), dst); err == nil && !strings.HasPrefix(rel, "..") {
+			return fmt.Errorf("destination %s is inside %s/", b.cfg.Dest, dir)
+		}
+	}
+	if b.cfg.InPlace {
+		return nil
+	}
+	entries, err := os.ReadDir(dst)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("destination: %w", err)
+	}
+	if len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(dst, "index.html")); err != nil {
+			return fmt.Errorf("destination %s is not empty and holds no previous build (no index.html); refusing to replace it", b.cfg.Dest)
+		}
+	}
+	return nil
+}
+
+// load reads every content file, reusing what did not change since the last build.
+func (b *Builder) load(ctx context.Context, sc *SiteConfig) ([]*site.Doc, map[string]site.SectionInfo, []string, error) {
+	root := os.DirFS(b.cfg.Source)
+	files, err := content.Walk(root, "content")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load: %w", err)
+	}
+	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys}
+	stamp := fmt.Sprintf("%v|%s", sc.DateKeys, sc.Timezone)
+
+	var assets, texts []string
+	for _, f := range files {
+		if content.Classify(f) == content.KindAsset {
+			assets = append(assets, "content/"+f)
+		} else {
+			texts = append(texts, "content/"+f)
+		}
+	}
+	results := make([]*loaded, len(texts))
+	var ioErrs diag.List
+	var mu sync.Mutex
+	err = parallel(ctx, b.cfg.Workers, len(texts), func(i int) {
+		p := texts[i]
+		src, err := fs.ReadFile(root, p)
+		if err != nil {
+			mu.Lock()
+			ioErrs.Append(p, err)
+			mu.Unlock()
+			return
+		}
+		sum := sha256.Sum256(append([]byte(stamp), src...))
+		if old := b.loaded[p]; old != nil && old.sum == sum {
+			results[i] = old
+			return
+		}
+		results[i] = b.parse(p, src, ccfg)
+		results[i].sum = sum
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	errs := ioErrs
+	next := make(map[string]*loaded, len(texts))
+	var docs []*site.Doc
+	sections := map[string]site.SectionInfo{}
+	for i, l := range results {
+		if l == nil {
+			continue
+		}
+		next[texts[i]] = l
+		errs = append(errs, l.errs...)
+		switch {
+		case l.section != nil:
+			dir := strings.TrimPrefix(path.Dir(texts[i]), "content")
+			sections[strings.TrimPrefix(dir, "/")] = *l.section
+		case l.doc != nil:
+			docs = append(docs, &site.Doc{Doc: l.doc, HTML: l.html, Minutes: l.minutes, Sum: l.sum})
+		}
+	}
+	b.loaded = next
+	return docs, sections, assets, errs.Err()
+}
+
+// parse reads one document or _index.md and converts its Markdown.
+func (b *Builder) parse(p string, src []byte, ccfg content.Config) *loaded {
+	l := &loaded{}
+	if path.Base(p) == "_index.md" {
+		sec, err := content.ParseSection(p, src)
+		if err != nil {
+			l.errs.Append(p, err)
+			return l
+		}
+		r, _ := b.conv.Convert(sec.Body, markdown.Options{Title: sec.Title})
+		l.section = &site.SectionInfo{Title: sec.Title}
+		if r != nil {
+			l.section.Intro = r.HTML
+		}
+		return l
+	}
+	doc, errs := content.Parse(p, src, ccfg)
+	l.errs = errs
+	if doc == nil {
+		return l
+	}
+	present := map[string]bool{"title": true}
+	for key, v := range map[string]string{"author": doc.Author, "source": doc.Source, "version": doc.Version, "original_url": doc.OriginalURL} {
+		if v != "" {
+			present[key] = true
+		}
+	}
+	if !doc.Date.IsZero() {
+		present["date"] = true
+	}
+	r, err := b.conv.Convert(doc.Body, markdown.Options{Title: doc.Title, Present: present})
+	if err != nil {
+		l.errs.Append(p, fmt.Errorf("markdown: %w", err))
+		return l
+	}
+	if doc.Summary == "" {
+		doc.Summary = r.Summary
+	}
+	l.doc, l.html, l.minutes = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words)
+	return l
+}
+
+// copyFiles copies the theme's static/, the site's static/ and the content
+// assets into the output, later ones over earlier ones.
+func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) error {
+	type file struct {
+		fsys fs.FS
+		name string // path in fsys
+		dest string
+	}
+	var files []file
+	add := func(fsys fs.FS, dir, strip string) error {
+		if fsys == nil {
+			return nil
+		}
+		return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == dir && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll
+				}
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && p != dir {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() {
+				files = append(files, file{fsys, p, strings.TrimPrefix(p, strip)})
+			}
+			return nil
+		})
+	}
+	if err := add(b.cfg.Theme, "static", "static/"); err != nil {
+		return fmt.Errorf("copy theme static: %w", err)
+	}
+	root := os.DirFS(b.cfg.Source)
+	if err := add(root, "static", "static/"); err != nil {
+		return fmt.Errorf("copy static: %w", err)
+	}
+	for _, a := range assets {
+		files = append(files, file{root, a, strings.TrimPrefix(a, "content/")})
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		data, err := fs.ReadFile(f.fsys, f.name)
+		if err != nil {
+			return fmt.Errorf("copy %s: %w", f.name, err)
+		}
+		if err := out.put(f.dest, data, f.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderPages renders every page whose inputs changed and hands it to out.
+func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Renderer, s *site.Site, pages []*site.Page, res *Result) error {
+	var errs diag.List
+	var mu sync.Mutex
+	stamps := make([]pageStamp, len(pages))
+	rendered := make([]bool, len(pages))
+	tmpl := templateStamps(rnd)
+	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
+		p := pages[i]
+		stamps[i] = stampPage(s, p, tmpl[p.Kind])
+		if b.cfg.InPlace && out.has(p.Output) && b.pages[p.Output] == stamps[i] {
+			out.keep(p.Output)
+			return
+		}
+		var buf bytes.Buffer
+		if err := rnd.Render(&buf, s, p); err != nil {
+			mu.Lock()
+			errs.Append(rnd.Template(p.Kind), fmt.Errorf("render %s: %w", p.Path, err))
+			mu.Unlock()
+			return
+		}
+		rendered[i] = true
+		if err := out.put(p.Output, buf.Bytes(), "page "+p.Path); err != nil {
+			mu.Lock()
+			errs.Append(p.Output, err)
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	next := make(map[string]pageStamp, len(pages))
+	for i, p := range pages {
+		next[p.Output] = stamps[i]
+		if rendered[i] {
+			res.Rendered++
+		}
+	}
+	out.onCommit = func() { b.pages = next }
+	return nil
+}
+
+// parallel calls fn(0…n-1) on workers goroutines and stops early when ctx
+// is cancelled.
+func parallel(ctx context.Context, workers, n int, fn func(i int)) error {
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range min(workers, max(n, 1)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+func subFS(fsys fs.FS, dir string) fs.FS {
+	if fsys == nil {
+		return nil
+	}
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil
+	}
+	return sub
+}
+
+func dirFS(root, dir string) fs.FS {
+	p := filepath.Join(root, dir)
+	if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+		return nil
+	}
+	return os.DirFS(p)
+}
+
+// sortedKeys is a helper for deterministic iteration.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,228 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/folio-ssg/folio"
+	"github.com/folio-ssg/folio/internal/content"
+)
+
+// corpus returns the path of a folder of ../shared/corpus. Where it is
+// absent the test skips, unless FOLIO_REQUIRE_CORPUS is set (CI sets it).
+func corpus(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("FOLIO_REQUIRE_CORPUS") != "" {
+			t.Fatalf("corpus %s is required here: %v", name, err)
+		}
+		t.Skipf("corpus %s not present: %v", name, err)
+	}
+	return dir
+}
+
+// siteFromFolder makes a site root whose content/ is a copy of dir.
+func siteFromFolder(t testing.TB, dir, config string) string {
+	t.Helper()
+	root := t.TempDir()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		dst := filepath.Join(root, "content", rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if config != "" {
+		if err := os.WriteFile(filepath.Join(root, "folio.yaml"), []byte(config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+var lawNameDate = regexp.MustCompile(`\((\d{4})-(\d{2})-(\d{2})\)\.md$`)
+
+func TestCorpusLawsZh(t *testing.T) {
+	dir := corpus(t, "laws-zh")
+	// Successive versions of one law share a title and sometimes a month,
+	// and the 民法典's parts share one title and date: the default permalink
+	// would put them at one URL, which is an error. :path keeps them apart.
+	root := siteFromFolder(t, dir, "permalink: /:path/\n")
+	b := New(Config{Source: root, Theme: folio.Theme()})
+	res, err := b.Build(context.Background())
+	if err != nil {
+		t.Fatalf("build laws-zh: %v", err)
+	}
+	files, err := content.Walk(os.DirFS(root), "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs int
+	for _, f := range files {
+		if content.Classify(f) == content.KindDoc {
+			docs++
+		}
+	}
+	// README.md is the corpus's one draft.
+	if res.Docs+res.Drafts != docs {
+		t.Errorf("published %d + %d drafts of %d documents", res.Docs, res.Drafts, docs)
+	}
+
+	// Every document has a page with a non-empty title.
+	var checked, withDate, correct int
+	var wrong []string
+	for _, l := range b.loaded {
+		d := l.doc
+		if d == nil || d.Draft {
+			continue
+		}
+		checked++
+		if strings.TrimSpace(d.Title) == "" {
+			t.Errorf("%s: empty title", d.Path)
+		}
+		// Expected date: the file name's, else the opening lines' latest
+		// date as read by a person.
+		want := ""
+		if m := lawNameDate.FindStringSubmatch(d.Path); m != nil {
+			want = m[1] + "-" + m[2] + "-" + m[3]
+		} else {
+			want = latestLeadingDate(d.Body)
+		}
+		if want == "" {
+			continue
+		}
+		withDate++
+		if d.Date.String() == want {
+			correct++
+		} else {
+			wrong = append(wrong, fmt.Sprintf("%s: %s, want %s", d.Path, d.Date, want))
+		}
+	}
+	pages := readTree(t, filepath.Join(root, "public"))
+	for _, l := range b.loaded {
+		if l.doc == nil || l.doc.Draft {
+			continue
+		}
+		found := false
+		for name, html := range pages {
+			if strings.HasSuffix(name, "/index.html") && strings.Contains(html, "<h1>"+htmlEscape(l.doc.Title)+"</h1>") {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s: no page shows its title %q", l.doc.Path, l.doc.Title)
+		}
+	}
+	ratio := float64(correct) / float64(max(withDate, 1))
+	t.Logf("laws-zh: %d documents, %d pages; %d of %d dated files dated correctly (%.1f%%)", checked, res.Pages, correct, withDate, 100*ratio)
+	if ratio < 0.95 {
+		t.Errorf("%.1f%% dated correctly, want >= 95%%; first misses:\n%s", 100*ratio, strings.Join(wrong[:min(20, len(wrong))], "\n"))
+	}
+}
+
+var leadingDate = regexp.MustCompile(`^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
+
+// latestLeadingDate is the test's own reading of a law's opening lines: the
+// latest Arabic-numeral date that starts a line before "<!-- INFO END -->".
+func latestLeadingDate(body []byte) string {
+	latest := ""
+	for i, line := range strings.Split(string(body), "\n") {
+		if strings.Contains(line, "INFO END") || strings.HasPrefix(line, "## ") || i > 40 {
+			break
+		}
+		if m := leadingDate.FindStringSubmatch(line); m != nil {
+			var y, mo, d int
+			fmt.Sscan(m[1], &y)
+			fmt.Sscan(m[2], &mo)
+			fmt.Sscan(m[3], &d)
+			if s := fmt.Sprintf("%04d-%02d-%02d", y, mo, d); s > latest {
+				latest = s
+			}
+		}
+	}
+	return latest
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+var signedLine = regexp.MustCompile(`(?m)^date_signed:\s*(.*)$`)
+
+func TestCorpusNYCExecutiveOrders(t *testing.T) {
+	dir := corpus(t, "nyc-eo")
+	root := siteFromFolder(t, dir, "date_keys: [date, date_signed]\nlanguage: en-US\npermalink: /:year/:filename/\n")
+	b := New(Config{Source: root, Theme: folio.Theme()})
+	res, err := b.Build(context.Background())
+	if err != nil {
+		t.Fatalf("build nyc-eo: %v", err)
+	}
+	var signed, dated, nullTitles int
+	for p, l := range b.loaded {
+		if l.doc == nil {
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := signedLine.FindSubmatch(src)
+		if m != nil && strings.TrimSpace(string(m[1])) != "null" {
+			signed++
+			want := strings.Trim(strings.TrimSpace(string(m[1])), `'"`)
+			if l.doc.Date.String() == want {
+				dated++
+			} else {
+				t.Errorf("%s: date %q, want %q from date_signed", p, l.doc.Date, want)
+			}
+		}
+		if strings.Contains(string(src), "\ntitle: null\n") {
+			nullTitles++
+			if l.doc.Title == "" || l.doc.TitleFrom == "front matter" {
+				t.Errorf("%s: title: null gave %q from %s", p, l.doc.Title, l.doc.TitleFrom)
+			}
+		}
+	}
+	t.Logf("nyc-eo: %d documents, %d pages; %d of %d with date_signed dated; %d null titles fell back", res.Docs, res.Pages, dated, signed, nullTitles)
+	if signed == 0 || nullTitles == 0 {
+		t.Errorf("corpus looks wrong: %d signed, %d null titles", signed, nullTitles)
+	}
+}
+
+func TestCorpusSeed(t *testing.T) {
+	dir := corpus(t, "")
+	seed := filepath.Join(filepath.Dir(dir), "seed")
+	root := siteFromFolder(t, seed, "")
+	// The seed is a .txt; give it the .md name a curator would.
+	old := filepath.Join(root, "content", "000_0cc289df36280051.txt")
+	if err := os.Rename(old, strings.TrimSuffix(old, ".txt")+".md"); err != nil {
+		t.Fatal(err)
+	}
+	s := &testSite{t: t, root: root, dest: filepath.Join(root, "public")}
+	s.build()
+	s.assertFile("2025/04/习近平在中共中央政治局第二十次集体学习时强调/index.html",
+		`datetime="2025-04-27"`, "第01版", "! <strong>作者</strong>", "处理时间")
+	s.assertFile("archive/2025/04/index.html", "习近平在中共中央政治局第二十次集体学习时强调")
+}

@@ -1,0 +1,238 @@
+package build
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// output collects the files of one build. In swap mode it writes them into
+// a temporary folder beside the destination and renames that folder into
+// place on commit; in place mode it keeps the files whose bytes changed
+// and writes only those, into the destination, on commit.
+type output struct {
+	b       *Builder
+	dest    string
+	tmp     string   // swap mode: the folder being assembled
+	root    *os.Root // swap mode: tmp opened as a root
+	inPlace bool
+
+	mu      sync.Mutex
+	owners  map[string]string // output file -> what produced it
+	sums    map[string][32]byte
+	sizes   map[string]int64
+	pending map[string][]byte // in place: changed files to write
+	done    bool
+
+	onCommit func()
+	changed  []string
+}
+
+func (b *Builder) openOutput() (*output, error) {
+	o := &output{b: b, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pending: map[string][]byte{}}
+	if o.inPlace {
+		return o, nil
+	}
+	parent := filepath.Dir(filepath.Clean(o.dest))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(o.dest)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	root, err := os.OpenRoot(tmp)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	o.tmp, o.root = tmp, root
+	return o, nil
+}
+
+// validOutput reports whether name is a clean relative slash path that
+// stays inside the output folder.
+func validOutput(name string) bool {
+	return fs.ValidPath(name) && name != "." && !strings.Contains(name, "\\") && path.Clean(name) == name
+}
+
+// put adds one file. from names its origin for conflict messages; a page
+// ("page /x/") may not share a file with anything else.
+func (o *output) put(name string, data []byte, from string) error {
+	if !validOutput(name) {
+		return fmt.Errorf("output path %q from %s is not a clean relative path", name, from)
+	}
+	sum := sha256.Sum256(data)
+	o.mu.Lock()
+	if prev, ok := o.owners[name]; ok && (strings.HasPrefix(from, "page ") || strings.HasPrefix(prev, "page ")) {
+		o.mu.Unlock()
+		return fmt.Errorf("%s and %s both write %s", prev, from, name)
+	}
+	o.owners[name] = from
+	o.sums[name] = sum
+	o.sizes[name] = int64(len(data))
+	if o.inPlace {
+		if old, ok := o.b.output[name]; !ok || old != sum {
+			o.pending[name] = data
+		} else {
+			delete(o.pending, name)
+		}
+		o.mu.Unlock()
+		return nil
+	}
+	o.mu.Unlock()
+	if dir := path.Dir(name); dir != "." {
+		if err := o.root.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return o.root.WriteFile(name, data, 0o644)
+}
+
+// owned reports whether something of this build already wrote name.
+func (o *output) owned(name string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, ok := o.owners[name]
+	return ok
+}
+
+// has reports whether the destination already holds name from the last build.
+func (o *output) has(name string) bool {
+	_, ok := o.b.output[name]
+	return ok
+}
+
+// keep records that name stays as the last build wrote it (in place mode).
+func (o *output) keep(name string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.owners[name] = "page (unchanged)"
+	o.sums[name] = o.b.output[name]
+	o.sizes[name] = o.b.sizes[name]
+}
+
+// commit makes the output the destination's content.
+func (o *output) commit() error {
+	if o.inPlace {
+		return o.commitInPlace()
+	}
+	o.root.Close()
+	old := ""
+	if _, err := os.Lstat(o.dest); err == nil {
+		old = o.tmp + ".old"
+		if err := os.Rename(o.dest, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(o.tmp, o.dest); err != nil {
+		if old != "" {
+			os.Rename(old, o.dest)
+		}
+		return err
+	}
+	o.done = true
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return err
+		}
+	}
+	o.changed = sortedKeys(o.sums)
+	o.b.output, o.b.sizes = o.sums, o.sizes
+	if o.onCommit != nil {
+		o.onCommit()
+	}
+	return nil
+}
+
+func (o *output) commitInPlace() error {
+	if err := os.MkdirAll(o.dest, 0o755); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(o.dest)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, name := range sortedKeys(o.pending) {
+		if dir := path.Dir(name); dir != "." {
+			if err := root.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+		}
+		// Write beside, then rename: a reader never sees half a file.
+		tmp := name + ".folio-tmp"
+		if err := root.WriteFile(tmp, o.pending[name], 0o644); err != nil {
+			return err
+		}
+		if err := root.Rename(tmp, name); err != nil {
+			return err
+		}
+		o.changed = append(o.changed, name)
+	}
+	for name := range o.b.output {
+		if _, ok := o.sums[name]; ok {
+			continue
+		}
+		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		o.changed = append(o.changed, name)
+		// Remove folders left empty, up to the root.
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if root.Remove(dir) != nil {
+				break
+			}
+		}
+	}
+	slices.Sort(o.changed)
+	o.done = true
+	o.b.output, o.b.sizes = o.sums, o.sizes
+	if o.onCommit != nil {
+		o.onCommit()
+	}
+	return nil
+}
+
+// abort discards an uncommitted output.
+func (o *output) abort() {
+	if o.done || o.inPlace {
+		return
+	}
+	o.root.Close()
+	os.RemoveAll(o.tmp)
+}
+
+func (o *output) stats() (files, written int, size int64, changed []string) {
+	written = len(o.sums)
+	if o.inPlace {
+		written = len(o.pending)
+	}
+	for _, n := range o.sizes {
+		size += n
+	}
+	return len(o.sums), written, size, o.changed
+}
+
+// warnings reports what GitHub Pages would refuse of this output.
+func (o *output) warnings() []string {
+	var total, largest int64
+	var name string
+	for _, n := range sortedKeys(o.sizes) {
+		total += o.sizes[n]
+		if o.sizes[n] > largest {
+			largest, name = o.sizes[n], n
+		}
+	}
+	return pagesWarnings(total, name, largest)
+}

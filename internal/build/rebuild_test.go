@@ -1,0 +1,143 @@
+package build
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"regexp"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// rebuildSite is a site with enough documents that a rebuild touching one
+// of them renders a small part of the site.
+func rebuildSite(t *testing.T) *testSite {
+	var b strings.Builder
+	b.WriteString("-- folio.yaml --\npage_size: 5\n")
+	for i := range 30 {
+		tag := []string{"甲", "乙", "丙"}[i%3]
+		fmt.Fprintf(&b, "-- content/d%02d.md --\n---\ntitle: 文档%02d\ndate: 2024-%02d-%02d\ntags: [%s]\n---\n正文%d。\n", i, i, 1+i%12, 1+i, tag, i)
+	}
+	s := newSite(t, b.String())
+	s.build(func(c *Config) { c.InPlace = true })
+	return s
+}
+
+func TestRebuildWithoutChangesRendersNothing(t *testing.T) {
+	s := rebuildSite(t)
+	first := s.result
+	if first.Rendered != first.Pages {
+		t.Errorf("first build rendered %d of %d pages", first.Rendered, first.Pages)
+	}
+	s.build()
+	if s.result.Rendered != 0 || s.result.Written != 0 || len(s.result.Changed) != 0 {
+		t.Errorf("unchanged rebuild rendered %d, wrote %d, changed %v", s.result.Rendered, s.result.Written, s.result.Changed)
+	}
+}
+
+func TestRebuildAfterBodyEditRendersOnlyThatPage(t *testing.T) {
+	s := rebuildSite(t)
+	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\ntags: [丙]\n---\n改过的正文。\n")
+	s.build()
+	// The summary changed too, so the lists that show it are rendered again:
+	// the document, its tag page, its month and year pages; not the home
+	// page, whose ten newest documents do not include it.
+	if s.result.Rendered == 0 || s.result.Rendered > 6 {
+		t.Errorf("rendered %d pages after one body edit, want 1..6", s.result.Rendered)
+	}
+	s.assertFile("2024/06/文档05/index.html", "改过的正文")
+	for _, c := range s.result.Changed {
+		if strings.HasPrefix(c, "2024/06/文档17/") {
+			t.Errorf("unrelated page %s was written", c)
+		}
+	}
+}
+
+func TestRebuildAfterTitleEditUpdatesNeighbours(t *testing.T) {
+	s := rebuildSite(t)
+	s.write("content/d05.md", "---\ntitle: 新标题\ndate: 2024-06-06\ntags: [丙]\n---\n正文5。\n")
+	s.build()
+	if s.exists("2024/06/文档05/index.html") {
+		t.Error("the old URL still exists")
+	}
+	page := s.file("2024/06/新标题/index.html")
+	// Both neighbours link to the new title.
+	for _, rel := range []string{"prev", "next"} {
+		m := regexp.MustCompile(`rel="` + rel + `" href="/([^"]+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no %s link on the edited page", rel)
+		}
+		name, err := url.PathUnescape(m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.assertFile(name+"index.html", "</span> 新标题</a>", "! 文档05")
+	}
+	if s.result.Rendered >= s.result.Pages/2 {
+		t.Errorf("rendered %d of %d pages after one title edit", s.result.Rendered, s.result.Pages)
+	}
+}
+
+func TestRebuildAfterTemplateEditRendersItsPages(t *testing.T) {
+	s := rebuildSite(t)
+	s.write("templates/tags.html", `{{template "base" .}}{{define "main"}}<h1>所有标签</h1>{{end}}`)
+	s.build()
+	if s.result.Rendered != 1 {
+		t.Errorf("rendered %d pages after editing tags.html, want 1", s.result.Rendered)
+	}
+	s.assertFile("tags/index.html", "所有标签")
+}
+
+// TestIncrementalEqualsFull applies random edits through one Builder and
+// compares its output after each batch with a clean full build.
+func TestIncrementalEqualsFull(t *testing.T) {
+	s := rebuildSite(t)
+	rng := rand.New(rand.NewPCG(7, 11))
+	docs := map[string]bool{}
+	for i := range 30 {
+		docs[fmt.Sprintf("content/d%02d.md", i)] = true
+	}
+	edits := 0
+	for batch := 0; edits < 500; batch++ {
+		for range 1 + rng.IntN(4) {
+			edits++
+			name := fmt.Sprintf("content/d%02d.md", rng.IntN(40))
+			switch op := rng.IntN(10); {
+			case op < 2 && docs[name]:
+				s.remove(name)
+				delete(docs, name)
+			case op == 2:
+				s.write("templates/partials/doclist.html", fmt.Sprintf(`{{define "doclist"}}<ul>{{range .}}<li class="v%d"><a href="{{.RelURL}}">{{.Title}}</a></li>{{end}}</ul>{{end}}`, rng.IntN(3)))
+			default:
+				tag := []string{"甲", "乙", "丙", "丁"}[rng.IntN(4)]
+				date := fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
+				if rng.IntN(6) == 0 {
+					date = "null"
+				}
+				s.write(name, fmt.Sprintf("---\ntitle: 标题%d\ndate: %s\ntags: [%s]\n---\n正文%d。\n", rng.IntN(60), date, tag, rng.IntN(100)))
+				docs[name] = true
+			}
+		}
+		s.tryBuild()
+		full := &testSite{t: t, root: s.root, dest: filepath.Join(t.TempDir(), "public")}
+		full.tryBuild()
+		if (s.err == nil) != (full.err == nil) {
+			t.Fatalf("batch %d: incremental error %v, full error %v", batch, s.err, full.err)
+		}
+		if s.err != nil {
+			continue // e.g. two documents with one title on one day
+		}
+		inc, clean := s.tree(), full.tree()
+		for name, data := range clean {
+			if inc[name] != data {
+				t.Fatalf("batch %d: %s differs from a full build", batch, name)
+			}
+		}
+		for name := range inc {
+			if _, ok := clean[name]; !ok {
+				t.Fatalf("batch %d: %s is left over", batch, name)
+			}
+		}
+	}
+}

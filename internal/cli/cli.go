@@ -1,0 +1,292 @@
+// Package cli is folio's command line: it parses flags, runs one
+// subcommand and returns the process exit status.
+//
+//	folio build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict]
+//	folio new site DIR
+//	folio new doc [--source DIR] TITLE
+//	folio version
+//	folio help [COMMAND]
+//
+// Diagnostics go to stderr as "path:line:col: message" lines; the exit
+// status is 1 when the build cannot be trusted and 2 for usage errors.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/folio-ssg/folio"
+	"github.com/folio-ssg/folio/internal/build"
+	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/scaffold"
+)
+
+// version is stamped at release time with
+// -ldflags "-X github.com/folio-ssg/folio/internal/cli.version=v1.2.3".
+var version string
+
+// Version is folio's version: the stamped one, else the module version from
+// the build info ("go install …@v1.2.3"), else "(devel)".
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, e *env, args []string) int
+}
+
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+func commands() []command {
+	return []command{
+		{"build", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict]", "build the site into the destination folder", runBuild},
+		{"new", "site DIR | doc [--source DIR] TITLE", "create a new site, or a new document in a site", runNew},
+		{"version", "", "print folio's version", runVersion},
+		{"help", "[COMMAND]", "show help", runHelp},
+	}
+}
+
+// Main runs folio with args (without the program name) and returns the
+// exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "-help" {
+		name = "help"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	fmt.Fprintf(stderr, "folio: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "folio builds a static site from a folder of Markdown documents.\n\nUsage:\n\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  folio %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'folio help COMMAND' for a command's flags.\n")
+}
+
+func runHelp(_ context.Context, e *env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			fmt.Fprintf(e.stdout, "usage: folio %s %s\n\n%s\n", c.name, c.args, c.summary)
+			if fs := flagsFor(c.name); fs != nil {
+				fs.SetOutput(e.stdout)
+				fmt.Fprintln(e.stdout)
+				fs.PrintDefaults()
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(e.stderr, "folio help: unknown command %q\n", args[0])
+	return 2
+}
+
+func runVersion(_ context.Context, e *env, _ []string) int {
+	fmt.Fprintf(e.stdout, "folio %s\n", Version())
+	return 0
+}
+
+// buildFlags are the flags shared by the commands that build.
+type buildFlags struct {
+	source, dest, baseURL string
+	drafts, verbose       bool
+	strict                bool
+}
+
+func (f *buildFlags) register(fs *flag.FlagSet, dest bool) {
+	fs.StringVar(&f.source, "source", ".", "the site root: holds content/ and optionally templates/, static/, folio.yaml")
+	if dest {
+		fs.StringVar(&f.dest, "dest", "", "the output folder (default: public/ inside the site root)")
+	}
+	fs.StringVar(&f.baseURL, "base-url", "", "the URL the site is published at, e.g. https://user.github.io/repo/ (overrides folio.yaml)")
+	fs.BoolVar(&f.drafts, "drafts", false, "include documents marked draft: true")
+	fs.BoolVar(&f.verbose, "v", false, "log what each build does")
+}
+
+func (f *buildFlags) config(e *env) build.Config {
+	cfg := build.Config{Source: f.source, Dest: f.dest, BaseURL: f.baseURL, Drafts: f.drafts, Theme: folio.Theme(), Logger: e.log}
+	if f.verbose {
+		cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	}
+	return cfg
+}
+
+func flagsFor(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("folio "+name, flag.ContinueOnError)
+	var bf buildFlags
+	switch name {
+	case "build":
+		bf.register(fs, true)
+		fs.BoolVar(&bf.strict, "strict", false, "fail when the output exceeds GitHub Pages limits")
+	default:
+		return nil
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, e *env, args []string) bool {
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	return true
+}
+
+func runBuild(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("folio build", flag.ContinueOnError)
+	var bf buildFlags
+	bf.register(fs, true)
+	fs.BoolVar(&bf.strict, "strict", false, "fail when the output exceeds GitHub Pages limits")
+	if !parse(fs, e, args) {
+		return 2
+	}
+	cfg := bf.config(e)
+	cfg.Strict = bf.strict
+	res, err := build.Build(ctx, cfg)
+	if err != nil {
+		return report(e, err)
+	}
+	dest := cfg.Dest
+	if dest == "" {
+		dest = filepath.Join(cfg.Source, "public")
+	}
+	drafts := ""
+	if res.Drafts > 0 {
+		drafts = fmt.Sprintf(" (%d drafts left out)", res.Drafts)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	fmt.Fprintf(e.stdout, "built %d documents%s: %d pages, %d files (%s) in %s → %s\n",
+		res.Docs, drafts, res.Pages, res.Files, size(res.Bytes), res.Duration.Round(time.Millisecond), dest)
+	return 0
+}
+
+func runNew(_ context.Context, e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: folio new site DIR | folio new doc [--source DIR] TITLE")
+		return 2
+	}
+	switch args[0] {
+	case "site":
+		if len(args) != 2 {
+			fmt.Fprintln(e.stderr, "usage: folio new site DIR")
+			return 2
+		}
+		files, err := scaffold.Site(args[1], Version(), time.Now())
+		if err != nil {
+			fmt.Fprintf(e.stderr, "folio: %v\n", err)
+			return 1
+		}
+		for _, f := range files {
+			fmt.Fprintf(e.stdout, "created %s\n", filepath.Join(args[1], f))
+		}
+		fmt.Fprintf(e.stdout, "\nnext: cd %s && folio build\n", args[1])
+		return 0
+	case "doc":
+		fs := flag.NewFlagSet("folio new doc", flag.ContinueOnError)
+		fs.SetOutput(e.stderr)
+		source := fs.String("source", ".", "the site root")
+		if err := fs.Parse(args[1:]); err != nil {
+			return 2
+		}
+		if fs.NArg() != 1 {
+			fmt.Fprintln(e.stderr, "usage: folio new doc [--source DIR] TITLE")
+			return 2
+		}
+		sc, err := build.LoadSiteConfig(*source)
+		if err != nil {
+			return report(e, err)
+		}
+		rel, err := scaffold.Doc(*source, fs.Arg(0), time.Now().In(sc.Location()))
+		if err != nil {
+			fmt.Fprintf(e.stderr, "folio: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(e.stdout, "created %s\n", filepath.Join(*source, filepath.FromSlash(rel)))
+		return 0
+	}
+	fmt.Fprintf(e.stderr, "folio new: unknown kind %q (want site or doc)\n", args[0])
+	return 2
+}
+
+// report prints a build error: one diagnostic a line, then a count.
+func report(e *env, err error) int {
+	var list diag.List
+	if errors.As(err, &list) {
+		for _, d := range list {
+			fmt.Fprintln(e.stderr, d)
+		}
+		n := len(list)
+		fmt.Fprintf(e.stderr, "folio: %d error%s; nothing was written\n", n, plural(n))
+		return 1
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(e.stderr, "folio: interrupted; nothing was written")
+		return 1
+	}
+	msg := err.Error()
+	var d *diag.Error
+	if errors.As(err, &d) {
+		msg = d.Error()
+	}
+	fmt.Fprintln(e.stderr, strings.TrimSpace(msg))
+	fmt.Fprintln(e.stderr, "folio: build failed; nothing was written")
+	return 1
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

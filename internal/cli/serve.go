@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/folio-ssg/folio/internal/build"
+	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/serve"
+	"github.com/folio-ssg/folio/internal/watch"
+)
+
+// rebuildLoop builds once, then rebuilds after every batch of changes until
+// ctx is cancelled. done is called after each build with its result or error.
+func rebuildLoop(ctx context.Context, e *env, b *build.Builder, cfg build.Config, poll bool, done func(*build.Result, error)) error {
+	res, err := b.Build(ctx)
+	done(res, err)
+	var ignore []string
+	if rel, err := filepath.Rel(cfg.Source, cfg.Dest); err == nil && !strings.HasPrefix(rel, "..") {
+		ignore = append(ignore, filepath.ToSlash(rel))
+	}
+	return watch.Run(ctx, watch.Config{Root: cfg.Source, Ignore: ignore, Poll: poll, Logger: e.log}, func(changes []watch.Change) {
+		start := time.Now()
+		res, err := b.Build(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			e.log.Info("rebuilt", "changes", len(changes), "rendered", res.Rendered, "written", res.Written, "took", time.Since(start).Round(time.Millisecond))
+		}
+		done(res, err)
+	})
+}
+
+// diagnostics renders a build error as the lines the overlay shows.
+func diagnostics(err error) []string {
+	var list diag.List
+	if errors.As(err, &list) {
+		out := make([]string, len(list))
+		for i, d := range list {
+			out[i] = d.Error()
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("folio serve", flag.ContinueOnError)
+	var bf buildFlags
+	bf.register(fs, false)
+	addr := fs.String("addr", "127.0.0.1:1313", "the address to serve on; port 0 picks a free port")
+	poll := fs.Bool("poll", false, "poll for changes instead of using file system events")
+	if !parse(fs, e, args) {
+		return 2
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "folio serve: %v\n", err)
+		return 1
+	}
+	defer ln.Close()
+
+	base := bf.baseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String() + "/"
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		fmt.Fprintf(e.stderr, "folio serve: --base-url %q: want an absolute URL\n", base)
+		return 2
+	}
+	basePath := u.Path
+	if !strings.HasSuffix(basePath, "/") {
+		basePath += "/"
+	}
+
+	dest, err := os.MkdirTemp("", "folio-serve-")
+	if err != nil {
+		fmt.Fprintf(e.stderr, "folio serve: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(dest)
+
+	cfg := bf.config(e)
+	cfg.Dest, cfg.BaseURL, cfg.InPlace = dest, base, true
+	b := build.New(cfg)
+	srv := serve.New(serve.Config{Root: os.DirFS(dest), BasePath: basePath, Logger: e.log})
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs.RegisterOnShutdown(srv.Close)
+	go hs.Serve(ln)
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+	}()
+	fmt.Fprintf(e.stdout, "serving at http://%s%s\n", ln.Addr(), basePath)
+
+	err = rebuildLoop(ctx, e, b, cfg, *poll, func(res *build.Result, err error) {
+		if err != nil {
+			msgs := diagnostics(err)
+			for _, m := range msgs {
+				fmt.Fprintln(e.stderr, m)
+			}
+			srv.SetErrors(msgs)
+			return
+		}
+		srv.SetErrors(nil)
+		srv.Reload(res.Changed)
+		fmt.Fprintf(e.stdout, "built %d documents: %d pages rendered, %d files written in %s\n", res.Docs, res.Rendered, res.Written, res.Duration.Round(time.Millisecond))
+	})
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(e.stderr, "folio serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func runWatch(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("folio watch", flag.ContinueOnError)
+	var bf buildFlags
+	bf.register(fs, true)
+	poll := fs.Bool("poll", false, "poll for changes instead of using file system events")
+	if !parse(fs, e, args) {
+		return 2
+	}
+	cfg := bf.config(e)
+	if cfg.Dest == "" {
+		cfg.Dest = filepath.Join(cfg.Source, "public")
+	}
+	cfg.InPlace = true
+	b := build.New(cfg)
+	fmt.Fprintf(e.stdout, "watching %s, writing %s\n", cfg.Source, cfg.Dest)
+	err := rebuildLoop(ctx, e, b, cfg, *poll, func(res *build.Result, err error) {
+		if err != nil {
+			for _, m := range diagnostics(err) {
+				fmt.Fprintln(e.stderr, m)
+			}
+			fmt.Fprintln(e.stderr, "folio: build failed; the output keeps its last good version")
+			return
+		}
+		fmt.Fprintf(e.stdout, "built %d documents: %d pages rendered, %d files written in %s\n", res.Docs, res.Rendered, res.Written, res.Duration.Round(time.Millisecond))
+	})
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(e.stderr, "folio watch: %v\n", err)
+		return 1
+	}
+	return 0
+}

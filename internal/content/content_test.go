@@ -1,0 +1,197 @@
+package content
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/folio-ssg/folio/internal/diag"
+)
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+func parse(t *testing.T, p, src string, cfg Config) *Doc {
+	t.Helper()
+	d, errs := Parse(p, []byte(src), cfg)
+	if errs != nil {
+		t.Fatalf("Parse(%s): %v", p, errs)
+	}
+	return d
+}
+
+func TestParseKnownKeys(t *testing.T) {
+	d := parse(t, "content/news/x.md", `---
+title: 习近平在中共中央政治局第二十次集体学习时强调
+date: 2025年04月27日
+author: 人民日报
+version: 第01版
+source: 人民日报
+original_url: http://paper.people.com.cn/x.html
+tags: [人工智能, 人民日报, 人工智能]
+issuer: 国务院办公厅
+summary: 摘要
+---
+
+# 习近平在中共中央政治局第二十次集体学习时强调
+`, Config{Location: shanghai})
+	checks := []struct{ name, got, want string }{
+		{"Title", d.Title, "习近平在中共中央政治局第二十次集体学习时强调"},
+		{"TitleFrom", d.TitleFrom, "front matter"},
+		{"Date", d.Date.String(), "2025-04-27"},
+		{"DateFrom", d.DateFrom, "date"},
+		{"Author", d.Author, "人民日报"},
+		{"Version", d.Version, "第01版"},
+		{"Source", d.Source, "人民日报"},
+		{"OriginalURL", d.OriginalURL, "http://paper.people.com.cn/x.html"},
+		{"Summary", d.Summary, "摘要"},
+		{"Tags", strings.Join(d.Tags, ","), "人工智能,人民日报"},
+		{"issuer", d.Params["issuer"].(string), "国务院办公厅"},
+		{"Section", d.Section(), "news"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if d.BodyLine != 12 {
+		t.Errorf("BodyLine = %d, want 12", d.BodyLine)
+	}
+	if !strings.HasPrefix(string(d.Body), "\n# 习近平") {
+		t.Errorf("Body starts %q", string(d.Body)[:20])
+	}
+}
+
+func TestTitleFallbacks(t *testing.T) {
+	tests := []struct{ path, src, title, from string }{
+		{"content/a.md", "# 中华人民共和国价格法\n\n正文", "中华人民共和国价格法", "heading"},
+		{"content/a.md", "---\ntitle: null\n---\n\n```\n# not a heading\n```\n\n# 真标题 #\n", "真标题", "heading"},
+		{"content/价格法(1997-12-29).md", "正文，没有标题。", "价格法", "file name"},
+		{"content/2025-04-27-ai-policy.md", "text", "ai-policy", "file name"},
+		{"content/plain_name.md", "## only level two", "plain name", "file name"},
+	}
+	for _, tt := range tests {
+		d := parse(t, tt.path, tt.src, Config{})
+		if d.Title != tt.title || d.TitleFrom != tt.from {
+			t.Errorf("%s: title = %q from %s, want %q from %s", tt.path, d.Title, d.TitleFrom, tt.title, tt.from)
+		}
+	}
+}
+
+func TestDateSources(t *testing.T) {
+	tests := []struct {
+		path, src  string
+		cfg        Config
+		date, from string
+	}{
+		{"content/a.md", "---\ndate: 2025-04-27\n---\n", Config{}, "2025-04-27", "date"},
+		{"content/a.md", "---\ndate: \"2025年4月\"\n---\n", Config{}, "2025-04", "date"},
+		{"content/a.md", "---\ndate: 二〇二五年四月二十七日\n---\n", Config{}, "2025-04-27", "date"},
+		{"content/a.md", "---\ndate: 2021-07-01T00:30:00+08:00\n---\n", Config{Location: time.UTC}, "2021-07-01T00:30:00+08:00", "date"},
+		{"content/eo.md", "---\ndate_signed: '2014-01-01'\n---\n", Config{DateKeys: []string{"date", "date_signed"}}, "2014-01-01", "date_signed"},
+		{"content/eo.md", "---\ndate_signed: null\n---\n", Config{DateKeys: []string{"date", "date_signed"}}, "", ""},
+		{"content/法(2018-10-26).md", "# 法\n\n2001年12月29日 通过\n", Config{}, "2018-10-26", "file name"},
+		{"content/法.md", "# 法\n\n2001年12月29日 第九届全国人民代表大会常务委员会第二十五次会议通过\n\n<!-- INFO END -->\n\n第一条 2030年1月1日起施行。\n", Config{}, "2001-12-29", "text"},
+		{"content/000_0cc289df36280051.md", "no date here", Config{}, "", ""},
+	}
+	for _, tt := range tests {
+		d := parse(t, tt.path, tt.src, tt.cfg)
+		if d.Date.String() != tt.date || d.DateFrom != tt.from {
+			t.Errorf("%s %q: date = %q from %q, want %q from %q", tt.path, tt.src, d.Date, d.DateFrom, tt.date, tt.from)
+		}
+	}
+}
+
+func TestParseErrorsArePositioned(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"bad month", "---\ntitle: x\ndate: 2025年13月01日\n---\n", `content/a.md:3:7: date "2025年13月01日": month out of range`},
+		{"bad day", "\n\n---\ndate: \"2025-02-30\"\n---\n", `content/a.md:4:7: date "2025-02-30": day out of range`},
+		{"yaml syntax", "---\ntitle: x\ntags: [a, b\n---\n", "content/a.md:"},
+		{"yaml line", "---\ntitle: x\nfoo: : bar\n---\n", "content/a.md:3"},
+		{"toml", "+++\ntitle = \"x\"\ndate = \n+++\n", "content/a.md:3"},
+		{"json", "{\n  \"title\": \"x\",\n  \"date\": ,\n}\n\nbody", "content/a.md:3:11: json:"},
+		{"draft", "---\ndraft: maybe\n---\n", `content/a.md:2:8: draft "maybe": want true or false`},
+		{"tags", "---\ntags: {a: 1}\n---\n", "content/a.md:2:7: tags:"},
+	}
+	for _, tt := range tests {
+		_, errs := Parse("content/a.md", []byte(tt.src), Config{})
+		if len(errs) == 0 {
+			t.Errorf("%s: no error, want %q", tt.name, tt.want)
+			continue
+		}
+		if got := errs.Error(); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s: error %q, want prefix %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestParseReportsEveryProblem(t *testing.T) {
+	_, errs := Parse("content/a.md", []byte("---\ndate: 2025-13-01\ndraft: perhaps\n---\n"), Config{})
+	if len(errs) != 2 {
+		t.Fatalf("got %d errors, want 2: %v", len(errs), errs)
+	}
+	var _ diag.List = errs
+}
+
+func TestWalkSkipsDotfilesAndClassifies(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/a.md":           {Data: []byte("a")},
+		"content/.hidden.md":     {Data: []byte("h")},
+		"content/.git/x.md":      {Data: []byte("g")},
+		"content/laws/_index.md": {Data: []byte("i")},
+		"content/laws/法.md":      {Data: []byte("l")},
+		"content/img/图.png":      {Data: []byte("p")},
+	}
+	files, err := Walk(fsys, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(files, " ")
+	if want := "a.md img/图.png laws/_index.md laws/法.md"; got != want {
+		t.Errorf("Walk = %s, want %s", got, want)
+	}
+	kinds := map[string]int{"a.md": KindDoc, "laws/_index.md": KindSection, "img/图.png": KindAsset, ".x.md": 0, "a/.b/c.md": 0}
+	for p, want := range kinds {
+		if got := Classify(p); got != want {
+			t.Errorf("Classify(%q) = %d, want %d", p, got, want)
+		}
+	}
+	if files, err := Walk(fstest.MapFS{}, "content"); err != nil || len(files) != 0 {
+		t.Errorf("Walk of a site without content/ = %v, %v", files, err)
+	}
+}
+
+func TestSectionIndex(t *testing.T) {
+	s, err := ParseSection("content/laws/_index.md", []byte("---\nbookCollapseSection: true\n---\n"))
+	if err != nil || s.Dir != "laws" || s.Title != "" {
+		t.Errorf("ParseSection = %+v, %v", s, err)
+	}
+	s, err = ParseSection("content/laws/_index.md", []byte("---\ntitle: 法律\n---\n介绍"))
+	if err != nil || s.Title != "法律" || string(s.Body) != "介绍" {
+		t.Errorf("ParseSection = %+v, %v", s, err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("---\ntitle: x\ndate: 2025年04月27日\ntags: [a]\n---\n# h\nbody"))
+	f.Add([]byte("+++\ntitle = 1\n+++\n"))
+	f.Add([]byte("{\n\"a\": [1]\n}\n\n"))
+	f.Add([]byte("\ufeff---\r\nx: y\r\n---\r\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		d, errs := Parse("content/f.md", src, Config{DateKeys: []string{"date", "x"}})
+		for _, e := range errs {
+			if e.Pos.Path != "content/f.md" {
+				t.Errorf("error %v has path %q", e, e.Pos.Path)
+			}
+		}
+		if d != nil && d.Title == "" {
+			t.Errorf("document without a title")
+		}
+	})
+}

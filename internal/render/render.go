@@ -1,0 +1,307 @@
+// Package render turns pages of the site model into HTML through Go's
+// html/template.
+//
+// # Template lookup
+//
+// Templates come from the default theme (embedded in folio) and from the
+// site's own templates/ folder, which overrides the theme file by file: a
+// site's templates/doc.html replaces the theme's doc.html and nothing else.
+//
+// base.html and every file under partials/ are shared by all pages. Every
+// other top-level *.html file renders one kind of page; a page looks for its
+// kind's file first and falls back:
+//
+//	home     home.html, list.html
+//	doc      doc.html
+//	tags     tags.html
+//	archive  archive.html
+//	tag, year, month, undated, section   <kind>.html, list.html
+//	404      404.html
+//
+// Templates are named by their site-relative path ("templates/doc.html"),
+// so parse and execution errors name the right file and line.
+//
+// # Data and functions
+//
+// A template receives {{.Site}} (*site.Site) and {{.Page}} (*site.Page).
+// Every front-matter key of a document is in {{.Page.Doc.Params}}, so
+// {{.Page.Doc.Params.issuer}} works without code changes. Functions:
+//
+//	T KEY [ARGS]      an interface label in the site's language (zh or en)
+//	safeHTML BYTES    trusted HTML (the rendered body)
+//	extraParams DOC   front-matter keys folio does not know, as Key/Value pairs, sorted
+//	monthName PERIOD  "2025年4月" or "April 2025"
+//	add, seq          arithmetic for pagers
+//
+// Links are made with the model's methods: {{$.Site.RelURL "/tags/"}} gives
+// "/repo/tags/" under a base path, {{.RelURL}} on a document its URL, and
+// {{$.Site.AbsURL …}} an absolute URL.
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/site"
+)
+
+// Config says where templates come from. The zero value has no templates.
+type Config struct {
+	Theme    fs.FS  // the default theme's templates (files at its root)
+	Site     fs.FS  // the site's templates/ folder, or nil
+	Language string // "" is zh
+}
+
+// Renderer executes page templates. It is safe for concurrent use.
+type Renderer struct {
+	lang string
+	sets map[string]*template.Template // page template file name -> its set
+	src  map[string]string             // file name -> "templates/x.html" it came from, for lookups
+	sums map[string][32]byte           // file name -> digest of its text and the shared templates'
+}
+
+var fallbacks = map[string][]string{
+	site.KindHome:     {"home.html", "list.html"},
+	site.KindDoc:      {"doc.html"},
+	site.KindTags:     {"tags.html"},
+	site.KindArchive:  {"archive.html"},
+	site.KindTag:      {"tag.html", "list.html"},
+	site.KindYear:     {"year.html", "list.html"},
+	site.KindMonth:    {"month.html", "list.html"},
+	site.KindUndated:  {"undated.html", "list.html"},
+	site.KindSection:  {"section.html", "list.html"},
+	site.KindNotFound: {"404.html"},
+}
+
+// New parses the templates. All parse errors are returned together.
+func New(cfg Config) (*Renderer, error) {
+	r := &Renderer{lang: lang(cfg.Language), sets: map[string]*template.Template{}, src: map[string]string{}, sums: map[string][32]byte{}}
+	files := map[string][]byte{} // name relative to templates/ -> text
+	origin := map[string]string{}
+	for _, layer := range []struct {
+		fsys   fs.FS
+		prefix string
+	}{{cfg.Theme, "theme:templates/"}, {cfg.Site, "templates/"}} {
+		if layer.fsys == nil {
+			continue
+		}
+		err := fs.WalkDir(layer.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == "." && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll
+				}
+				return err
+			}
+			if d.IsDir() || path.Ext(p) != ".html" || strings.HasPrefix(path.Base(p), ".") {
+				return nil
+			}
+			b, err := fs.ReadFile(layer.fsys, p)
+			if err != nil {
+				return err
+			}
+			files[p], origin[p] = b, layer.prefix+p
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read templates: %w", err)
+		}
+	}
+
+	var errs diag.List
+	shared := template.New("").Funcs(r.funcs())
+	var sharedNames []string
+	for name := range files {
+		if name == "base.html" || strings.HasPrefix(name, "partials/") {
+			sharedNames = append(sharedNames, name)
+		}
+	}
+	slices.Sort(sharedNames)
+	shash := sha256.New()
+	fmt.Fprintf(shash, "%s\x00", r.lang)
+	for _, name := range sharedNames {
+		fmt.Fprintf(shash, "%s\x00%s\x00", name, files[name])
+	}
+	for _, name := range sharedNames {
+		if _, err := shared.New(origin[name]).Parse(string(files[name])); err != nil {
+			errs.Append(origin[name], templateError(err))
+		}
+	}
+	var names []string
+	for name := range files {
+		if !slices.Contains(sharedNames, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		set, err := shared.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := set.New(origin[name]).Parse(string(files[name])); err != nil {
+			errs.Append(origin[name], templateError(err))
+			continue
+		}
+		r.sets[name] = set
+		r.src[name] = origin[name]
+		h := sha256.New()
+		h.Write(shash.Sum(nil))
+		fmt.Fprintf(h, "%s\x00%s", name, files[name])
+		var d [32]byte
+		h.Sum(d[:0])
+		r.sums[name] = d
+	}
+	for _, kind := range []string{site.KindHome, site.KindDoc, site.KindTags, site.KindTag, site.KindArchive, site.KindNotFound} {
+		if r.lookup(kind) == "" && len(errs) == 0 {
+			errs.Add(diag.Position{Path: "templates/" + fallbacks[kind][0]}, fmt.Sprintf("no template for %s pages", kind))
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// lookup returns the template file that renders kind, or "".
+func (r *Renderer) lookup(kind string) string {
+	for _, name := range fallbacks[kind] {
+		if r.sets[name] != nil {
+			return name
+		}
+	}
+	return ""
+}
+
+// Template names the file that renders pages of kind ("templates/doc.html").
+func (r *Renderer) Template(kind string) string { return r.src[r.lookup(kind)] }
+
+// Digest is a digest of the templates that render pages of kind: it
+// changes when any of them changes.
+func (r *Renderer) Digest(kind string) [32]byte { return r.sums[r.lookup(kind)] }
+
+// Data is what a page template receives.
+type Data struct {
+	Site *site.Site
+	Page *site.Page
+}
+
+// Render writes one page.
+func (r *Renderer) Render(w io.Writer, s *site.Site, p *site.Page) error {
+	name := r.lookup(p.Kind)
+	if name == "" {
+		return fmt.Errorf("render %s: no template for %s pages", p.Path, p.Kind)
+	}
+	set := r.sets[name]
+	if err := set.ExecuteTemplate(w, r.src[name], &Data{Site: s, Page: p}); err != nil {
+		return templateError(err)
+	}
+	return nil
+}
+
+// templateError turns "template: templates/doc.html:12:3: …" into a
+// positioned diagnostic.
+func templateError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "template: ")
+	msg = strings.TrimPrefix(msg, "theme:")
+	// "templates/doc.html:12:3: executing ..." or "templates/doc.html:12: ..."
+	var p string
+	var line, col int
+	if i := strings.Index(msg, ": "); i > 0 {
+		loc := msg[:i]
+		parts := strings.Split(loc, ":")
+		p = parts[0]
+		if len(parts) > 1 {
+			fmt.Sscan(parts[1], &line)
+		}
+		if len(parts) > 2 {
+			fmt.Sscan(parts[2], &col)
+		}
+		if line > 0 {
+			return &diag.Error{Pos: diag.Position{Path: p, Line: line, Col: col}, Msg: strings.TrimPrefix(msg[i+2:], "theme:")}
+		}
+	}
+	return errors.New(msg)
+}
+
+func (r *Renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"T":           r.label,
+		"safeHTML":    func(b []byte) template.HTML { return template.HTML(b) },
+		"extraParams": extraParams,
+		"monthName":   r.monthName,
+		"add":         func(a, b int) int { return a + b },
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i + 1
+			}
+			return out
+		},
+	}
+}
+
+// KV is one front-matter key with its value as text.
+type KV struct{ Key, Value string }
+
+var knownKeys = map[string]bool{
+	"title": true, "date": true, "tags": true, "draft": true, "slug": true, "summary": true,
+	"description": true, "author": true, "source": true, "original_url": true, "version": true,
+}
+
+func extraParams(d *site.Doc) []KV {
+	var kvs []KV
+	for k, v := range d.Params {
+		if knownKeys[k] || k == d.DateFrom {
+			continue
+		}
+		var s string
+		switch v := v.(type) {
+		case []any:
+			var parts []string
+			for _, x := range v {
+				if x != nil {
+					parts = append(parts, fmt.Sprint(x))
+				}
+			}
+			s = strings.Join(parts, ", ")
+		case map[string]any:
+			continue
+		case time.Time:
+			s = v.Format(time.RFC3339)
+			if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 {
+				s = v.Format(time.DateOnly)
+			}
+		default:
+			s = fmt.Sprint(v)
+		}
+		if s != "" {
+			kvs = append(kvs, KV{k, s})
+		}
+	}
+	slices.SortFunc(kvs, func(a, b KV) int { return strings.Compare(a.Key, b.Key) })
+	return kvs
+}
+
+func (r *Renderer) monthName(p *site.Period) string {
+	if r.lang == "en" {
+		return fmt.Sprintf("%s %d", p.Month, p.Year)
+	}
+	return fmt.Sprintf("%d年%d月", p.Year, int(p.Month))
+}
+
+// Bytes renders one page to a new slice.
+func (r *Renderer) Bytes(s *site.Site, p *site.Page) ([]byte, error) {
+	var b bytes.Buffer
+	err := r.Render(&b, s, p)
+	return b.Bytes(), err
+}

@@ -1,0 +1,108 @@
+package site
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Page kinds; each names the template that renders it (see package render).
+const (
+	KindHome     = "home"
+	KindDoc      = "doc"
+	KindTags     = "tags"
+	KindTag      = "tag"
+	KindArchive  = "archive"
+	KindYear     = "year"
+	KindMonth    = "month"
+	KindUndated  = "undated"
+	KindSection  = "section"
+	KindNotFound = "404"
+)
+
+// Page is one output page.
+type Page struct {
+	Kind   string
+	Path   string // site path: "/tags/人工智能/page/2/"
+	Output string // file: "tags/人工智能/page/2/index.html"
+	Title  string
+
+	Doc     *Doc     // KindDoc
+	Term    *Term    // KindTag
+	Period  *Period  // KindYear, KindMonth
+	Section *Section // KindSection
+	Docs    []*Doc   // the documents listed on this page
+	Pager   *Pager   // nil for pages that are not paginated
+}
+
+// Pager places a page among the pages of one paginated list.
+type Pager struct {
+	Number, Total int // 1-based page number and page count
+	Items         int // documents in the whole list
+	First         string
+	Prev, Next    string // "" at the ends
+	Last          string
+	pagePaths     []string
+}
+
+// PagePath is the site path of list page n (1-based).
+func (p *Pager) PagePath(n int) string { return p.pagePaths[n-1] }
+
+// Pages lists every page of the site in a fixed order.
+func (s *Site) Pages() []*Page {
+	pages := []*Page{
+		{Kind: KindHome, Path: "/", Title: s.Config.Title, Docs: s.Newest(s.Config.PageSize)},
+		{Kind: KindNotFound, Path: "/404.html", Title: "404"},
+	}
+	for _, d := range s.Docs {
+		pages = append(pages, &Page{Kind: KindDoc, Path: d.Path, Title: d.Title, Doc: d})
+	}
+	pages = append(pages, &Page{Kind: KindTags, Path: "/tags/", Title: "tags"})
+	for _, t := range s.Tags {
+		pages = s.paginate(pages, &Page{Kind: KindTag, Title: t.Name, Term: t}, t.Path, t.Docs)
+	}
+	pages = append(pages, &Page{Kind: KindArchive, Path: "/archive/", Title: "archive"})
+	for _, y := range s.Years {
+		pages = s.paginate(pages, &Page{Kind: KindYear, Title: strconv.Itoa(y.Year), Period: y}, y.Path, y.Docs)
+		for _, m := range y.Months {
+			pages = s.paginate(pages, &Page{Kind: KindMonth, Title: fmt.Sprintf("%d-%02d", m.Year, int(m.Month)), Period: m}, m.Path, m.Docs)
+		}
+	}
+	if len(s.Undated) > 0 {
+		pages = s.paginate(pages, &Page{Kind: KindUndated, Title: "undated"}, "/archive/undated/", s.Undated)
+	}
+	for _, sec := range s.Sections {
+		pages = s.paginate(pages, &Page{Kind: KindSection, Title: sec.Title, Section: sec}, sec.Path, sec.Docs)
+	}
+	for _, p := range pages {
+		p.Output = outputFile(p.Path)
+	}
+	return pages
+}
+
+// paginate appends the pages of one list: base at path, then path/page/2/….
+// An empty list still has its first page.
+func (s *Site) paginate(pages []*Page, proto *Page, path string, docs []*Doc) []*Page {
+	size := s.Config.PageSize
+	total := max(1, (len(docs)+size-1)/size)
+	paths := make([]string, total)
+	for i := range paths {
+		paths[i] = path
+		if i > 0 {
+			paths[i] = fmt.Sprintf("%spage/%d/", path, i+1)
+		}
+	}
+	for i := range total {
+		p := *proto
+		p.Path = paths[i]
+		p.Docs = docs[i*size : min(len(docs), (i+1)*size)]
+		p.Pager = &Pager{Number: i + 1, Total: total, Items: len(docs), First: paths[0], Last: paths[total-1], pagePaths: paths}
+		if i > 0 {
+			p.Pager.Prev = paths[i-1]
+		}
+		if i+1 < total {
+			p.Pager.Next = paths[i+1]
+		}
+		pages = append(pages, &p)
+	}
+	return pages
+}
