@@ -2,6 +2,9 @@
 // subcommand and returns the process exit status.
 //
 //	folio build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict]
+//	folio serve [--source DIR] [--addr HOST:PORT] [--base-url URL] [--drafts] [--poll]
+//	folio watch [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--poll]
+//	folio linkcheck [--base-url URL] [DIR]
 //	folio new site DIR
 //	folio new doc [--source DIR] TITLE
 //	folio version
@@ -18,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -26,6 +30,7 @@ import (
 	"github.com/folio-ssg/folio"
 	"github.com/folio-ssg/folio/internal/build"
 	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/linkcheck"
 	"github.com/folio-ssg/folio/internal/scaffold"
 )
 
@@ -58,6 +63,9 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"build", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict]", "build the site into the destination folder", runBuild},
+		{"serve", "[--source DIR] [--addr HOST:PORT] [--base-url URL] [--drafts] [--poll]", "build, serve with live reload, and rebuild on every change", runServe},
+		{"watch", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--poll]", "build into the destination and rebuild on every change", runWatch},
+		{"linkcheck", "[--base-url URL] [DIR]", "report broken internal links and assets in a built site (default DIR: public)", runLinkcheck},
 		{"new", "site DIR | doc [--source DIR] TITLE", "create a new site, or a new document in a site", runNew},
 		{"version", "", "print folio's version", runVersion},
 		{"help", "[COMMAND]", "show help", runHelp},
@@ -151,6 +159,15 @@ func flagsFor(name string) *flag.FlagSet {
 	case "build":
 		bf.register(fs, true)
 		fs.BoolVar(&bf.strict, "strict", false, "fail when the output exceeds GitHub Pages limits")
+	case "serve":
+		bf.register(fs, false)
+		fs.String("addr", "127.0.0.1:1313", "the address to serve on; port 0 picks a free port")
+		fs.Bool("poll", false, "poll for changes instead of using file system events")
+	case "watch":
+		bf.register(fs, true)
+		fs.Bool("poll", false, "poll for changes instead of using file system events")
+	case "linkcheck":
+		fs.String("base-url", "", "the URL the site was built for")
 	default:
 		return nil
 	}
@@ -196,6 +213,40 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "built %d documents%s: %d pages, %d files (%s) in %s → %s\n",
 		res.Docs, drafts, res.Pages, res.Files, size(res.Bytes), res.Duration.Round(time.Millisecond), dest)
+	return 0
+}
+
+func runLinkcheck(_ context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("folio linkcheck", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	base := fs.String("base-url", "", "the URL the site was built for")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	dir := "public"
+	if fs.NArg() > 1 {
+		fmt.Fprintln(e.stderr, "usage: folio linkcheck [--base-url URL] [DIR]")
+		return 2
+	} else if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		fmt.Fprintf(e.stderr, "folio linkcheck: %s is not a folder\n", dir)
+		return 1
+	}
+	problems, err := linkcheck.Check(os.DirFS(dir), linkcheck.Config{BaseURL: *base})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "folio linkcheck: %v\n", err)
+		return 1
+	}
+	for _, p := range problems {
+		fmt.Fprintln(e.stdout, p)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(e.stderr, "folio linkcheck: %d broken link%s in %s\n", len(problems), plural(len(problems)), dir)
+		return 1
+	}
+	fmt.Fprintf(e.stdout, "no broken links in %s\n", dir)
 	return 0
 }
 
