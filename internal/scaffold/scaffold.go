@@ -78,27 +78,35 @@ func Doc(root, title string, today time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("new doc: %w", err)
 	}
+	slug := site.Slug(title)
+	if slug == "" {
+		slug = "untitled"
+	}
+	// A second document with the same title gets its own file and slug,
+	// so both have a page.
+	name := slug
+	for i := 2; ; i++ {
+		if _, err := os.Stat(filepath.Join(root, "content", name+".md")); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		name = fmt.Sprintf("%s-%d", slug, i)
+	}
+	rel := path.Join("content", name+".md")
+
 	var b strings.Builder
 	b.WriteString("---\n")
 	fmt.Fprintf(&b, "title: %s\n", yamlString(title))
 	fmt.Fprintf(&b, "date: %s\n", today.Format(time.DateOnly))
 	b.WriteString("tags: []\n")
+	if name != slug {
+		fmt.Fprintf(&b, "slug: %s\n", name)
+	}
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%s:\n", k)
+		if k != "slug" || name == slug {
+			fmt.Fprintf(&b, "%s:\n", k)
+		}
 	}
 	b.WriteString("---\n\n")
-
-	slug := site.Slug(title)
-	if slug == "" {
-		slug = "untitled"
-	}
-	rel := path.Join("content", slug+".md")
-	for i := 2; ; i++ {
-		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel))); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		rel = path.Join("content", fmt.Sprintf("%s-%d.md", slug, i))
-	}
 	dst := filepath.Join(root, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return "", fmt.Errorf("new doc: %w", err)
