@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	_ "time/tzdata" // Asia/Shanghai and every other zone, on any machine
 
 	"github.com/folio-ssg/folio/internal/cli"
 )

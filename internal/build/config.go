@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+	_ "time/tzdata" // Asia/Shanghai and every other zone, on any machine
 
 	"gopkg.in/yaml.v3"
 

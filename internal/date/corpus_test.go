@@ -66,6 +66,9 @@ func mentions(text, want string) bool {
 // on the files whose opening lines do write the file-name date.
 func TestFromTextAgreesWithLawFileNames(t *testing.T) {
 	if _, err := os.Stat(lawsCorpus); err != nil {
+		if os.Getenv("FOLIO_REQUIRE_CORPUS") != "" {
+			t.Fatalf("laws-zh corpus is required here (FOLIO_REQUIRE_CORPUS): %v", err)
+		}
 		t.Skipf("laws-zh corpus not found at %s (CI provides it beside the checkout): %v", lawsCorpus, err)
 	}
 	var total, stated, agree, agreeStated, found int
