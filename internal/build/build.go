@@ -12,8 +12,10 @@
 //
 // Build assembles the whole output in a temporary folder beside the
 // destination and swaps it in only when everything succeeded, so a failed
-// build leaves the previous output untouched. Every file is written through
-// an os.Root opened on that folder: nothing can be written outside it.
+// build leaves the previous output untouched. Output paths are checked to be
+// clean relative paths, so nothing can be written outside the output
+// folder; writes into an existing destination (in place, below) go
+// through an os.Root, which also refuses to follow symlinks out of it.
 // An existing destination is replaced only if it is empty or holds a
 // previous build (an index.html at its root).
 //

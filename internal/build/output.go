@@ -21,7 +21,7 @@ type output struct {
 	b       *Builder
 	dest    string
 	tmp     string   // swap mode: the folder being assembled
-	root    *os.Root // swap mode: tmp opened as a root
+	dirs    sync.Map // swap mode: folders already made in tmp
 	inPlace bool
 
 	mu      sync.Mutex
@@ -49,14 +49,10 @@ func (b *Builder) openOutput() (*output, error) {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("write: %w", err)
-	}
-	root, err := os.OpenRoot(tmp)
-	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("write: %w", err)
 	}
-	o.tmp, o.root = tmp, root
+	o.tmp = tmp
 	return o, nil
 }
 
@@ -91,12 +87,33 @@ func (o *output) put(name string, data []byte, from string) error {
 		return nil
 	}
 	o.mu.Unlock()
-	if dir := path.Dir(name); dir != "." {
-		if err := o.root.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
+	// The temporary folder is new and only this build writes into it, so
+	// it holds no symlinks: a validated relative path stays inside it, and
+	// a plain write costs one system call where os.Root resolves every
+	// path element with one of its own.
+	if err := o.mkdirs(path.Dir(name)); err != nil {
+		return err
 	}
-	return o.root.WriteFile(name, data, 0o644)
+	return os.WriteFile(filepath.Join(o.tmp, filepath.FromSlash(name)), data, 0o644)
+}
+
+// mkdirs creates dir and its parents in the temporary folder, once each.
+func (o *output) mkdirs(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	if _, ok := o.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := o.mkdirs(path.Dir(dir)); err != nil {
+		return err
+	}
+	err := os.Mkdir(filepath.Join(o.tmp, filepath.FromSlash(dir)), 0o755)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	o.dirs.Store(dir, true)
+	return nil
 }
 
 // owned reports whether something of this build already wrote name.
@@ -127,7 +144,6 @@ func (o *output) commit() error {
 	if o.inPlace {
 		return o.commitInPlace()
 	}
-	o.root.Close()
 	old := ""
 	if _, err := os.Lstat(o.dest); err == nil {
 		old = o.tmp + ".old"
@@ -209,7 +225,6 @@ func (o *output) abort() {
 	if o.done || o.inPlace {
 		return
 	}
-	o.root.Close()
 	os.RemoveAll(o.tmp)
 }
 
