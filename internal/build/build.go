@@ -181,6 +181,9 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		Permalink: sc.Permalink,
 		PageSize:  sc.PageSize,
 		Location:  sc.Location(),
+		// Without a base URL the site is for opening from disk or moving
+		// anywhere; with one, links are made under its path.
+		RelativeURLs: sc.BaseURL == "",
 	}, published, sections)
 	if err != nil {
 		return nil, fmt.Errorf("assemble: %w", err)

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/linkcheck"
 )
 
 const seedSite = `
@@ -80,7 +82,7 @@ func TestSeedArticlePage(t *testing.T) {
 	s.assertFile("archive/2025/04/index.html", "习近平在中共中央政治局第二十次集体学习时强调")
 	s.assertFile("archive/2025/index.html", "2025年4月")
 	s.assertFile("tags/人工智能/index.html", "习近平在中共中央政治局第二十次集体学习时强调", "! 草稿")
-	s.assertFile("index.html", "习近平在中共中央政治局第二十次集体学习时强调", "/tags/")
+	s.assertFile("index.html", "习近平在中共中央政治局第二十次集体学习时强调", `href="tags/index.html"`)
 }
 
 func TestDraftsLeftOutUnlessAsked(t *testing.T) {
@@ -106,8 +108,38 @@ func TestUndatedAndBodyDatedDocuments(t *testing.T) {
 
 func TestChineseTagPages(t *testing.T) {
 	s := newSite(t, seedSite).build()
-	s.assertFile("tags/index.html", "人工智能", "人民日报", `href="/tags/%e4%ba%ba%e5%b7%a5%e6%99%ba%e8%83%bd/"`)
+	s.assertFile("tags/index.html", "人工智能", "人民日报", `href="%e4%ba%ba%e5%b7%a5%e6%99%ba%e8%83%bd/index.html"`)
+	b := newSite(t, seedSite).build(func(c *Config) { c.BaseURL = "https://example.org/" })
+	b.assertFile("tags/index.html", `href="/tags/%e4%ba%ba%e5%b7%a5%e6%99%ba%e8%83%bd/"`)
 	s.assertFile("tags/人民日报/index.html", "习近平")
+}
+
+// TestLinksWorkFromDisk opens the output as a browser opening
+// public/index.html would: every internal link is relative, ends in a file,
+// and resolves to a file of the output.
+func TestLinksWorkFromDisk(t *testing.T) {
+	s := newSite(t, seedSite).build()
+	problems, err := linkcheck.Check(os.DirFS(s.dest), linkcheck.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	for name, html := range s.tree() {
+		if name == "404.html" || !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		for _, m := range regexp.MustCompile(`(?:href|src)="([^"]*)"`).FindAllStringSubmatch(html, -1) {
+			u := m[1]
+			if strings.HasPrefix(u, "http") || strings.HasPrefix(u, "#") {
+				continue
+			}
+			if strings.HasPrefix(u, "/") || strings.HasSuffix(u, "/") {
+				t.Errorf("%s: link %q does not work from disk", name, u)
+			}
+		}
+	}
 }
 
 func TestBaseURLPrefixesEveryLink(t *testing.T) {
@@ -161,7 +193,7 @@ date: 2024-06-01
 	if !(ic < ia && ia < ib) {
 		t.Errorf("home order C=%d A=%d B=%d, want C, A, B", ic, ia, ib)
 	}
-	s.assertFile("2024/05/a/index.html", `rel="prev" href="/2024/05/b/"`, `rel="next" href="/2024/06/c/"`)
+	s.assertFile("2024/05/a/index.html", `rel="prev" href="../b/index.html"`, `rel="next" href="../../06/c/index.html"`)
 }
 
 func TestTwoDocumentsAtOneURLIsAnError(t *testing.T) {
@@ -297,7 +329,7 @@ doc_number: 国办发〔2018〕128号
 `).build()
 	s.assertFile("2018/12/通知/index.html", `<p class="issuer">国务院办公厅</p>`, `<p class="no">国办发〔2018〕128号</p>`)
 	// Other templates still come from the default theme.
-	s.assertFile("index.html", "通知", `href="/style.css"`)
+	s.assertFile("index.html", "通知", `href="style.css"`)
 }
 
 func TestNullAndEmptyValuesAreAbsent(t *testing.T) {
@@ -345,7 +377,7 @@ title: 刑法甲
 date: 2024-01-01
 ---
 `).build()
-	s.assertFile("laws/index.html", "<h1>法律</h1>", "<strong>简介</strong>", `href="/laws/criminal/"`)
+	s.assertFile("laws/index.html", "<h1>法律</h1>", "<strong>简介</strong>", `href="criminal/index.html"`)
 	s.assertFile("laws/criminal/index.html", "刑法甲")
 	if s.exists("laws/_index/index.html") {
 		t.Error("_index.md was published as a document")

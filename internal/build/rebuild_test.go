@@ -20,7 +20,7 @@ func rebuildSite(t *testing.T) *testSite {
 		fmt.Fprintf(&b, "-- content/d%02d.md --\n---\ntitle: 文档%02d\ndate: 2024-%02d-%02d\ntags: [%s]\n---\n正文%d。\n", i, i, 1+i%12, 1+i, tag, i)
 	}
 	s := newSite(t, b.String())
-	s.build(func(c *Config) { c.InPlace = true })
+	s.build(func(c *Config) { c.InPlace = true; c.BaseURL = "http://127.0.0.1/" })
 	return s
 }
 

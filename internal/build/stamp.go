@@ -33,7 +33,7 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		h.Write([]byte{'\n'})
 	}
 	c := s.Config
-	w(tmpl[:], c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink)
+	w(tmpl[:], c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink, c.RelativeURLs)
 	w(p.Kind, p.Path, p.Title)
 	if pg := p.Pager; pg != nil {
 		w(pg.Number, pg.Total, pg.Items, pg.First, pg.Prev, pg.Next, pg.Last)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/folio-ssg/folio/internal/build"
@@ -98,13 +99,19 @@ func runServe(ctx context.Context, e *env, args []string) int {
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	hs.RegisterOnShutdown(srv.Close)
-	go hs.Serve(ln)
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		hs.Shutdown(sctx)
 	}()
-	fmt.Fprintf(e.stdout, "serving at http://%s%s\n", ln.Addr(), basePath)
+	// Serve once the first build is done, so the printed URL never answers
+	// with a bare 404 that has no reload script; until then, connections
+	// wait in the listener's queue.
+	var started sync.Once
+	start := func() {
+		go hs.Serve(ln)
+		fmt.Fprintf(e.stdout, "serving at http://%s%s\n", ln.Addr(), basePath)
+	}
 
 	err = rebuildLoop(ctx, e, b, cfg, *poll, func(res *build.Result, err error) {
 		if err != nil {
@@ -113,10 +120,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 				fmt.Fprintln(e.stderr, m)
 			}
 			srv.SetErrors(msgs)
+			started.Do(start)
 			return
 		}
 		srv.SetErrors(nil)
 		srv.Reload(res.Changed)
+		started.Do(start)
 		fmt.Fprintf(e.stdout, "built %d documents: %d pages rendered, %d files written in %s\n", res.Docs, res.Rendered, res.Written, res.Duration.Round(time.Millisecond))
 	})
 	if err != nil && ctx.Err() == nil {

@@ -33,9 +33,10 @@
 //	monthName PERIOD  "2025年4月" or "April 2025"
 //	add, seq          arithmetic for pagers
 //
-// Links are made with the model's methods: {{$.Site.RelURL "/tags/"}} gives
-// "/repo/tags/" under a base path, {{.RelURL}} on a document its URL, and
-// {{$.Site.AbsURL …}} an absolute URL.
+// Links are made with {{$.URL PATH}}: {{$.URL "/tags/"}} gives "/repo/tags/"
+// under a base path, or "../../tags/index.html" when the site is built
+// without a base URL, to be opened from disk; {{$.URL .Path}} links a
+// document, term, period or section. {{$.Site.AbsURL PATH}} is absolute.
 package render
 
 import (
@@ -193,6 +194,16 @@ func (r *Renderer) Digest(kind string) [32]byte { return r.sums[r.lookup(kind)] 
 type Data struct {
 	Site *site.Site
 	Page *site.Page
+}
+
+// URL is the link from this page to a site path: {{$.URL "/tags/"}},
+// {{$.URL .Path}} for a document or term. It is relative when the site is
+// built for opening from disk, and under the base path otherwise.
+func (d *Data) URL(p string) string {
+	if d.Page.Kind == site.KindNotFound {
+		return d.Site.RelURL(p) // 404.html is served at every depth
+	}
+	return d.Site.URLFrom(d.Page.Path, p)
 }
 
 // Render writes one page.

@@ -53,6 +53,9 @@ type Config struct {
 	Permalink string // "" is "/:year/:month/:slug/"
 	PageSize  int    // documents per list page; 0 is 20
 	Location  *time.Location
+	// RelativeURLs makes links page-relative and ending in index.html, so
+	// the output can be opened from disk (file://) or moved anywhere.
+	RelativeURLs bool
 }
 
 // Doc is a document placed in the site.
@@ -333,6 +336,32 @@ func (s *Site) BasePath() string { return s.basePath }
 // RelURL prefixes a site path with the base path: "/tags/" -> "/repo/tags/".
 func (s *Site) RelURL(p string) string {
 	return s.basePath + strings.TrimPrefix(p, "/")
+}
+
+// URLFrom is the link from the page at site path from to site path to:
+// RelURL, or with RelativeURLs a relative path such as "../../tags/index.html".
+func (s *Site) URLFrom(from, to string) string {
+	if !s.Config.RelativeURLs {
+		return s.RelURL(to)
+	}
+	dir := from[:strings.LastIndexByte(from, '/')+1] // "/a/b/" or "/a/" for "/a/404.html"
+	up := strings.Count(dir, "/") - 1
+	target := strings.TrimPrefix(to, "/")
+	if target == "" || strings.HasSuffix(target, "/") {
+		target += "index.html"
+	}
+	// Share as much of the path as the two have in common.
+	fromSegs := strings.Split(strings.Trim(dir, "/"), "/")
+	toSegs := strings.Split(target, "/")
+	if dir == "/" {
+		fromSegs = nil
+	}
+	common := 0
+	for common < len(fromSegs) && common < len(toSegs)-1 && fromSegs[common] == toSegs[common] {
+		common++
+	}
+	up = len(fromSegs) - common
+	return strings.Repeat("../", up) + strings.Join(toSegs[common:], "/")
 }
 
 // AbsURL makes a site path absolute with the base URL's scheme and host; it

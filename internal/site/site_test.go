@@ -158,3 +158,31 @@ func TestModelOrdersAndCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestURLFrom(t *testing.T) {
+	rel, err := New(Config{RelativeURLs: true}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, err := New(Config{BaseURL: "https://u.github.io/repo/"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ from, to, rel, abs string }{
+		{"/", "/style.css", "style.css", "/repo/style.css"},
+		{"/", "/", "index.html", "/repo/"},
+		{"/2025/04/x/", "/style.css", "../../../style.css", "/repo/style.css"},
+		{"/2025/04/x/", "/2025/04/y/", "../y/index.html", "/repo/2025/04/y/"},
+		{"/tags/", "/tags/人工智能/", "人工智能/index.html", "/repo/tags/人工智能/"},
+		{"/tags/a/page/2/", "/tags/a/", "../../index.html", "/repo/tags/a/"},
+		{"/archive/2025/", "/archive/", "../index.html", "/repo/archive/"},
+	}
+	for _, tt := range tests {
+		if got := rel.URLFrom(tt.from, tt.to); got != tt.rel {
+			t.Errorf("relative URLFrom(%q, %q) = %q, want %q", tt.from, tt.to, got, tt.rel)
+		}
+		if got := abs.URLFrom(tt.from, tt.to); got != tt.abs {
+			t.Errorf("URLFrom(%q, %q) under /repo/ = %q, want %q", tt.from, tt.to, got, tt.abs)
+		}
+	}
+}
