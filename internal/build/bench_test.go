@@ -3,7 +3,6 @@ package build
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,35 +11,8 @@ import (
 	"github.com/yuin/goldmark"
 
 	"github.com/folio-ssg/folio"
+	"github.com/folio-ssg/folio/internal/corpusgen"
 )
-
-// generateCorpus writes n documents resembling scraped Chinese articles:
-// front matter with a Chinese date and tags, a repeated title, bold
-// metadata lines and a few paragraphs. The same n gives the same files.
-func generateCorpus(tb testing.TB, root string, n int) {
-	tb.Helper()
-	rng := rand.New(rand.NewPCG(1, uint64(n)))
-	tags := []string{"人工智能", "数据安全", "科技政策", "教育", "环境", "金融", "交通", "医疗", "农业", "外交"}
-	para := "习近平在主持学习时强调，面对新一代人工智能技术快速演进的新形势，要充分发挥新型举国体制优势，坚持自立自强，突出应用导向，推动我国人工智能朝着有益、安全、公平方向健康有序发展。"
-	for i := range n {
-		y, m, d := 2000+rng.IntN(26), 1+rng.IntN(12), 1+rng.IntN(28)
-		title := fmt.Sprintf("关于推进第%d项政策的通知", i)
-		var b strings.Builder
-		fmt.Fprintf(&b, "---\ntitle: %s\ndate: %d年%02d月%02d日\nauthor: 人民日报\nversion: 第%02d版\nsource: 人民日报\noriginal_url: http://example.com/%d.html\ntags: [%s, %s]\n---\n\n",
-			title, y, m, d, 1+rng.IntN(20), i, tags[rng.IntN(len(tags))], tags[rng.IntN(len(tags))])
-		fmt.Fprintf(&b, "# %s\n\n**作者**: 人民日报  \n**日期**: %d年%02d月%02d日  \n\n", title, y, m, d)
-		for p := range 4 + rng.IntN(8) {
-			fmt.Fprintf(&b, "## 第%d部分\n\n%s\n%s\n\n", p+1, para, para)
-		}
-		p := filepath.Join(root, "content", fmt.Sprintf("%d", y), fmt.Sprintf("doc%06d.md", i))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-}
 
 const benchDocs = 2000
 
@@ -48,7 +20,9 @@ const benchDocs = 2000
 // render and write.
 func BenchmarkBuild(b *testing.B) {
 	root := b.TempDir()
-	generateCorpus(b, root, benchDocs)
+	if err := corpusgen.Write(root, benchDocs); err != nil {
+		b.Fatal(err)
+	}
 	dest := filepath.Join(b.TempDir(), "public")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -63,7 +37,9 @@ func BenchmarkBuild(b *testing.B) {
 // one document after another: the baseline BenchmarkBuild is compared with.
 func BenchmarkGoldmarkBaseline(b *testing.B) {
 	root := b.TempDir()
-	generateCorpus(b, root, benchDocs)
+	if err := corpusgen.Write(root, benchDocs); err != nil {
+		b.Fatal(err)
+	}
 	var srcs [][]byte
 	filepath.WalkDir(filepath.Join(root, "content"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -84,4 +60,36 @@ func BenchmarkGoldmarkBaseline(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchDocs)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkRebuildOneEdit is the incremental rebuild folio serve runs after
+// one document's body changed.
+func BenchmarkRebuildOneEdit(b *testing.B) {
+	root := b.TempDir()
+	if err := corpusgen.Write(root, benchDocs); err != nil {
+		b.Fatal(err)
+	}
+	bld := New(Config{Source: root, Dest: filepath.Join(b.TempDir(), "public"), Theme: folio.Theme(), InPlace: true, BaseURL: "http://127.0.0.1/"})
+	if _, err := bld.Build(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(root, "content", "2010")
+	entries, err := os.ReadDir(p)
+	if err != nil || len(entries) == 0 {
+		b.Fatal("no documents in 2010", err)
+	}
+	doc := filepath.Join(p, entries[0].Name())
+	src, _ := os.ReadFile(doc)
+	i := 0
+	for b.Loop() {
+		i++
+		os.WriteFile(doc, fmt.Appendf(src, "\n编辑 %d。\n", i), 0o644)
+		res, err := bld.Build(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Rendered > 5 {
+			b.Fatalf("one edit rendered %d pages", res.Rendered)
+		}
+	}
 }

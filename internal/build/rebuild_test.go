@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -89,8 +90,9 @@ func TestRebuildAfterTemplateEditRendersItsPages(t *testing.T) {
 	s.assertFile("tags/index.html", "所有标签")
 }
 
-// TestIncrementalEqualsFull applies random edits through one Builder and
-// compares its output after each batch with a clean full build.
+// TestIncrementalEqualsFull applies 500 random edits, creations, deletions,
+// renames and template changes in batches through one Builder, and after
+// each batch compares its output with a clean full build of the same tree.
 func TestIncrementalEqualsFull(t *testing.T) {
 	s := rebuildSite(t)
 	rng := rand.New(rand.NewPCG(7, 11))
@@ -103,10 +105,23 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		for range 1 + rng.IntN(4) {
 			edits++
 			name := fmt.Sprintf("content/d%02d.md", rng.IntN(40))
-			switch op := rng.IntN(10); {
+			switch op := rng.IntN(12); {
 			case op < 2 && docs[name]:
 				s.remove(name)
 				delete(docs, name)
+			case op == 3 && docs[name]:
+				to := fmt.Sprintf("content/sub/r%02d.md", rng.IntN(40))
+				if docs[to] {
+					continue
+				}
+				if err := os.MkdirAll(filepath.Join(s.root, "content", "sub"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Rename(filepath.Join(s.root, name), filepath.Join(s.root, to)); err != nil {
+					t.Fatal(err)
+				}
+				delete(docs, name)
+				docs[to] = true
 			case op == 2:
 				s.write("templates/partials/doclist.html", fmt.Sprintf(`{{define "doclist"}}<ul>{{range .}}<li class="v%d"><a href="{{.RelURL}}">{{.Title}}</a></li>{{end}}</ul>{{end}}`, rng.IntN(3)))
 			default:

@@ -186,3 +186,21 @@ func TestURLFrom(t *testing.T) {
 		}
 	}
 }
+
+func FuzzSlug(f *testing.F) {
+	for _, s := range []string{"人工智能", "Hello, World", "国办发〔2018〕128号", "..", strings.Repeat("法", 100)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Slug(s)
+		if len(got) > maxSlugBytes {
+			t.Errorf("Slug(%q) is %d bytes", s, len(got))
+		}
+		if got == "." || got == ".." || strings.ContainsAny(got, "/\\?#%") {
+			t.Errorf("Slug(%q) = %q is not a safe path segment", s, got)
+		}
+		if Slug(got) != got {
+			t.Errorf("Slug(Slug(%q)) = %q, want %q", s, Slug(got), got)
+		}
+	})
+}
