@@ -3,7 +3,7 @@ package build
 import (
 	"crypto/sha256"
 	"fmt"
-	"hash"
+	"strconv"
 
 	"github.com/folio-ssg/folio/internal/render"
 	"github.com/folio-ssg/folio/internal/site"
@@ -26,25 +26,40 @@ func templateStamps(r *render.Renderer) map[string][32]byte {
 
 func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 	h := sha256.New()
+	var buf []byte
 	w := func(args ...any) {
+		buf = buf[:0]
 		for _, a := range args {
-			fmt.Fprintf(h, "%v\x00", a)
+			switch a := a.(type) {
+			case string:
+				buf = append(buf, a...)
+			case int:
+				buf = strconv.AppendInt(buf, int64(a), 10)
+			case bool:
+				buf = strconv.AppendBool(buf, a)
+			default:
+				buf = fmt.Append(buf, a)
+			}
+			buf = append(buf, 0)
 		}
-		h.Write([]byte{'\n'})
+		buf = append(buf, '\n')
+		h.Write(buf)
 	}
 	c := s.Config
-	w(tmpl[:], c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink, c.RelativeURLs)
+	w(string(tmpl[:]), c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink, c.RelativeURLs)
 	w(p.Kind, p.Path, p.Title)
 	if pg := p.Pager; pg != nil {
 		w(pg.Number, pg.Total, pg.Items, pg.First, pg.Prev, pg.Next, pg.Last)
 	}
 	for _, d := range p.Docs {
-		listed(h, d)
+		buf = listed(buf[:0], d)
+		h.Write(buf)
 	}
 	switch p.Kind {
 	case site.KindDoc:
 		d := p.Doc
-		listed(h, d)
+		buf = listed(buf[:0], d)
+		h.Write(buf)
 		h.Write(d.Sum[:]) // the source and the configuration it was read with
 		w(d.Minutes)
 		for _, t := range d.TagLinks() {
@@ -65,7 +80,7 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		for _, y := range s.Years {
 			w(y.Year, len(y.Docs))
 			for _, m := range y.Months {
-				w(m.Month, len(m.Docs))
+				w(int(m.Month), len(m.Docs))
 			}
 		}
 		if s.Root != nil {
@@ -77,7 +92,7 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		w(p.Term.Name)
 	case site.KindYear, site.KindMonth:
 		for _, m := range p.Period.Months {
-			w(m.Month, m.Path, len(m.Docs))
+			w(int(m.Month), m.Path, len(m.Docs))
 		}
 	case site.KindSection:
 		sec := p.Section
@@ -94,7 +109,13 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 	return st
 }
 
-// listed writes what a list entry shows of a document.
-func listed(h hash.Hash, d *site.Doc) {
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%q\n", d.Path, d.Title, d.Date, d.Source, d.Version, d.Summary, d.Tags)
+// listed appends what a list entry shows of a document.
+func listed(b []byte, d *site.Doc) []byte {
+	for _, s := range []string{d.Path, d.Title, d.Date.String(), d.Source, d.Version, d.Summary} {
+		b = append(append(b, s...), 0)
+	}
+	for _, t := range d.Tags {
+		b = append(append(b, t...), 1)
+	}
+	return append(b, '\n')
 }
