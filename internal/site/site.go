@@ -345,7 +345,6 @@ func (s *Site) URLFrom(from, to string) string {
 		return s.RelURL(to)
 	}
 	dir := from[:strings.LastIndexByte(from, '/')+1] // "/a/b/" or "/a/" for "/a/404.html"
-	up := strings.Count(dir, "/") - 1
 	target := strings.TrimPrefix(to, "/")
 	if target == "" || strings.HasSuffix(target, "/") {
 		target += "index.html"
@@ -360,8 +359,7 @@ func (s *Site) URLFrom(from, to string) string {
 	for common < len(fromSegs) && common < len(toSegs)-1 && fromSegs[common] == toSegs[common] {
 		common++
 	}
-	up = len(fromSegs) - common
-	return strings.Repeat("../", up) + strings.Join(toSegs[common:], "/")
+	return strings.Repeat("../", len(fromSegs)-common) + strings.Join(toSegs[common:], "/")
 }
 
 // AbsURL makes a site path absolute with the base URL's scheme and host; it
