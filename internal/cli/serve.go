@@ -20,26 +20,42 @@ import (
 	"github.com/folio-ssg/folio/internal/watch"
 )
 
-// rebuildLoop builds once, then rebuilds after every batch of changes until
-// ctx is cancelled. done is called after each build with its result or error.
+// rebuildLoop starts watching, builds once, then rebuilds after every batch
+// of changes until ctx is cancelled. Watching starts first, so a change made
+// while the first build runs is not missed. done is called after each build
+// with its result or error, never concurrently.
 func rebuildLoop(ctx context.Context, e *env, b *build.Builder, cfg build.Config, poll bool, done func(*build.Result, error)) error {
-	res, err := b.Build(ctx)
-	done(res, err)
-	var ignore []string
-	if rel, err := filepath.Rel(cfg.Source, cfg.Dest); err == nil && !strings.HasPrefix(rel, "..") {
-		ignore = append(ignore, filepath.ToSlash(rel))
-	}
-	return watch.Run(ctx, watch.Config{Root: cfg.Source, Ignore: ignore, Poll: poll, Logger: e.log}, func(changes []watch.Change) {
+	var mu sync.Mutex
+	rebuild := func() {
+		mu.Lock()
+		defer mu.Unlock()
 		start := time.Now()
 		res, err := b.Build(ctx)
 		if ctx.Err() != nil {
 			return
 		}
 		if err == nil {
-			e.log.Info("rebuilt", "changes", len(changes), "rendered", res.Rendered, "written", res.Written, "took", time.Since(start).Round(time.Millisecond))
+			e.log.Info("built", "rendered", res.Rendered, "written", res.Written, "took", time.Since(start).Round(time.Millisecond))
 		}
 		done(res, err)
-	})
+	}
+	var ignore []string
+	if rel, err := filepath.Rel(cfg.Source, cfg.Dest); err == nil && !strings.HasPrefix(rel, "..") {
+		ignore = append(ignore, filepath.ToSlash(rel))
+	}
+	ready := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		errc <- watch.Run(ctx, watch.Config{Root: cfg.Source, Ignore: ignore, Poll: poll, Logger: e.log, Ready: func() { close(ready) }},
+			func([]watch.Change) { rebuild() })
+	}()
+	select {
+	case <-ready:
+	case err := <-errc:
+		return err
+	}
+	rebuild()
+	return <-errc
 }
 
 // diagnostics renders a build error as the lines the overlay shows.

@@ -168,13 +168,16 @@ type Config struct {
 	Poll         bool          // poll the tree instead of using fsnotify
 	PollInterval time.Duration // time between two walks in poll mode; 0 means 500ms
 	Logger       *slog.Logger  // operational events and errors; nil discards them
+	// Ready, if set, is called once the initial watches (or the first poll
+	// snapshot) are in place: a change made after it is never missed.
+	Ready func()
 }
 
 // Run watches cfg.Root until ctx is cancelled, calling fn on Run's goroutine
 // with each batch of changes. It returns nil once ctx is cancelled, and an
 // error only if the root cannot be watched at all.
 func Run(ctx context.Context, cfg Config, fn func([]Change)) error {
-	return run(ctx, cfg, fn, nil)
+	return run(ctx, cfg, fn, cfg.Ready)
 }
 
 // run is Run; ready, if not nil, is called once the initial watches or the
