@@ -67,6 +67,11 @@ type Config struct {
 	Workers int          // parallelism; 0 is GOMAXPROCS
 	InPlace bool         // write changed files into Dest instead of swapping a new folder in
 	Strict  bool         // fail, writing nothing, when the output exceeds GitHub Pages limits
+	// SourceDate is the time to write where a time is needed but the
+	// content gives none (a feed without dated entries); zero writes the
+	// Unix epoch. The CLI sets it from SOURCE_DATE_EPOCH. folio never
+	// writes the time it builds at.
+	SourceDate time.Time
 }
 
 // Result tells what a build did.
@@ -204,7 +209,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if err := b.renderPages(ctx, out, rnd, s, pages, res); err != nil {
 		return nil, err
 	}
-	extra, err := publishFiles(s, sc)
+	extra, err := publishFiles(s, sc, b.cfg.SourceDate)
 	if err != nil {
 		return nil, err
 	}
@@ -396,6 +401,16 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) e
 					return fs.SkipDir
 				}
 				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				// The output never holds symlinks (GitHub Pages refuses
+				// them): a file's bytes are copied, which may publish
+				// something from outside the site; a folder is skipped.
+				if fi, err := fs.Stat(fsys, p); err != nil || fi.IsDir() {
+					out.warn(fmt.Sprintf("%s is a symlink to a folder or nothing; skipped", p))
+					return nil
+				}
+				out.warn(fmt.Sprintf("%s is a symlink; its target is copied into the output", p))
 			}
 			if !d.IsDir() {
 				files = append(files, file{fsys, p, strings.TrimPrefix(p, strip)})

@@ -33,6 +33,14 @@ type output struct {
 
 	onCommit func()
 	changed  []string
+	warned   []string
+}
+
+// warn records a problem GitHub Pages would have with the output.
+func (o *output) warn(msg string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.warned = append(o.warned, msg)
 }
 
 func (b *Builder) openOutput() (*output, error) {
@@ -249,5 +257,5 @@ func (o *output) warnings() []string {
 			largest, name = o.sizes[n], n
 		}
 	}
-	return pagesWarnings(total, name, largest)
+	return append(o.warned, pagesWarnings(total, name, largest)...)
 }

@@ -18,7 +18,7 @@ const (
 
 // publishFiles are the files that make a site work when published: feeds,
 // the sitemap, robots.txt, .nojekyll and CNAME.
-func publishFiles(s *site.Site, sc *SiteConfig) (map[string][]byte, error) {
+func publishFiles(s *site.Site, sc *SiteConfig, sourceDate time.Time) (map[string][]byte, error) {
 	files := map[string][]byte{
 		".nojekyll":  {},
 		"robots.txt": sitemap.Robots(s.AbsURL("/sitemap.xml")),
@@ -46,7 +46,7 @@ func publishFiles(s *site.Site, sc *SiteConfig) (map[string][]byte, error) {
 	files["sitemap.xml"] = sitemap.XML(urls)
 
 	full := sc.Feed.Content == "full"
-	main := siteFeed(s, s.Config.Title, "/", "/feed.xml", s.Docs, sc.Feed.Entries, full)
+	main := siteFeed(s, s.Config.Title, "/", "/feed.xml", s.Docs, sc.Feed.Entries, full, sourceDate)
 	atom, err := feed.Atom(main)
 	if err != nil {
 		return nil, fmt.Errorf("feed: %w", err)
@@ -59,7 +59,7 @@ func publishFiles(s *site.Site, sc *SiteConfig) (map[string][]byte, error) {
 	}
 	files["feed.json"] = js
 	for _, t := range s.Tags {
-		f := siteFeed(s, s.Config.Title+" · "+t.Name, t.Path, t.Path+"feed.xml", t.Docs, sc.Feed.Entries, full)
+		f := siteFeed(s, s.Config.Title+" · "+t.Name, t.Path, t.Path+"feed.xml", t.Docs, sc.Feed.Entries, full, sourceDate)
 		b, err := feed.Atom(f)
 		if err != nil {
 			return nil, fmt.Errorf("feed %s: %w", t.Name, err)
@@ -80,7 +80,7 @@ func lastMod(d *site.Doc) string {
 	return d.Date.String()
 }
 
-func siteFeed(s *site.Site, title, home, self string, docs []*site.Doc, n int, full bool) *feed.Feed {
+func siteFeed(s *site.Site, title, home, self string, docs []*site.Doc, n int, full bool, sourceDate time.Time) *feed.Feed {
 	f := &feed.Feed{
 		Title:    title,
 		Language: s.Config.Language,
@@ -109,6 +109,9 @@ func siteFeed(s *site.Site, title, home, self string, docs []*site.Doc, n int, f
 			f.Updated = e.Published
 		}
 		f.Entries = append(f.Entries, e)
+	}
+	if f.Updated.IsZero() {
+		f.Updated = sourceDate.UTC()
 	}
 	if f.Updated.IsZero() {
 		f.Updated = time.Unix(0, 0).UTC()

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/folio-ssg/folio"
 	"github.com/folio-ssg/folio/internal/linkcheck"
@@ -239,4 +240,44 @@ func TestStrictFailsOverPagesLimitsAndWritesNothing(t *testing.T) {
 	if s.exists("index.html") {
 		t.Error("a strict build that failed wrote output")
 	}
+}
+
+func TestSymlinksInStaticAreWarnedAndNeverWritten(t *testing.T) {
+	s := newSite(t, "-- content/a.md --\n# A\n-- static/real.txt --\nreal\n-- elsewhere/secret.txt --\nsecret\n")
+	if err := os.Symlink(filepath.Join(s.root, "elsewhere", "secret.txt"), filepath.Join(s.root, "static", "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(s.root, "elsewhere"), filepath.Join(s.root, "static", "dir")); err != nil {
+		t.Fatal(err)
+	}
+	s.build()
+	if got := strings.Join(s.result.Warnings, "\n"); !strings.Contains(got, "static/link.txt is a symlink") || !strings.Contains(got, "static/dir is a symlink to a folder") {
+		t.Errorf("warnings = %q", got)
+	}
+	fi, err := os.Lstat(filepath.Join(s.dest, "link.txt"))
+	if err != nil || fi.Mode()&os.ModeSymlink != 0 {
+		t.Errorf("link.txt in the output: %v, %v; want a regular file", fi, err)
+	}
+	s.b = nil
+	os.RemoveAll(s.dest)
+	s.tryBuild(func(c *Config) { c.Strict = true })
+	if s.err == nil {
+		t.Error("strict build with a symlink in static/ succeeded")
+	}
+}
+
+func TestNoBuildTimeInOutput(t *testing.T) {
+	today := time.Now().UTC().Format("2006-01-02")
+	s := newSite(t, "-- content/a.md --\n# 无日期\n").build(func(c *Config) { c.BaseURL = "https://example.org/" })
+	for name, data := range s.tree() {
+		if strings.Contains(data, today) {
+			t.Errorf("%s contains today's date %s", name, today)
+		}
+	}
+	s.assertFile("feed.xml", "<updated>1970-01-01T00:00:00Z</updated>")
+	e := newSite(t, "-- content/a.md --\n# 无日期\n").build(func(c *Config) {
+		c.BaseURL = "https://example.org/"
+		c.SourceDate = time.Unix(1745712000, 0) // SOURCE_DATE_EPOCH
+	})
+	e.assertFile("feed.xml", "<updated>2025-04-27T00:00:00Z</updated>")
 }

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,6 +147,11 @@ func (f *buildFlags) register(fs *flag.FlagSet, dest bool) {
 
 func (f *buildFlags) config(e *env) build.Config {
 	cfg := build.Config{Source: f.source, Dest: f.dest, BaseURL: f.baseURL, Drafts: f.drafts, Theme: folio.Theme(), Logger: e.log}
+	// SOURCE_DATE_EPOCH (reproducible-builds.org) dates what the content
+	// leaves undated; folio never writes the time it runs at.
+	if sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		cfg.SourceDate = time.Unix(sec, 0).UTC()
+	}
 	if f.verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(e.stderr, nil))
 	}
