@@ -245,11 +245,11 @@ func (b *Builder) checkDest() error {
 	if err != nil {
 		return err
 	}
-	if rel, err := filepath.Rel(dst, src); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+	if rel, err := filepath.Rel(dst, src); err == nil && filepath.IsLocal(rel) {
 		return fmt.Errorf("destination %s contains the site root %s", b.cfg.Dest, b.cfg.Source)
 	}
 	for _, dir := range []string{"content", "templates", "static"} {
-		if rel, err := filepath.Rel(filepath.Join(src, dir), dst); err == nil && !strings.HasPrefix(rel, "..") {
+		if rel, err := filepath.Rel(filepath.Join(src, dir), dst); err == nil && filepath.IsLocal(rel) {
 			return fmt.Errorf("destination %s is inside %s/", b.cfg.Dest, dir)
 		}
 	}

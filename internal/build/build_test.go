@@ -300,6 +300,25 @@ func TestRefusesToReplaceUnrelatedFolder(t *testing.T) {
 	if s2.err == nil {
 		t.Error("build into the site root succeeded")
 	}
+
+	// A site root inside the destination whose name starts with ".." is
+	// still inside it.
+	outer := t.TempDir()
+	os.WriteFile(filepath.Join(outer, "index.html"), []byte("old build"), 0o644)
+	s3 := newSite(t, seedSite)
+	moved := filepath.Join(outer, "..site")
+	if err := os.Rename(s3.root, moved); err != nil {
+		t.Fatal(err)
+	}
+	s3.root = moved
+	s3.dest = outer
+	s3.tryBuild()
+	if s3.err == nil || !strings.Contains(s3.err.Error(), "contains the site root") {
+		t.Errorf("build into a folder holding the site root as ..site: %v", s3.err)
+	}
+	if _, err := os.Stat(filepath.Join(s3.root, "content")); err != nil {
+		t.Errorf("site root lost: %v", err)
+	}
 }
 
 func TestFrontMatterFormats(t *testing.T) {

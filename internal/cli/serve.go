@@ -40,7 +40,7 @@ func rebuildLoop(ctx context.Context, e *env, b *build.Builder, cfg build.Config
 		done(res, err)
 	}
 	var ignore []string
-	if rel, err := filepath.Rel(cfg.Source, cfg.Dest); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, err := filepath.Rel(cfg.Source, cfg.Dest); err == nil && filepath.IsLocal(rel) {
 		ignore = append(ignore, filepath.ToSlash(rel))
 	}
 	ready := make(chan struct{})
