@@ -99,6 +99,9 @@ type Builder struct {
 	output map[string][32]byte  // what each output file holds now
 	sizes  map[string]int64     // and its size
 	pages  map[string]pageStamp // output file -> inputs it was last rendered from
+	// adopted is set once an in-place Builder has read what its
+	// destination held before its first build.
+	adopted bool
 }
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
@@ -253,12 +256,13 @@ func (b *Builder) checkDest() error {
 			return fmt.Errorf("destination %s is inside %s/", b.cfg.Dest, dir)
 		}
 	}
-	if b.cfg.InPlace {
+	if b.cfg.InPlace && b.adopted {
 		return nil
 	}
 	entries, err := os.ReadDir(dst)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
+			b.adopted = b.cfg.InPlace
 			return nil
 		}
 		return fmt.Errorf("destination: %w", err)
@@ -268,6 +272,55 @@ func (b *Builder) checkDest() error {
 			return fmt.Errorf("destination %s is not empty and holds no previous build (no index.html); refusing to replace it", b.cfg.Dest)
 		}
 	}
+	if b.cfg.InPlace {
+		return b.adopt(dst)
+	}
+	return nil
+}
+
+// adopt records what an existing destination holds before the first build
+// in place, so that build rewrites only what differs and removes what the
+// site no longer has. Dot-files and dot-folders other than .nojekyll (a
+// .git of a deploy checkout, say) are not folio's and are left alone.
+func (b *Builder) adopt(dst string) error {
+	output, sizes := map[string][32]byte{}, map[string]int64{}
+	err := filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dst && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if p == dst {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") && d.Name() != ".nojekyll" {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dst, p)
+		if err != nil {
+			return err
+		}
+		name := filepath.ToSlash(rel)
+		output[name] = sha256.Sum256(data)
+		sizes[name] = int64(len(data))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("destination: %w", err)
+	}
+	b.output, b.sizes, b.pages = output, sizes, map[string]pageStamp{}
+	b.adopted = true
 	return nil
 }
 
@@ -454,7 +507,11 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 		p := pages[i]
 		stamps[i] = stampPage(s, p, tmpl[p.Kind])
 		if b.cfg.InPlace && out.has(p.Output) && b.pages[p.Output] == stamps[i] {
-			out.keep(p.Output)
+			if err := out.keep(p.Output, "page "+p.Path); err != nil {
+				mu.Lock()
+				errs.Append(p.Output, err)
+				mu.Unlock()
+			}
 			return
 		}
 		var buf bytes.Buffer

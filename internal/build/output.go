@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -78,11 +79,10 @@ func (o *output) put(name string, data []byte, from string) error {
 	}
 	sum := sha256.Sum256(data)
 	o.mu.Lock()
-	if prev, ok := o.owners[name]; ok && (strings.HasPrefix(from, "page ") || strings.HasPrefix(prev, "page ")) {
+	if err := o.claim(name, from); err != nil {
 		o.mu.Unlock()
-		return fmt.Errorf("%s and %s both write %s", prev, from, name)
+		return err
 	}
-	o.owners[name] = from
 	o.sums[name] = sum
 	o.sizes[name] = int64(len(data))
 	if o.inPlace {
@@ -138,13 +138,28 @@ func (o *output) has(name string) bool {
 	return ok
 }
 
-// keep records that name stays as the last build wrote it (in place mode).
-func (o *output) keep(name string) {
+// claim records that from writes name; o.mu is held. A page may not share
+// its file with anything else; static files may override one another.
+func (o *output) claim(name, from string) error {
+	if prev, ok := o.owners[name]; ok && (strings.HasPrefix(from, "page ") || strings.HasPrefix(prev, "page ")) {
+		return fmt.Errorf("%s and %s both write %s", prev, from, name)
+	}
+	o.owners[name] = from
+	return nil
+}
+
+// keep records that the page from keeps name as the last build wrote it
+// (in place mode).
+func (o *output) keep(name, from string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.owners[name] = "page (unchanged)"
+	if err := o.claim(name, from); err != nil {
+		return err
+	}
 	o.sums[name] = o.b.output[name]
 	o.sizes[name] = o.b.sizes[name]
+	delete(o.pending, name)
+	return nil
 }
 
 // commit makes the output the destination's content.
@@ -179,7 +194,11 @@ func (o *output) commit() error {
 	return nil
 }
 
-func (o *output) commitInPlace() error {
+// commitInPlace removes what the site no longer has, then writes what
+// changed. Removing first lets a file take the place of a folder and the
+// other way round. On error the Builder still knows what the destination
+// holds, so the next build repairs it.
+func (o *output) commitInPlace() (err error) {
 	if err := os.MkdirAll(o.dest, 0o755); err != nil {
 		return err
 	}
@@ -188,6 +207,29 @@ func (o *output) commitInPlace() error {
 		return err
 	}
 	defer root.Close()
+	state := maps.Clone(o.b.output)
+	sizes := maps.Clone(o.b.sizes)
+	defer func() {
+		if err != nil {
+			o.b.output, o.b.sizes, o.b.pages = state, sizes, map[string]pageStamp{}
+		}
+	}()
+	for _, name := range sortedKeys(o.b.output) {
+		if _, ok := o.sums[name]; ok {
+			continue
+		}
+		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		delete(state, name)
+		o.changed = append(o.changed, name)
+		// Remove folders left empty, up to the root.
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if root.Remove(dir) != nil {
+				break
+			}
+		}
+	}
 	for _, name := range sortedKeys(o.pending) {
 		if dir := path.Dir(name); dir != "." {
 			if err := root.MkdirAll(dir, 0o755); err != nil {
@@ -200,24 +242,11 @@ func (o *output) commitInPlace() error {
 			return err
 		}
 		if err := root.Rename(tmp, name); err != nil {
+			root.Remove(tmp)
 			return err
 		}
+		state[name], sizes[name] = o.sums[name], o.sizes[name]
 		o.changed = append(o.changed, name)
-	}
-	for name := range o.b.output {
-		if _, ok := o.sums[name]; ok {
-			continue
-		}
-		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		o.changed = append(o.changed, name)
-		// Remove folders left empty, up to the root.
-		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
-			if root.Remove(dir) != nil {
-				break
-			}
-		}
 	}
 	slices.Sort(o.changed)
 	o.done = true

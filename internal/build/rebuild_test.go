@@ -156,3 +156,62 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		}
 	}
 }
+
+func TestInPlaceFirstBuildAdoptsDestination(t *testing.T) {
+	s := newSite(t, seedSite).build()
+	s.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n")
+	s.remove("content/notes/undated.md")
+	s.write("content/notes/new.md", "---\ntitle: 新的说明\n---\n正文。\n")
+
+	s.b = nil
+	s.build(func(c *Config) { c.InPlace = true })
+	if s.exists("undated/一篇没有日期的说明/index.html") {
+		t.Error("the removed document's page is left over from before the first in-place build")
+	}
+	s.assertFile("undated/新的说明/index.html", "新的说明")
+	for _, c := range s.result.Changed {
+		if c == "style.css" || strings.HasPrefix(c, "news/") {
+			t.Errorf("unchanged file %s was written again", c)
+		}
+	}
+	s.assertFile(".git/HEAD", "gh-pages")
+
+	// A destination that holds something else is refused, in place too.
+	s2 := newSite(t, seedSite)
+	s2.write("public/precious.txt", "keep me")
+	s2.tryBuild(func(c *Config) { c.InPlace = true })
+	if s2.err == nil {
+		t.Error("in-place build into a folder that holds no previous build succeeded")
+	}
+	if len(s2.tree()) != 1 {
+		t.Errorf("in-place build wrote into an unrelated folder: %v", s2.tree())
+	}
+}
+
+func TestInPlaceFileAndFolderTradePlaces(t *testing.T) {
+	s := rebuildSite(t)
+	s.write("static/a/b.txt", "in a folder")
+	s.build()
+	s.remove("static/a/b.txt")
+	s.remove("static/a")
+	s.write("static/a", "a file")
+	s.build()
+	if got := s.file("a"); got != "a file" {
+		t.Errorf("a = %q", got)
+	}
+	s.remove("static/a")
+	s.write("static/a/b.txt", "a folder again")
+	s.build()
+	if got := s.file("a/b.txt"); got != "a folder again" {
+		t.Errorf("a/b.txt = %q", got)
+	}
+}
+
+func TestInPlaceUnchangedPageConflictsWithStaticFile(t *testing.T) {
+	s := rebuildSite(t)
+	s.write("static/tags/index.html", "mine")
+	s.tryBuild()
+	if s.err == nil || !strings.Contains(s.err.Error(), "both write tags/index.html") {
+		t.Errorf("static file over an unchanged page: %v", s.err)
+	}
+}
