@@ -502,7 +502,7 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	var mu sync.Mutex
 	stamps := make([]pageStamp, len(pages))
 	rendered := make([]bool, len(pages))
-	tmpl := templateStamps(rnd)
+	tmpl := templateStamps(rnd, s)
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		p := pages[i]
 		stamps[i] = stampPage(s, p, tmpl[p.Kind])

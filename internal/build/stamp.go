@@ -16,12 +16,47 @@ import (
 // the counts on index pages, the site configuration and the templates used.
 type pageStamp [32]byte
 
-func templateStamps(r *render.Renderer) map[string][32]byte {
+// templateStamps gives each page kind the digest of its templates; for a
+// kind rendered by a site's own templates, which may show anything of the
+// site, it is combined with a digest of the whole site, so any change to
+// the content renders those pages again.
+func templateStamps(r *render.Renderer, s *site.Site) map[string][32]byte {
 	m := map[string][32]byte{}
+	var whole []byte
 	for _, kind := range []string{site.KindHome, site.KindDoc, site.KindTags, site.KindTag, site.KindArchive, site.KindYear, site.KindMonth, site.KindUndated, site.KindSection, site.KindNotFound} {
-		m[kind] = r.Digest(kind)
+		d := r.Digest(kind)
+		if r.Own(kind) {
+			if whole == nil {
+				whole = siteDigest(s)
+			}
+			d = sha256.Sum256(append(d[:], whole...))
+		}
+		m[kind] = d
 	}
 	return m
+}
+
+// siteDigest is a digest of every input the site model is built from: the
+// documents' sources (with the configuration they were read with) in site
+// order, where they were placed, and the sections.
+func siteDigest(s *site.Site) []byte {
+	h := sha256.New()
+	for _, d := range s.Docs {
+		h.Write(d.Sum[:])
+		fmt.Fprintf(h, "%s\x00%s\x00", d.Doc.Path, d.Path)
+	}
+	var sections func(sec *site.Section)
+	sections = func(sec *site.Section) {
+		if sec == nil {
+			return
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\n", sec.Dir, sec.Title, sec.Intro, sec.Total)
+		for _, c := range sec.Children {
+			sections(c)
+		}
+	}
+	sections(s.Root)
+	return h.Sum(nil)
 }
 
 func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
@@ -67,7 +102,8 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		}
 		for _, n := range []*site.Doc{d.Prev, d.Next} {
 			if n != nil {
-				w(n.Path, n.Title)
+				buf = listed(buf[:0], n)
+				h.Write(buf)
 			} else {
 				w("-")
 			}

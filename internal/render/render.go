@@ -69,6 +69,7 @@ type Renderer struct {
 	sets map[string]*template.Template // page template file name -> its set
 	src  map[string]string             // file name -> "templates/x.html" it came from, for lookups
 	sums map[string][32]byte           // file name -> digest of its text and the shared templates'
+	own  map[string]bool               // file name -> it or a shared template comes from the site
 }
 
 var fallbacks = map[string][]string{
@@ -86,7 +87,7 @@ var fallbacks = map[string][]string{
 
 // New parses the templates. All parse errors are returned together.
 func New(cfg Config) (*Renderer, error) {
-	r := &Renderer{lang: lang(cfg.Language), sets: map[string]*template.Template{}, src: map[string]string{}, sums: map[string][32]byte{}}
+	r := &Renderer{lang: lang(cfg.Language), sets: map[string]*template.Template{}, src: map[string]string{}, sums: map[string][32]byte{}, own: map[string]bool{}}
 	files := map[string][]byte{} // name relative to templates/ -> text
 	origin := map[string]string{}
 	for _, layer := range []struct {
@@ -132,7 +133,9 @@ func New(cfg Config) (*Renderer, error) {
 	for _, name := range sharedNames {
 		fmt.Fprintf(shash, "%s\x00%s\x00", name, files[name])
 	}
+	sharedOwn := false
 	for _, name := range sharedNames {
+		sharedOwn = sharedOwn || !strings.HasPrefix(origin[name], "theme:")
 		if _, err := shared.New(origin[name]).Parse(string(files[name])); err != nil {
 			errs.Append(origin[name], templateError(err))
 		}
@@ -161,6 +164,7 @@ func New(cfg Config) (*Renderer, error) {
 		var d [32]byte
 		h.Sum(d[:0])
 		r.sums[name] = d
+		r.own[name] = sharedOwn || !strings.HasPrefix(origin[name], "theme:")
 	}
 	for _, kind := range []string{site.KindHome, site.KindDoc, site.KindTags, site.KindTag, site.KindArchive, site.KindNotFound} {
 		if r.lookup(kind) == "" && len(errs) == 0 {
@@ -189,6 +193,11 @@ func (r *Renderer) Template(kind string) string { return r.src[r.lookup(kind)] }
 // Digest is a digest of the templates that render pages of kind: it
 // changes when any of them changes.
 func (r *Renderer) Digest(kind string) [32]byte { return r.sums[r.lookup(kind)] }
+
+// Own reports whether any template that renders pages of kind is the
+// site's own rather than the default theme's. The default theme's use of
+// the site data is known; a site's own template may show any of it.
+func (r *Renderer) Own(kind string) bool { return r.own[r.lookup(kind)] }
 
 // Data is what a page template receives.
 type Data struct {
