@@ -66,7 +66,7 @@ type Config struct {
 	Logger  *slog.Logger // nil discards
 	Workers int          // parallelism; 0 is GOMAXPROCS
 	InPlace bool         // write changed files into Dest instead of swapping a new folder in
-	Strict  bool         // fail, writing nothing, when the output exceeds GitHub Pages limits
+	Strict  bool         // fail, writing nothing, on any warning (GitHub Pages limits, tags merged by URL)
 	// SourceDate is the time to write where a time is needed but the
 	// content gives none (a feed without dated entries); zero writes the
 	// Unix epoch. The CLI sets it from SOURCE_DATE_EPOCH. folio never
@@ -84,7 +84,7 @@ type Result struct {
 	Written  int           // files whose bytes were written
 	Changed  []string      // output files written or removed, sorted
 	Bytes    int64         // total size of the output
-	Warnings []string      // what GitHub Pages would refuse
+	Warnings []string      // tags merged by URL; what GitHub Pages would refuse
 	Duration time.Duration // wall time
 }
 
@@ -224,7 +224,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("write: %w", err)
 		}
 	}
-	res.Warnings = out.warnings()
+	res.Warnings = append(slices.Clone(s.Warnings), out.warnings()...)
 	if b.cfg.Strict && len(res.Warnings) > 0 {
 		return nil, fmt.Errorf("--strict: %s", strings.Join(res.Warnings, "; "))
 	}

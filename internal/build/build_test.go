@@ -416,3 +416,27 @@ func TestSameOutputRegardlessOfWorkers(t *testing.T) {
 		}
 	}
 }
+
+func TestTagsSharingAURLWarnAndFailStrict(t *testing.T) {
+	const archive = `
+-- content/a.md --
+---
+title: 甲
+tags: [C++]
+---
+-- content/b.md --
+---
+title: 乙
+tags: [C#]
+---
+`
+	s := newSite(t, archive).build()
+	if len(s.result.Warnings) != 1 || !strings.Contains(s.result.Warnings[0], `tag "C#" shares the URL /tags/c/`) {
+		t.Errorf("warnings = %q", s.result.Warnings)
+	}
+	s2 := newSite(t, archive)
+	s2.tryBuild(func(c *Config) { c.Strict = true })
+	if s2.err == nil || !strings.Contains(s2.err.Error(), "shares the URL") {
+		t.Errorf("--strict build: %v", s2.err)
+	}
+}

@@ -164,7 +164,7 @@ func flagsFor(name string) *flag.FlagSet {
 	switch name {
 	case "build":
 		bf.register(fs, true)
-		fs.BoolVar(&bf.strict, "strict", false, "fail when the output exceeds GitHub Pages limits")
+		fs.BoolVar(&bf.strict, "strict", false, "fail on any warning: output beyond GitHub Pages limits, symlinks, tags merged by URL")
 	case "serve":
 		bf.register(fs, false)
 		fs.String("addr", "127.0.0.1:1313", "the address to serve on; port 0 picks a free port")
@@ -196,7 +196,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("folio build", flag.ContinueOnError)
 	var bf buildFlags
 	bf.register(fs, true)
-	fs.BoolVar(&bf.strict, "strict", false, "fail when the output exceeds GitHub Pages limits")
+	fs.BoolVar(&bf.strict, "strict", false, "fail on any warning: output beyond GitHub Pages limits, symlinks, tags merged by URL")
 	if !parse(fs, e, args) {
 		return 2
 	}

@@ -82,7 +82,7 @@ func (d *Doc) AbsURL() string { return d.site.AbsURL(d.Path) }
 func (d *Doc) TagLinks() []*Term {
 	terms := make([]*Term, 0, len(d.Tags))
 	for _, t := range d.Tags {
-		if term := d.site.tagBySlug[Slug(t)]; term != nil {
+		if term := d.site.tagBySlug[segment(t)]; term != nil {
 			terms = append(terms, term)
 		}
 	}
@@ -126,6 +126,7 @@ type Site struct {
 	Undated  []*Doc
 	Sections []*Section // sorted by folder
 	Root     *Section   // the top of content/, or nil when it has no sections
+	Warnings []string   // what the curator should know: tags merged by URL
 
 	origin, basePath string
 	tagBySlug        map[string]*Term
@@ -225,17 +226,25 @@ func compareDocs(a, b *Doc) int {
 }
 
 func (s *Site) buildTags() {
+	first := map[string]*Doc{}  // slug -> the document its term was named from
+	merged := map[string]bool{} // pairs of names already warned about
 	for _, d := range s.Docs {
 		for _, t := range d.Tags {
-			slug := Slug(t)
-			if slug == "" {
+			if t == "" {
 				continue
 			}
+			slug := segment(t)
 			term := s.tagBySlug[slug]
 			if term == nil {
 				term = &Term{Name: t, Path: "/tags/" + slug + "/"}
 				s.tagBySlug[slug] = term
 				s.Tags = append(s.Tags, term)
+				first[slug] = d
+			} else if t != term.Name && !strings.EqualFold(t, term.Name) && !merged[term.Name+"\x00"+t] {
+				// "AI" and "ai" are one tag; "C++" and "C#" become one
+				// too, since they share a URL, and the curator is told.
+				merged[term.Name+"\x00"+t] = true
+				s.Warnings = append(s.Warnings, fmt.Sprintf("%s: tag %q shares the URL %s with tag %q of %s; they are listed as one tag", d.Doc.Path, t, term.Path, term.Name, first[slug].Doc.Path))
 			}
 			if n := len(term.Docs); n == 0 || term.Docs[n-1] != d {
 				term.Docs = append(term.Docs, d)
@@ -288,7 +297,7 @@ func (s *Site) buildSections(info map[string]SectionInfo) {
 		} else {
 			var segs []string
 			for _, p := range strings.Split(dir, "/") {
-				segs = append(segs, Slug(p))
+				segs = append(segs, segment(p))
 			}
 			sec.Path = "/" + strings.Join(segs, "/") + "/"
 		}
@@ -367,7 +376,7 @@ func (s *Site) URLFrom(from, to string) string {
 func (s *Site) AbsURL(p string) string { return s.origin + s.RelURL(p) }
 
 // Tag returns the term with the given name, or nil.
-func (s *Site) Tag(name string) *Term { return s.tagBySlug[Slug(name)] }
+func (s *Site) Tag(name string) *Term { return s.tagBySlug[segment(name)] }
 
 // Newest returns the n newest documents.
 func (s *Site) Newest(n int) []*Doc { return s.Docs[:min(n, len(s.Docs))] }

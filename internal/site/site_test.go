@@ -76,6 +76,12 @@ func TestPermalinkPatterns(t *testing.T) {
 		{"/:year/:month/:day/:slug/", month, "/2025/04/要点/"},
 		{"docs/:slug", dated, "/docs/中华人民共和国价格法/"},
 		{"/:slug.html", dated, "/中华人民共和国价格法.html/"},
+		// Names without letters or digits still give a segment.
+		{"/:path/", &Doc{Doc: &content.Doc{Rel: "《》/——.md"}, Slug: "x"}, "/" + segment("《》") + "/" + segment("——") + "/"},
+		{"/:section/:slug/", &Doc{Doc: &content.Doc{Rel: "《》/a.md"}, Slug: "x"}, "/" + segment("《》") + "/x/"},
+	}
+	if a, b := segment("《》"), segment("——"); len(a) != 8 || a == b {
+		t.Errorf("segment(《》) = %q, segment(——) = %q; want 8 hex digits, different", a, b)
 	}
 	for _, tt := range tests {
 		got, err := expand(tt.pattern, tt.doc)
@@ -203,4 +209,38 @@ func FuzzSlug(f *testing.F) {
 			t.Errorf("Slug(Slug(%q)) = %q, want %q", s, Slug(got), got)
 		}
 	})
+}
+
+func TestTagsSharingAURLAreWarnedAbout(t *testing.T) {
+	docs := []*Doc{
+		doc(t, "a.md", "甲", "2025-04-27", "C++", "AI"),
+		doc(t, "b.md", "乙", "2025-04-26", "C#", "ai"),
+		doc(t, "c.md", "丙", "2025-04-25", "《》", "C#"),
+	}
+	s, err := New(Config{}, docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], `content/b.md: tag "C#" shares the URL /tags/c/ with tag "C++" of content/a.md`) {
+		t.Errorf("warnings = %q, want one about C# and C++ (and none about AI and ai)", s.Warnings)
+	}
+	odd := s.Tag("《》")
+	if odd == nil || odd.Path != "/tags/"+segment("《》")+"/" || len(odd.Docs) != 1 {
+		t.Errorf("tag 《》 = %+v, want its own page under a hash", odd)
+	}
+}
+
+func TestSectionOfPunctuationFolder(t *testing.T) {
+	s, err := New(Config{}, []*Doc{doc(t, "《》/a.md", "甲", "2025-04-27")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range s.Pages() {
+		if strings.Contains(p.Path, "//") {
+			t.Errorf("page path %q has an empty segment", p.Path)
+		}
+	}
+	if len(s.Sections) == 0 || s.Sections[len(s.Sections)-1].Path != "/"+segment("《》")+"/" {
+		t.Errorf("sections = %+v", s.Sections)
+	}
 }

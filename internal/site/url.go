@@ -34,6 +34,17 @@ func Slug(s string) string {
 	return strings.TrimRight(full[:cut], "-") + "-" + hex.EncodeToString(sum[:4])
 }
 
+// segment is Slug for a name that must give a non-empty URL segment (a
+// folder, a file name, a tag): a name with no letters or digits, such as
+// "《》", gets 8 hex digits of a hash of itself, stable and distinct.
+func segment(s string) string {
+	if sl := Slug(s); sl != "" {
+		return sl
+	}
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
+
 func slug(s string) string {
 	var b strings.Builder
 	dash := false
@@ -99,17 +110,19 @@ func expand(pattern string, d *Doc) (string, error) {
 			case "slug":
 				b.WriteString(d.Slug)
 			case "filename":
-				b.WriteString(Slug(d.Name()))
+				b.WriteString(segment(d.Name()))
 			case "section":
-				b.WriteString(Slug(d.Section()))
+				if sec := d.Section(); sec != "" {
+					b.WriteString(segment(sec))
+				}
 			case "path":
 				var segs []string
 				if dir := d.Dir(); dir != "" {
 					for _, p := range strings.Split(dir, "/") {
-						segs = append(segs, Slug(p))
+						segs = append(segs, segment(p))
 					}
 				}
-				b.WriteString(strings.Join(append(segs, Slug(d.Name())), "/"))
+				b.WriteString(strings.Join(append(segs, segment(d.Name())), "/"))
 			default:
 				return "", fmt.Errorf("permalink %q: unknown placeholder :%s (want :year, :month, :day, :slug, :filename, :section or :path)", pattern, name)
 			}
