@@ -220,6 +220,24 @@ date: 2024-05-20
 	}
 }
 
+func TestFolderNamedLikeAnIndexIsAnErrorAtTheFolder(t *testing.T) {
+	s := newSite(t, `
+-- content/tags/a.md --
+# 甲
+`).tryBuild()
+	var list diag.List
+	if !errors.As(s.err, &list) || len(list) != 1 {
+		t.Fatalf("error = %v, want one diagnostic", s.err)
+	}
+	if got, want := list[0].Error(), "content/tags: URL /tags/ is taken by both the tags page and the folder content/tags (rename the folder)"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	s2 := newSite(t, "-- folio.yaml --\npermalink: /:slug/\n-- content/b.md --\n---\ntitle: 乙\nslug: archive\n---\n").tryBuild()
+	if s2.err == nil || !strings.Contains(s2.err.Error(), "content/b.md: URL /archive/ is taken by both content/b.md and the archive page (give the document a slug") {
+		t.Errorf("document at /archive/: %v", s2.err)
+	}
+}
+
 func TestAllContentErrorsReportedAtOnce(t *testing.T) {
 	s := newSite(t, `
 -- content/a.md --

@@ -193,24 +193,35 @@ func New(cfg Config, docs []*Doc, sections map[string]SectionInfo) (*Site, error
 	s.buildArchive()
 	s.buildSections(sections)
 
-	owners := map[string]string{}
+	// Every page needs a file of its own. A clash is reported at the
+	// document, or else at the folder, whose URL it is.
+	type owner struct {
+		doc, folder string // "content/x.md", "content/tags"; both "" for a page folio makes
+		what        string
+	}
+	owners := map[string]owner{}
 	for _, p := range s.Pages() {
-		owner := "generated page " + p.Path
-		if p.Doc != nil {
-			owner = p.Doc.Doc.Path
-		} else if p.Section != nil && p.Section.Dir != "" {
-			owner = "section content/" + p.Section.Dir
+		o := owner{what: "the " + p.Kind + " page"}
+		switch {
+		case p.Doc != nil:
+			o = owner{doc: p.Doc.Doc.Path, what: p.Doc.Doc.Path}
+		case p.Section != nil && p.Section.Dir != "":
+			o = owner{folder: "content/" + p.Section.Dir, what: "the folder content/" + p.Section.Dir}
 		}
-		if prev, ok := owners[p.Output]; ok {
-			file := owner
-			if p.Doc == nil {
-				file = prev
-			}
-			errs.Add(diag.Position{Path: strings.TrimPrefix(file, "generated page ")},
-				fmt.Sprintf("URL %s is taken by both %s and %s (give one a slug, or use :filename or :path in the permalink)", p.Path, prev, owner))
+		prev, ok := owners[p.Output]
+		if !ok {
+			owners[p.Output] = o
 			continue
 		}
-		owners[p.Output] = owner
+		at := cmp.Or(o.doc, prev.doc, o.folder, prev.folder)
+		hint := "rename the folder"
+		switch {
+		case o.doc != "" && prev.doc != "":
+			hint = "give one a slug, or use :filename or :path in the permalink"
+		case o.doc != "" || prev.doc != "":
+			hint = "give the document a slug, or change the permalink"
+		}
+		errs.Add(diag.Position{Path: at}, fmt.Sprintf("URL %s is taken by both %s and %s (%s)", p.Path, prev.what, o.what, hint))
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
