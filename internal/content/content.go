@@ -45,6 +45,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -453,8 +454,10 @@ func split(p string, src []byte) (fm map[string]any, body []byte, bodyLine int, 
 		frontmatter.NewFormat("---", "---", wrap(open+1, yamlUn, "yaml")),
 		frontmatter.NewFormat("---yaml", "---", wrap(open+1, yamlUn, "yaml")),
 		frontmatter.NewFormat("+++", "+++", wrap(open+1, toml.Unmarshal, "toml")),
-		frontmatter.NewFormat(";;;", ";;;", wrap(open+1, json.Unmarshal, "json")),
-		{Start: "{", End: "}", Unmarshal: wrap(open, json.Unmarshal, "json"), UnmarshalDelims: true, RequiresNewLine: true},
+		frontmatter.NewFormat(";;;", ";;;", wrap(open+1, jsonUnmarshal, "json")),
+	}
+	if fm, body, bodyLine, ok, err := splitJSON(p, src, open); ok {
+		return fm, body, bodyLine, err
 	}
 	fm = map[string]any{}
 	rest, err := frontmatter.Parse(bytes.NewReader(src), &fm, formats...)
@@ -474,6 +477,87 @@ func split(p string, src []byte) (fm map[string]any, body []byte, bodyLine int, 
 	}
 	consumed := src[:len(src)-len(rest)]
 	return fm, rest, bytes.Count(consumed, []byte("\n")) + 1, nil
+}
+
+// splitJSON reads front matter that is a JSON object opening on the first
+// non-blank line, Hugo's form: the object ends where its closing brace
+// does, however it is indented or nested, and the body starts on the next
+// line. ok is false when the file does not start with "{".
+func splitJSON(p string, src []byte, open int) (fm map[string]any, body []byte, bodyLine int, ok bool, err error) {
+	start := 0
+	for range open - 1 {
+		start += bytes.IndexByte(src[start:], '\n') + 1
+	}
+	line := src[start:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	if string(bytes.TrimSpace(line)) != "{" {
+		return nil, nil, 0, false, nil
+	}
+	data := src[start:]
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&fm); err != nil {
+		return nil, nil, 0, true, positioned(p, data, open, "json", err)
+	}
+	end := int(dec.InputOffset())
+	rest := data[end:]
+	nl := bytes.IndexByte(rest, '\n')
+	if nl < 0 {
+		nl = len(rest)
+	}
+	if t := bytes.TrimSpace(rest[:nl]); len(t) > 0 {
+		l, c := lineCol(data, end+bytes.Index(rest, t))
+		return nil, nil, 0, true, &diag.Error{Pos: diag.Position{Path: p, Line: open + l - 1, Col: c}, Msg: "json: text after the front matter's closing brace; start the body on the next line"}
+	}
+	body = rest[min(nl+1, len(rest)):]
+	fm = normalizeJSON(fm).(map[string]any)
+	for k, v := range fm {
+		if v == nil || v == "" {
+			delete(fm, k)
+		}
+	}
+	consumed := src[:len(src)-len(body)]
+	return fm, body, bytes.Count(consumed, []byte("\n")) + 1, true, nil
+}
+
+// jsonUnmarshal decodes a JSON object keeping whole numbers whole: a
+// doc_number of 20250427 stays 20250427, not 2.0250427e+07.
+func jsonUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &json.SyntaxError{Offset: dec.InputOffset() + 1}
+	}
+	*(v.(*map[string]any)) = normalizeJSON(m).(map[string]any)
+	return nil
+}
+
+// normalizeJSON turns json.Numbers into int64 where they are whole and fit,
+// float64 otherwise, as the YAML and TOML decoders give them.
+func normalizeJSON(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if n, err := v.Int64(); err == nil {
+			return n
+		}
+		f, _ := v.Float64()
+		return f
+	case map[string]any:
+		for k, e := range v {
+			v[k] = normalizeJSON(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = normalizeJSON(e)
+		}
+	}
+	return v
 }
 
 // positioned turns a decoder's error into a diagnostic at a file position.

@@ -108,6 +108,30 @@ func TestDateSources(t *testing.T) {
 	}
 }
 
+func TestJSONFrontMatter(t *testing.T) {
+	src := "\ufeff{\r\n  \"title\": \"国务院关于印发的通知\",\r\n  \"doc_number\": 20250427,\r\n  \"ratio\": 0.5,\r\n  \"issuer\": {\r\n    \"name\": \"国务院\"\r\n  },\r\n  \"tags\": [\"政策\"]\r\n}\r\n正文第一行。\r\n"
+	d := parse(t, "content/a.md", src, Config{})
+	if d.Title != "国务院关于印发的通知" || strings.Join(d.Tags, ",") != "政策" {
+		t.Errorf("title %q, tags %q", d.Title, d.Tags)
+	}
+	if n, ok := d.Params["doc_number"].(int64); !ok || n != 20250427 {
+		t.Errorf("doc_number = %#v, want int64 20250427", d.Params["doc_number"])
+	}
+	if f, ok := d.Params["ratio"].(float64); !ok || f != 0.5 {
+		t.Errorf("ratio = %#v, want 0.5", d.Params["ratio"])
+	}
+	if m, ok := d.Params["issuer"].(map[string]any); !ok || m["name"] != "国务院" {
+		t.Errorf("issuer = %#v", d.Params["issuer"])
+	}
+	if string(d.Body) != "正文第一行。\n" || d.BodyLine != 10 {
+		t.Errorf("body %q at line %d, want the line after the brace (10)", d.Body, d.BodyLine)
+	}
+	d = parse(t, "content/b.md", ";;;\n{\"title\": \"x\", \"n\": 7}\n;;;\nbody\n", Config{})
+	if n, ok := d.Params["n"].(int64); !ok || n != 7 {
+		t.Errorf(";;; JSON n = %#v, want int64 7", d.Params["n"])
+	}
+}
+
 func TestParseErrorsArePositioned(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"bad month", "---\ntitle: x\ndate: 2025年13月01日\n---\n", `content/a.md:3:7: date "2025年13月01日": month out of range`},
@@ -116,6 +140,8 @@ func TestParseErrorsArePositioned(t *testing.T) {
 		{"yaml line", "---\ntitle: x\nfoo: : bar\n---\n", "content/a.md:3"},
 		{"toml", "+++\ntitle = \"x\"\ndate = \n+++\n", "content/a.md:3"},
 		{"json", "{\n  \"title\": \"x\",\n  \"date\": ,\n}\n\nbody", "content/a.md:3:11: json:"},
+		{"json after brace", "{\n  \"title\": \"x\"\n} body\n", "content/a.md:3:3: json: text after the front matter's closing brace"},
+		{"json unterminated", "\n{\n  \"title\": \"x\",\n", "content/a.md:2"},
 		{"draft", "---\ndraft: maybe\n---\n", `content/a.md:2:8: draft "maybe": want true or false`},
 		{"tags", "---\ntags: {a: 1}\n---\n", "content/a.md:2:7: tags:"},
 	}
