@@ -165,7 +165,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	docs, sections, assets, loadErr := b.load(ctx, sc)
 	wg.Wait()
 	var errs diag.List
-	errs.Append(ConfigFile, loadErr)
+	errs.Append("content", loadErr)
 	errs.Append("templates", rndErr)
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -47,6 +47,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -153,34 +154,62 @@ func Classify(rel string) int {
 }
 
 // Walk lists the files under dir in fsys that Classify accepts, as slash
-// paths relative to dir, in lexical order.
+// paths relative to dir, in lexical order. Symlinks are followed, to files
+// and to folders (a shared collection linked into content/); a symlink to
+// nothing or one that loops back to a folder above it is an error naming
+// the link.
 func Walk(fsys fs.FS, dir string) ([]string, error) {
 	var files []string
-	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
+	var walk func(root string) error
+	walk = func(root string) error {
+		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == dir && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll
+				}
+				return err
 			}
-			return err
-		}
-		if p == dir {
-			return nil
-		}
-		if strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
+			if p == root {
+				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				fi, err := fs.Stat(fsys, p)
+				if err != nil {
+					return &fs.PathError{Op: "follow symlink", Path: p, Err: errors.Unwrap(err)}
+				}
+				if fi.IsDir() {
+					for a := path.Dir(p); ; a = path.Dir(a) {
+						if ai, err := fs.Stat(fsys, a); err == nil && os.SameFile(fi, ai) {
+							where := a + "/"
+							if a == "." {
+								where = "the site root"
+							}
+							return &fs.PathError{Op: "follow symlink", Path: p, Err: fmt.Errorf("it loops back to %s, a folder it is in", where)}
+						}
+						if a == "." {
+							break
+						}
+					}
+					return walk(p)
+				}
+			} else if d.IsDir() || !d.Type().IsRegular() {
+				return nil
+			}
+			rel := strings.TrimPrefix(p, dir+"/")
+			if Classify(rel) != 0 {
+				files = append(files, rel)
 			}
 			return nil
-		}
-		if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		rel := strings.TrimPrefix(p, dir+"/")
-		if Classify(rel) != 0 {
-			files = append(files, rel)
-		}
-		return nil
-	})
+		})
+	}
+	err := walk(dir)
+	slices.Sort(files)
 	return files, err
 }
 

@@ -1,6 +1,8 @@
 package content
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -220,4 +222,48 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("document without a title")
 		}
 	})
+}
+
+func TestWalkFollowsSymlinks(t *testing.T) {
+	root, shared := t.TempDir(), t.TempDir()
+	write := func(p string) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("# x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(target, name string) {
+		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(root, "content", "a.md"))
+	write(filepath.Join(shared, "laws", "法.md"))
+	write(filepath.Join(shared, "one.md"))
+	link(shared, "content/shared")
+	link(filepath.Join(shared, "one.md"), "content/one.md")
+	files, err := Walk(os.DirFS(root), "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(files, " "), "a.md one.md shared/laws/法.md shared/one.md"; got != want {
+		t.Errorf("Walk = %s, want %s", got, want)
+	}
+
+	link("/nonexistent-folio-target", "content/broken.md")
+	_, err = Walk(os.DirFS(root), "content")
+	var list diag.List
+	list.Append("content", err)
+	if len(list) != 1 || !strings.HasPrefix(list[0].Error(), "content/broken.md: follow symlink:") {
+		t.Errorf("broken symlink: %v", err)
+	}
+	os.Remove(filepath.Join(root, "content", "broken.md"))
+
+	link("..", "content/loop")
+	_, err = Walk(os.DirFS(root), "content")
+	if err == nil || !strings.Contains(err.Error(), "content/loop: it loops back to the site root") {
+		t.Errorf("symlink loop: %v", err)
+	}
 }

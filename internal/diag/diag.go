@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 )
@@ -54,17 +55,22 @@ type List []*Error
 // Add appends an error at pos.
 func (l *List) Add(pos Position, msg string) { *l = append(*l, &Error{Pos: pos, Msg: msg}) }
 
-// Append adds err to the list: a *Error or List as it is, anything else
-// positioned at the file path alone.
+// Append adds err to the list: a *Error or List as it is, an
+// *fs.PathError at the file it names, anything else positioned at the file
+// path alone.
 func (l *List) Append(path string, err error) {
 	var e *Error
 	var el List
+	var pe *fs.PathError
 	switch {
 	case err == nil:
 	case errors.As(err, &el):
 		*l = append(*l, el...)
 	case errors.As(err, &e):
 		*l = append(*l, e)
+	case errors.As(err, &pe):
+		// An I/O error names its own file: report it there.
+		*l = append(*l, &Error{Pos: Position{Path: pe.Path}, Msg: pe.Op + ": " + pe.Err.Error()})
 	default:
 		*l = append(*l, &Error{Pos: Position{Path: path}, Msg: err.Error()})
 	}
