@@ -29,6 +29,19 @@ func TestXMLParsesBack(t *testing.T) {
 	}
 }
 
+func TestLocIsPercentEncoded(t *testing.T) {
+	out := string(XML([]URL{{Loc: "https://user.github.io/repo/tags/人工智能/"}}))
+	if !strings.Contains(out, "<loc>https://user.github.io/repo/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/</loc>") {
+		t.Errorf("sitemap = %s", out)
+	}
+}
+
+func TestRobotsWithoutAbsoluteSitemapURL(t *testing.T) {
+	if got := string(Robots("/sitemap.xml")); strings.Contains(got, "Sitemap") || !strings.HasPrefix(got, "User-agent: *\nAllow: /\n") {
+		t.Errorf("Robots(relative) = %q", got)
+	}
+}
+
 func TestRobotsNamesSitemap(t *testing.T) {
 	if got := string(Robots("https://x.org/repo/sitemap.xml")); !strings.Contains(got, "\nSitemap: https://x.org/repo/sitemap.xml\n") || !strings.HasPrefix(got, "User-agent: *\n") {
 		t.Errorf("Robots = %q", got)
