@@ -449,7 +449,7 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) e
 				}
 				return err
 			}
-			if strings.HasPrefix(d.Name(), ".") && p != dir {
+			if content.Skip(d.Name()) && p != dir {
 				if d.IsDir() {
 					return fs.SkipDir
 				}

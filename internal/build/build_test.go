@@ -395,10 +395,23 @@ date: 2024-01-01
 ---
 -- content/files/附件.pdf --
 %PDF
+-- content/a.md~ --
+editor backup
+-- content/#a.md# --
+emacs autosave
+-- content/files/.附件.pdf.swp --
+vim swap
+-- static/style.css~ --
+backup
 `).build()
 	s.assertFile("robots.txt", "User-agent")
 	s.assertFile("style.css", "color: red")
 	s.assertFile("files/附件.pdf", "%PDF")
+	for _, name := range []string{"a.md~", "#a.md#", "files/.附件.pdf.swp", "style.css~"} {
+		if s.exists(name) {
+			t.Errorf("editor file %s was published", name)
+		}
+	}
 }
 
 func TestSectionPages(t *testing.T) {

@@ -134,11 +134,31 @@ const (
 	KindAsset
 )
 
+// Skip reports whether folio leaves a file or folder of the site alone by
+// its name: dotfiles and dot-folders (.git, vim's .x.swp, Emacs's .#x
+// locks) and editors' temporary and backup files (x~, x.swp, x.swx, x.tmp,
+// JetBrains' x___jb_tmp___, Emacs's #x#, vim's probe file 4913).
+func Skip(name string) bool {
+	switch {
+	case strings.HasPrefix(name, "."),
+		strings.HasSuffix(name, "~"),
+		strings.HasSuffix(name, ".swp"),
+		strings.HasSuffix(name, ".swx"),
+		strings.HasSuffix(name, ".tmp"),
+		strings.HasSuffix(name, "___jb_tmp___"),
+		strings.HasSuffix(name, "___jb_old___"),
+		len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
+		name == "4913":
+		return true
+	}
+	return false
+}
+
 // Classify tells what a slash path relative to content/ is: a document, a
 // section's _index.md, an asset, or nothing folio reads (0).
 func Classify(rel string) int {
 	for _, part := range strings.Split(rel, "/") {
-		if strings.HasPrefix(part, ".") || part == "" {
+		if part == "" || Skip(part) {
 			return 0
 		}
 	}
@@ -172,7 +192,7 @@ func Walk(fsys fs.FS, dir string) ([]string, error) {
 			if p == root {
 				return nil
 			}
-			if strings.HasPrefix(d.Name(), ".") {
+			if Skip(d.Name()) {
 				if d.IsDir() {
 					return fs.SkipDir
 				}

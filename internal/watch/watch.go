@@ -100,6 +100,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/folio-ssg/folio/internal/content"
 )
 
 // Kind says which part of a site a change touches.
@@ -266,23 +268,9 @@ func Classify(rel string) (Kind, bool) {
 	return 0, false
 }
 
-// skipName reports whether a file or folder name is a dotfile or an
-// editor's temporary or backup file.
-func skipName(name string) bool {
-	switch {
-	case strings.HasPrefix(name, "."),
-		strings.HasSuffix(name, "~"),
-		strings.HasSuffix(name, ".swp"),
-		strings.HasSuffix(name, ".swx"),
-		strings.HasSuffix(name, ".tmp"),
-		strings.HasSuffix(name, "___jb_tmp___"),
-		strings.HasSuffix(name, "___jb_old___"),
-		len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
-		name == "4913":
-		return true
-	}
-	return false
-}
+// skipName reports whether a file or folder name is one the build does
+// not read: a dotfile or an editor's temporary or backup file.
+func skipName(name string) bool { return content.Skip(name) }
 
 // cleanIgnore turns Config.Ignore into clean slash paths relative to root.
 // Absolute entries are made relative to root; entries outside it, and "."
