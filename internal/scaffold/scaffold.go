@@ -24,6 +24,8 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/site"
 )
@@ -161,7 +163,9 @@ func usedKeys(root string) ([]string, error) {
 
 // yamlString quotes s when YAML would read it as something else.
 func yamlString(s string) string {
-	if strings.ContainsAny(s, ":#[]{}&*!|>'\"%@`,") || strings.TrimSpace(s) != s {
+	var v any
+	if strings.ContainsAny(s, ":#[]{}&*!|>'\"%@`,\n\t\\") || strings.TrimSpace(s) != s ||
+		yaml.Unmarshal([]byte(s), &v) != nil || v != s {
 		return fmt.Sprintf("%q", s)
 	}
 	return s
