@@ -212,13 +212,13 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	}
 	drafts := ""
 	if res.Drafts > 0 {
-		drafts = fmt.Sprintf(" (%d drafts left out)", res.Drafts)
+		drafts = fmt.Sprintf(" (%s left out)", plural(res.Drafts, "draft"))
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
-	fmt.Fprintf(e.stdout, "built %d documents%s: %d pages, %d files (%s) in %s → %s\n",
-		res.Docs, drafts, res.Pages, res.Files, size(res.Bytes), res.Duration.Round(time.Millisecond), dest)
+	fmt.Fprintf(e.stdout, "built %s%s: %s, %s (%s) in %s → %s\n",
+		plural(res.Docs, "document"), drafts, plural(res.Pages, "page"), plural(res.Files, "file"), size(res.Bytes), res.Duration.Round(time.Millisecond), dest)
 	return 0
 }
 
@@ -249,7 +249,7 @@ func runLinkcheck(_ context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stdout, p)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(e.stderr, "folio linkcheck: %d broken link%s in %s\n", len(problems), plural(len(problems)), dir)
+		fmt.Fprintf(e.stderr, "folio linkcheck: %s in %s\n", plural(len(problems), "broken link"), dir)
 		return 1
 	}
 	fmt.Fprintf(e.stdout, "no broken links in %s\n", dir)
@@ -312,7 +312,7 @@ func report(e *env, err error) int {
 			fmt.Fprintln(e.stderr, d)
 		}
 		n := len(list)
-		fmt.Fprintf(e.stderr, "folio: %d error%s; nothing was written\n", n, plural(n))
+		fmt.Fprintf(e.stderr, "folio: %s; nothing was written\n", plural(n, "error"))
 		return 1
 	}
 	if errors.Is(err, context.Canceled) {
@@ -329,13 +329,6 @@ func report(e *env, err error) int {
 	return 1
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func size(n int64) string {
 	switch {
 	case n >= 1<<30:
@@ -346,4 +339,12 @@ func size(n int64) string {
 		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// plural is "1 document", "2 documents".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
