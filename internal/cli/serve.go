@@ -142,7 +142,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		srv.SetErrors(nil)
 		srv.Reload(res.Changed)
 		started.Do(start)
-		fmt.Fprintf(e.stdout, "built %d documents: %d pages rendered, %d files written in %s\n", res.Docs, res.Rendered, res.Written, res.Duration.Round(time.Millisecond))
+		fmt.Fprintf(e.stdout, "built %s: %s rendered, %s written in %s\n", plural(res.Docs, "document"), plural(res.Rendered, "page"), plural(res.Written, "file"), res.Duration.Round(time.Millisecond))
 	})
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(e.stderr, "folio serve: %v\n", err)
@@ -174,7 +174,7 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "folio: build failed; the output keeps its last good version")
 			return
 		}
-		fmt.Fprintf(e.stdout, "built %d documents: %d pages rendered, %d files written in %s\n", res.Docs, res.Rendered, res.Written, res.Duration.Round(time.Millisecond))
+		fmt.Fprintf(e.stdout, "built %s: %s rendered, %s written in %s\n", plural(res.Docs, "document"), plural(res.Rendered, "page"), plural(res.Written, "file"), res.Duration.Round(time.Millisecond))
 	})
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(e.stderr, "folio watch: %v\n", err)
