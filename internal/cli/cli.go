@@ -240,19 +240,20 @@ func runLinkcheck(_ context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "folio linkcheck: %s is not a folder\n", dir)
 		return 1
 	}
-	problems, err := linkcheck.Check(os.DirFS(dir), linkcheck.Config{BaseURL: *base})
+	r, err := linkcheck.Run(os.DirFS(dir), linkcheck.Config{BaseURL: *base})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "folio linkcheck: %v\n", err)
 		return 1
 	}
-	for _, p := range problems {
+	for _, p := range r.Problems {
 		fmt.Fprintln(e.stdout, p)
 	}
-	if len(problems) > 0 {
-		fmt.Fprintf(e.stderr, "folio linkcheck: %s in %s\n", plural(len(problems), "broken link"), dir)
+	checked := fmt.Sprintf("%s in %s and %s", plural(r.Links, "internal link"), plural(r.Pages, "page"), plural(r.Feeds, "XML file"))
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(e.stderr, "folio linkcheck: %s among %s in %s\n", plural(len(r.Problems), "broken link"), checked, dir)
 		return 1
 	}
-	fmt.Fprintf(e.stdout, "no broken links in %s\n", dir)
+	fmt.Fprintf(e.stdout, "no broken links in %s: checked %s\n", dir, checked)
 	return 0
 }
 

@@ -96,6 +96,24 @@ func (p Problem) String() string {
 
 // Check reports the broken internal links of the site in fsys.
 func Check(fsys fs.FS, cfg Config) ([]Problem, error) {
+	r, err := Run(fsys, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.Problems, nil
+}
+
+// Report is what one check found.
+type Report struct {
+	Problems []Problem // sorted by file, line and URL
+	Pages    int       // HTML files read
+	Feeds    int       // XML files read (feeds, the sitemap)
+	Links    int       // internal links and asset references checked
+}
+
+// Run checks the site in fsys and reports what it checked as well as what
+// is broken.
+func Run(fsys fs.FS, cfg Config) (*Report, error) {
 	c, err := newChecker(fsys, cfg)
 	if err != nil {
 		return nil, err
@@ -166,7 +184,7 @@ func Check(fsys fs.FS, cfg Config) ([]Problem, error) {
 		}
 		return strings.Compare(a.Reason, b.Reason)
 	})
-	return slices.Compact(problems), nil
+	return &Report{Problems: slices.Compact(problems), Pages: len(pages), Feeds: len(feeds), Links: c.checked}, nil
 }
 
 // checker holds what one Check call knows about the site.
@@ -177,6 +195,7 @@ type checker struct {
 	basePath string                     // begins and ends with "/"
 	files    map[string]bool            // every file in fsys
 	ids      map[string]map[string]bool // fragment targets by HTML file
+	checked  int                        // internal links checked
 }
 
 func newChecker(fsys fs.FS, cfg Config) (*checker, error) {
@@ -294,6 +313,7 @@ func (c *checker) checkLink(name string, base *url.URL, raw string) (string, err
 	if abs.Scheme != c.scheme || !strings.EqualFold(abs.Host, c.host) {
 		return "", nil // external, or mailto:, javascript: and the like
 	}
+	c.checked++
 
 	p := abs.Path
 	if p == "" {

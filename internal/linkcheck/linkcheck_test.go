@@ -406,3 +406,18 @@ func TestFragmentTargetIDsAreCached(t *testing.T) {
 		t.Errorf("z.html opened %d times, want 2", n)
 	}
 }
+
+func TestRunCountsWhatItChecked(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"index.html":   `<a href="a/">a</a> <a href="https://example.org/">out</a> <a href="mailto:x@example.org">m</a> <img src="missing.png">`,
+		"a/index.html": `<a href="../">home</a>`,
+		"feed.xml":     `<feed xmlns="http://www.w3.org/2005/Atom"><link href="/a/"/></feed>`,
+	})
+	r, err := Run(fsys, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Pages != 2 || r.Feeds != 1 || r.Links != 4 || len(r.Problems) != 1 {
+		t.Errorf("Run = %d pages, %d feeds, %d links, problems %v; want 2, 1, 4 and one problem", r.Pages, r.Feeds, r.Links, r.Problems)
+	}
+}
