@@ -449,7 +449,7 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) e
 				}
 				return err
 			}
-			if content.Skip(d.Name()) && p != dir {
+			if p != dir && (d.IsDir() && content.SkipDir(d.Name()) || !d.IsDir() && content.Skip(d.Name())) {
 				if d.IsDir() {
 					return fs.SkipDir
 				}

@@ -403,10 +403,16 @@ emacs autosave
 vim swap
 -- static/style.css~ --
 backup
+-- static/4913/x.txt --
+a folder that only looks like vim's probe file
+-- content/laws/4913/国务院令.md~/附件.txt --
+a folder named like a backup file
 `).build()
 	s.assertFile("robots.txt", "User-agent")
 	s.assertFile("style.css", "color: red")
 	s.assertFile("files/附件.pdf", "%PDF")
+	s.assertFile("4913/x.txt", "only looks like")
+	s.assertFile("laws/4913/国务院令.md~/附件.txt", "named like")
 	for _, name := range []string{"a.md~", "#a.md#", "files/.附件.pdf.swp", "style.css~"} {
 		if s.exists(name) {
 			t.Errorf("editor file %s was published", name)

@@ -134,10 +134,10 @@ const (
 	KindAsset
 )
 
-// Skip reports whether folio leaves a file or folder of the site alone by
-// its name: dotfiles and dot-folders (.git, vim's .x.swp, Emacs's .#x
-// locks) and editors' temporary and backup files (x~, x.swp, x.swx, x.tmp,
-// JetBrains' x___jb_tmp___, Emacs's #x#, vim's probe file 4913).
+// Skip reports whether folio leaves a file of the site alone by its name:
+// dotfiles (vim's .x.swp, Emacs's .#x locks) and editors' temporary and
+// backup files (x~, x.swp, x.swx, x.tmp, JetBrains' x___jb_tmp___,
+// Emacs's #x#, vim's probe file 4913).
 func Skip(name string) bool {
 	switch {
 	case strings.HasPrefix(name, "."),
@@ -154,11 +154,16 @@ func Skip(name string) bool {
 	return false
 }
 
-// Classify tells what a slash path relative to content/ is: a document, a
-// section's _index.md, an asset, or nothing folio reads (0).
+// SkipDir reports whether folio leaves a folder of the site alone by its
+// name: dot-folders (.git) only. A folder named 4913 or x.tmp is read.
+func SkipDir(name string) bool { return strings.HasPrefix(name, ".") }
+
+// Classify tells what a slash path of a file relative to content/ is: a
+// document, a section's _index.md, an asset, or nothing folio reads (0).
 func Classify(rel string) int {
-	for _, part := range strings.Split(rel, "/") {
-		if part == "" || Skip(part) {
+	parts := strings.Split(rel, "/")
+	for i, part := range parts {
+		if part == "" || i < len(parts)-1 && SkipDir(part) || i == len(parts)-1 && Skip(part) {
 			return 0
 		}
 	}
@@ -192,7 +197,7 @@ func Walk(fsys fs.FS, dir string) ([]string, error) {
 			if p == root {
 				return nil
 			}
-			if Skip(d.Name()) {
+			if SkipDir(d.Name()) {
 				if d.IsDir() {
 					return fs.SkipDir
 				}

@@ -224,6 +224,24 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+func TestSkipEditorFilesNotFolders(t *testing.T) {
+	for rel, want := range map[string]int{
+		"laws/4913/a.md":    KindDoc,
+		"laws/x.tmp/a.md":   KindDoc,
+		"laws/4913":         0,
+		"a.md~":             0,
+		"#a.md#":            0,
+		".git/config":       0,
+		"laws/.drafts/a.md": 0,
+		"laws/附件.pdf.swp":   0,
+		"laws/a.md~/附件.pdf": KindAsset,
+	} {
+		if got := Classify(rel); got != want {
+			t.Errorf("Classify(%q) = %d, want %d", rel, got, want)
+		}
+	}
+}
+
 func TestWalkFollowsSymlinks(t *testing.T) {
 	root, shared := t.TempDir(), t.TempDir()
 	write := func(p string) {

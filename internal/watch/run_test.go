@@ -203,6 +203,50 @@ func TestRunReportsEdits(t *testing.T) {
 	}
 }
 
+func TestRunFollowsSymlinkedFoldersAndNumberedFolders(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		poll bool
+	}{{"fsnotify", false}, {"poll", true}} {
+		t.Run(mode.name, func(t *testing.T) {
+			root := site(t, map[string]string{
+				"content/laws/4913/a.md": "# 甲\n",
+			})
+			shared := site(t, map[string]string{"a.md": "# 共享\n"})
+			if err := os.Symlink(shared, filepath.Join(root, "content", "shared")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("..", filepath.Join(root, "content", "loop")); err != nil {
+				t.Fatal(err)
+			}
+			batches := start(t, Config{Root: root, Debounce: 50 * time.Millisecond, Poll: mode.poll, PollInterval: 20 * time.Millisecond})
+
+			t.Log("a folder named like vim's probe file is watched")
+			write(t, root, "content/laws/4913/a.md", "# 甲（修订）\n")
+			expect(t, batches, false, Change{"content/laws/4913/a.md", Content, Write})
+
+			t.Log("edits in a linked folder, made through its target")
+			write(t, shared, "a.md", "# 共享（修订）\n")
+			expect(t, batches, false, Change{"content/shared/a.md", Content, Write})
+			write(t, shared, "sub/b.md", "# 新\n")
+			expect(t, batches, false, Change{"content/shared/sub/b.md", Content, Create})
+
+			t.Log("a link to a folder made while watching")
+			other := site(t, map[string]string{"c.md": "# 丙\n"})
+			if err := os.Symlink(other, filepath.Join(root, "content", "other")); err != nil {
+				t.Fatal(err)
+			}
+			select { // the link itself, and with polling the file under it
+			case <-batches:
+			case <-time.After(guard):
+				t.Fatal("no batch for a new link to a folder")
+			}
+			write(t, other, "c.md", "# 丙（修订）\n")
+			expect(t, batches, false, Change{"content/other/c.md", Content, Write})
+		})
+	}
+}
+
 func TestRunRejectsMissingRoot(t *testing.T) {
 	err := Run(t.Context(), Config{Root: filepath.Join(t.TempDir(), "missing")}, func([]Change) {})
 	if !errors.Is(err, fs.ErrNotExist) {

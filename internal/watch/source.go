@@ -68,9 +68,10 @@ func (s *source) rel(name string) (string, bool) {
 	return filepath.ToSlash(r), true
 }
 
-// keep classifies the slash path rel and reports false if it is ignored.
-func (s *source) keep(rel string) (Kind, bool) {
-	k, ok := Classify(rel)
+// keep classifies the slash path rel, a folder if dir, and reports false
+// if it is ignored.
+func (s *source) keep(rel string, dir bool) (Kind, bool) {
+	k, ok := classify(rel, dir)
 	if !ok {
 		return 0, false
 	}
@@ -83,11 +84,19 @@ func (s *source) keep(rel string) (Kind, bool) {
 }
 
 // walk calls fn for the root and every file and folder under it that is
-// not ignored, skipping ignored folders. It stops early if ctx is cancelled
-// or fn returns an error. Paths that vanish during the walk are skipped;
-// other read errors are logged.
+// not ignored, skipping ignored folders. Symlinks to folders are followed,
+// as the build follows them, except one that loops back to a folder it is
+// in. It stops early if ctx is cancelled or fn returns an error. Paths that
+// vanish during the walk are skipped; other read errors are logged.
 func (s *source) walk(ctx context.Context, from string, fn func(rel string, kind Kind, d fs.DirEntry) error) error {
-	return filepath.WalkDir(filepath.Join(s.root, filepath.FromSlash(from)), func(name string, d fs.DirEntry, err error) error {
+	start := filepath.Join(s.root, filepath.FromSlash(from))
+	if fi, err := os.Lstat(start); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if s.loops(start) {
+			return nil
+		}
+		start += string(filepath.Separator) // walk the folder the link names
+	}
+	return filepath.WalkDir(start, func(name string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -104,15 +113,41 @@ func (s *source) walk(ctx context.Context, from string, fn func(rel string, kind
 		if !ok {
 			return nil
 		}
-		kind, ok := s.keep(rel)
+		dir, linked := d.IsDir(), false
+		if d.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+				dir, linked = true, true
+			}
+		}
+		kind, ok := s.keep(rel, dir)
 		if !ok {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
+		if linked {
+			return s.walk(ctx, rel, fn)
+		}
 		return fn(rel, kind, d)
 	})
+}
+
+// loops reports whether the symlink name leads to a folder it is in.
+func (s *source) loops(name string) bool {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return false
+	}
+	for a := filepath.Dir(name); ; a = filepath.Dir(a) {
+		if ai, err := os.Stat(a); err == nil && os.SameFile(fi, ai) {
+			s.log.Warn("watch: symlink loops back to a folder it is in; not followed", "link", name)
+			return true
+		}
+		if a == s.root || a == filepath.Dir(a) {
+			return false
+		}
+	}
 }
 
 // notify watches with fsnotify until ctx is cancelled (returning a nil
@@ -220,7 +255,13 @@ func (n *notifier) event(ctx context.Context, e fsnotify.Event) error {
 		}
 		return nil
 	}
-	kind, ok := n.keep(rel)
+	dir := n.dirs[rel]
+	if e.Has(fsnotify.Create) {
+		// Stat, not Lstat: a symlink to a folder is watched as a folder.
+		fi, err := os.Stat(e.Name)
+		dir = err == nil && fi.IsDir()
+	}
+	kind, ok := n.keep(rel, dir)
 	if !ok {
 		return nil
 	}
@@ -236,8 +277,7 @@ func (n *notifier) event(ctx context.Context, e fsnotify.Event) error {
 	}
 	switch {
 	case e.Has(fsnotify.Create):
-		fi, err := os.Lstat(e.Name)
-		if err == nil && fi.IsDir() {
+		if dir {
 			return n.add(ctx, rel, true)
 		}
 		// A file, or a path removed again already: its Remove follows

@@ -20,7 +20,8 @@
 //     which covers vim's .x.swp and Emacs's .#x lock files);
 //   - editor temporary and backup files: "x~", "x.swp", "x.swx", "x.tmp",
 //     "#x#", vim's write test file "4913", JetBrains' "x___jb_tmp___" and
-//     "x___jb_old___";
+//     "x___jb_old___" (files only: a folder named 4913 is watched, as the
+//     build reads it; see content.Skip);
 //   - any path equal to or under an entry of Config.Ignore;
 //   - attribute changes (fsnotify's Chmod).
 //
@@ -238,17 +239,26 @@ func run(ctx context.Context, cfg Config, fn func([]Change), ready func()) error
 // Classify reports which part of the site the slash path rel (relative to
 // the site root) belongs to, and false for paths folio ignores: anything
 // outside content/, templates/, static/ and folio.yaml, dotfiles and editor
-// temporary files. The folders themselves classify as their Kind, and "."
-// as ConfigFile.
-func Classify(rel string) (Kind, bool) {
+// temporary files. rel names a file; the folders content/, templates/ and
+// static/ classify as their Kind, and "." as ConfigFile.
+func Classify(rel string) (Kind, bool) { return classify(rel, false) }
+
+// classify is Classify for a file, or for a folder if dir: a folder's own
+// name is ignored only when it starts with ".".
+func classify(rel string, dir bool) (Kind, bool) {
 	if rel == "." {
 		return ConfigFile, true
 	}
 	if rel == "" || rel != path.Clean(rel) || path.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../") {
 		return 0, false
 	}
-	for elem := range strings.SplitSeq(rel, "/") {
-		if skipName(elem) {
+	elems := strings.Split(rel, "/")
+	for i, elem := range elems {
+		if i < len(elems)-1 || dir {
+			if content.SkipDir(elem) {
+				return 0, false
+			}
+		} else if content.Skip(elem) {
 			return 0, false
 		}
 	}
@@ -267,10 +277,6 @@ func Classify(rel string) (Kind, bool) {
 	}
 	return 0, false
 }
-
-// skipName reports whether a file or folder name is one the build does
-// not read: a dotfile or an editor's temporary or backup file.
-func skipName(name string) bool { return content.Skip(name) }
 
 // cleanIgnore turns Config.Ignore into clean slash paths relative to root.
 // Absolute entries are made relative to root; entries outside it, and "."
