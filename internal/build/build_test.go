@@ -477,3 +477,17 @@ tags: [C#]
 		t.Errorf("--strict build: %v", s2.err)
 	}
 }
+
+func TestUnreadableTemplateIsReportedAtItsPath(t *testing.T) {
+	s := newSite(t, seedSite)
+	if err := os.MkdirAll(filepath.Join(s.root, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("nowhere.html", filepath.Join(s.root, "templates", "doc.html")); err != nil {
+		t.Fatal(err)
+	}
+	s.tryBuild()
+	if s.err == nil || !strings.HasPrefix(s.err.Error(), "templates/doc.html: read template: ") {
+		t.Errorf("error = %v, want it at templates/doc.html", s.err)
+	}
+}

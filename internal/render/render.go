@@ -115,6 +115,10 @@ func New(cfg Config) (*Renderer, error) {
 			return nil
 		})
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return nil, &diag.Error{Pos: diag.Position{Path: layer.prefix + pe.Path}, Msg: "read template: " + pe.Err.Error()}
+			}
 			return nil, fmt.Errorf("read templates: %w", err)
 		}
 	}
