@@ -92,9 +92,12 @@ func TestRebuildAfterTemplateEditRendersItsPages(t *testing.T) {
 	s.assertFile("tags/index.html", "所有标签")
 }
 
-// TestIncrementalEqualsFull applies 500 random edits, creations, deletions,
-// renames and template changes in batches through one Builder, and after
-// each batch compares its output with a clean full build of the same tree.
+// TestIncrementalEqualsFull applies random edits, creations, deletions and
+// renames in batches through one Builder, and after each batch compares its
+// output with a clean full build of the same tree: 500 edits with the
+// default theme alone, whose page stamps list exactly what each page shows,
+// then 200 more that also write and remove templates of the site's own,
+// which may show anything.
 func TestIncrementalEqualsFull(t *testing.T) {
 	s := rebuildSite(t)
 	rng := rand.New(rand.NewPCG(7, 11))
@@ -102,83 +105,112 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	for i := range 30 {
 		docs[fmt.Sprintf("content/d%02d.md", i)] = true
 	}
-	edits, compared, failed := 0, 0, 0
-	for batch := 0; compared < 500; batch++ {
-		if batch > 1000 {
-			t.Fatalf("after %d batches only %d edits were compared (%d batches failed)", batch, compared, failed)
-		}
-		before := edits
-		for range 1 + rng.IntN(4) {
-			edits++
-			names := []string{"content/d%02d.md", "content/sub/r%02d.md"}
-			name := fmt.Sprintf(names[rng.IntN(4)/3], rng.IntN(40))
-			switch op := rng.IntN(12); {
-			case op < 2 && docs[name]:
-				s.remove(name)
-				delete(docs, name)
-			case op == 3 && docs[name]:
-				to := fmt.Sprintf(names[1-strings.Count(name, "/sub/")], rng.IntN(40))
-				if docs[to] {
+	for _, phase := range []struct {
+		name      string
+		edits     int
+		templates bool
+	}{{"theme", 500, false}, {"own templates", 200, true}} {
+		ok := t.Run(phase.name, func(t *testing.T) {
+			s.t = t
+			rendered, pages := 0, 0
+			edits, compared, failed := 0, 0, 0
+			for batch := 0; compared < phase.edits; batch++ {
+				if batch > 2*phase.edits {
+					t.Fatalf("after %d batches only %d edits were compared (%d batches failed)", batch, compared, failed)
+				}
+				before := edits
+				for range 1 + rng.IntN(4) {
+					edits++
+					randomEdit(s, rng, docs, phase.templates)
+				}
+				s.tryBuild()
+				full := &testSite{t: t, root: s.root, dest: filepath.Join(t.TempDir(), "public")}
+				full.tryBuild(func(c *Config) { c.BaseURL = "http://127.0.0.1/" })
+				if (s.err == nil) != (full.err == nil) {
+					t.Fatalf("batch %d: incremental error %v, full error %v", batch, s.err, full.err)
+				}
+				if s.err != nil {
+					// Two documents with one title on one day: a collision.
+					if !strings.Contains(s.err.Error(), "both") {
+						t.Fatalf("batch %d: %v", batch, s.err)
+					}
+					failed++
 					continue
 				}
-				if err := os.MkdirAll(filepath.Join(s.root, "content", "sub"), 0o755); err != nil {
-					t.Fatal(err)
+				compared += edits - before
+				rendered += s.result.Rendered
+				pages += s.result.Pages
+				inc, clean := s.tree(), full.tree()
+				for name, data := range clean {
+					if inc[name] != data {
+						t.Fatalf("batch %d: %s differs from a full build:\n%s\n---\n%s", batch, name, inc[name], data)
+					}
 				}
-				if err := os.Rename(filepath.Join(s.root, name), filepath.Join(s.root, to)); err != nil {
-					t.Fatal(err)
+				for name := range inc {
+					if _, ok := clean[name]; !ok {
+						t.Fatalf("batch %d: %s is left over", batch, name)
+					}
 				}
-				delete(docs, name)
-				docs[to] = true
-			case op == 2 && rng.IntN(2) == 0:
-				s.write("templates/partials/doclist.html", fmt.Sprintf(`{{define "doclist"}}<ul>{{range .Page.Docs}}<li class="v%d"><a href="{{$.URL .Path}}">{{.Title}}</a> {{.Date}}</li>{{end}}</ul>{{end}}`, rng.IntN(3)))
-			case op == 2:
-				// A template of the site's own that shows site-wide data.
-				if rng.IntN(3) == 0 {
-					os.Remove(filepath.Join(s.root, "templates", "doc.html"))
-				} else {
-					s.write("templates/doc.html", fmt.Sprintf(`{{template "base" .}}{{define "main"}}<p class="v%d">{{len .Site.Docs}} {{len .Site.Tags}}</p>{{with .Page.Doc.Prev}}{{.Date}}{{end}}{{.Page.Doc.HTML}}{{end}}`, rng.IntN(3)))
-				}
-			default:
-				tag := []string{"甲", "乙", "丙", "丁"}[rng.IntN(4)]
-				date := fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
-				if rng.IntN(6) == 0 {
-					date = "null"
-				}
-				// Titles are mostly the file's own, so URLs collide now
-				// and then (a renamed file keeps its title), not always.
-				title := strings.TrimSuffix(path.Base(name), ".md") + "号" + strconv.Itoa(rng.IntN(3))
-				s.write(name, fmt.Sprintf("---\ntitle: 标题%s\ndate: %s\ntags: [%s]\n---\n正文%d。\n", title, date, tag, rng.IntN(100)))
-				docs[name] = true
 			}
-		}
-		s.tryBuild()
-		full := &testSite{t: t, root: s.root, dest: filepath.Join(t.TempDir(), "public")}
-		full.tryBuild(func(c *Config) { c.BaseURL = "http://127.0.0.1/" })
-		if (s.err == nil) != (full.err == nil) {
-			t.Fatalf("batch %d: incremental error %v, full error %v", batch, s.err, full.err)
-		}
-		if s.err != nil {
-			// Two documents with one title on one day: a collision.
-			if !strings.Contains(s.err.Error(), "both") {
-				t.Fatalf("batch %d: %v", batch, s.err)
+			t.Logf("%d edits compared with a full build; %d further batches ended in a URL collision in both; rendered %d of %d pages", compared, failed, rendered, pages)
+			if !phase.templates && rendered*2 > pages {
+				t.Errorf("with the default theme the rebuilds rendered %d of %d pages, want under half", rendered, pages)
 			}
-			failed++
-			continue
-		}
-		compared += edits - before
-		inc, clean := s.tree(), full.tree()
-		for name, data := range clean {
-			if inc[name] != data {
-				t.Fatalf("batch %d: %s differs from a full build:\n%s\n---\n%s", batch, name, inc[name], data)
-			}
-		}
-		for name := range inc {
-			if _, ok := clean[name]; !ok {
-				t.Fatalf("batch %d: %s is left over", batch, name)
-			}
+		})
+		if !ok {
+			return
 		}
 	}
-	t.Logf("%d edits compared with a full build; %d further batches ended in a URL collision in both", compared, failed)
+}
+
+// randomEdit makes one random change to the site: a document edited,
+// created, removed or moved, or with templates a template of the site's
+// own written or removed.
+func randomEdit(s *testSite, rng *rand.Rand, docs map[string]bool, templates bool) {
+	t := s.t
+	names := []string{"content/d%02d.md", "content/sub/r%02d.md"}
+	name := fmt.Sprintf(names[rng.IntN(4)/3], rng.IntN(40))
+	switch op := rng.IntN(12); {
+	case op < 2 && docs[name]:
+		s.remove(name)
+		delete(docs, name)
+	case op == 3 && docs[name]:
+		to := fmt.Sprintf(names[1-strings.Count(name, "/sub/")], rng.IntN(40))
+		if docs[to] {
+			return
+		}
+		if err := os.MkdirAll(filepath.Join(s.root, "content", "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(s.root, name), filepath.Join(s.root, to)); err != nil {
+			t.Fatal(err)
+		}
+		delete(docs, name)
+		docs[to] = true
+	case op == 2 && templates:
+		switch rng.IntN(4) {
+		case 0:
+			s.write("templates/partials/doclist.html", fmt.Sprintf(`{{define "doclist"}}<ul>{{range .Page.Docs}}<li class="v%d"><a href="{{$.URL .Path}}">{{.Title}}</a> {{.Date}}</li>{{end}}</ul>{{end}}`, rng.IntN(3)))
+		case 1:
+			os.Remove(filepath.Join(s.root, "templates", "partials", "doclist.html"))
+		case 2:
+			// A template of the site's own that shows site-wide data.
+			s.write("templates/doc.html", fmt.Sprintf(`{{template "base" .}}{{define "main"}}<p class="v%d">{{len .Site.Docs}} {{len .Site.Tags}}</p>{{with .Page.Doc.Prev}}{{.Date}}{{end}}{{.Page.Doc.HTML}}{{end}}`, rng.IntN(3)))
+		default:
+			os.Remove(filepath.Join(s.root, "templates", "doc.html"))
+		}
+	default:
+		tag := []string{"甲", "乙", "丙", "丁"}[rng.IntN(4)]
+		date := fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
+		if rng.IntN(6) == 0 {
+			date = "null"
+		}
+		// Titles are mostly the file's own, so URLs collide now and then
+		// (a renamed file keeps its title), not always.
+		title := strings.TrimSuffix(path.Base(name), ".md") + "号" + strconv.Itoa(rng.IntN(3))
+		s.write(name, fmt.Sprintf("---\ntitle: 标题%s\ndate: %s\ntags: [%s]\n---\n正文%d。\n", title, date, tag, rng.IntN(100)))
+		docs[name] = true
+	}
 }
 
 func TestInPlaceFirstBuildAdoptsDestination(t *testing.T) {
