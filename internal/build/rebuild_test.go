@@ -207,8 +207,14 @@ func randomEdit(s *testSite, rng *rand.Rand, docs map[string]bool, templates boo
 		}
 		// Titles are mostly the file's own, so URLs collide now and then
 		// (a renamed file keeps its title), not always.
-		title := strings.TrimSuffix(path.Base(name), ".md") + "号" + strconv.Itoa(rng.IntN(3))
-		s.write(name, fmt.Sprintf("---\ntitle: 标题%s\ndate: %s\ntags: [%s]\n---\n正文%d。\n", title, date, tag, rng.IntN(100)))
+		base := strings.TrimSuffix(path.Base(name), ".md")
+		title := base + "号" + strconv.Itoa(rng.IntN(3))
+		slug := ""
+		if rng.IntN(2) == 0 {
+			// A fixed slug: the title changes and the URL does not.
+			slug = "slug: s-" + base + "\n"
+		}
+		s.write(name, fmt.Sprintf("---\ntitle: 标题%s\ndate: %s\ntags: [%s]\n%s---\n正文%d。\n", title, date, tag, slug, rng.IntN(100)))
 		docs[name] = true
 	}
 }
