@@ -42,10 +42,8 @@ package content
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -54,10 +52,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
-	"github.com/adrg/frontmatter"
-	"gopkg.in/yaml.v3"
 
 	"github.com/folio-ssg/folio/internal/date"
 	"github.com/folio-ssg/folio/internal/diag"
@@ -68,8 +62,11 @@ type Config struct {
 	// Location reads dates that carry a clock time but no offset; nil is UTC.
 	Location *time.Location
 	// DateKeys are the front-matter keys tried, in order, for the date;
-	// empty means just "date".
+	// empty means just "date". "date" includes its aliases (see Keys).
 	DateKeys []string
+	// Keys maps a collection's own front-matter names to the names folio
+	// knows (folio.yaml's keys:), e.g. {"发布时间": "date", "文号": "doc_number"}.
+	Keys map[string]string
 }
 
 // Doc is one document.
@@ -83,16 +80,86 @@ type Doc struct {
 	DateFrom    string    // the front-matter key, "file name", "text", or ""
 	Tags        []string
 	Draft       bool
-	Slug        string
+	Slug        string   // the slug: key, "" if none
+	URL         string   // the url: key, a site path the document is pinned to; "" if none
+	Aliases     []string // old site paths that redirect to the document
 	Summary     string
 	Author      string
 	Source      string
 	OriginalURL string
 	Version     string
+	Lang        string         // the lang: key ("en", "zh-CN"); "" if none
 	Params      map[string]any // every front-matter key, as decoded
 
 	Body     []byte // the Markdown after the front matter
 	BodyLine int    // the file line on which Body starts
+
+	keyOf map[string]string        // front-matter key -> the canonical key it was read as
+	pos   map[string]diag.Position // where each front-matter key's value starts
+}
+
+// Known reports whether the front-matter key k was read as one of the keys
+// folio knows (title, an alias of original_url, a keys: name, a date key),
+// so a template listing the other keys leaves it out.
+func (d *Doc) Known(k string) bool {
+	_, ok := d.keyOf[k]
+	return ok
+}
+
+// Has reports whether the document has a value for a canonical key of Keys.
+func (d *Doc) Has(name string) bool {
+	if name == "date" {
+		return !d.Date.IsZero()
+	}
+	return d.Value(name) != ""
+}
+
+// Value is the document's value of a canonical key of Keys as text.
+func (d *Doc) Value(name string) string {
+	switch name {
+	case "title":
+		return d.Title
+	case "date":
+		if d.Date.IsZero() {
+			return ""
+		}
+		return d.Date.String()
+	case "tags":
+		return strings.Join(d.Tags, ", ")
+	case "draft":
+		if d.Draft {
+			return "true"
+		}
+		return ""
+	case "slug":
+		return d.Slug
+	case "url":
+		return d.URL
+	case "aliases":
+		return strings.Join(d.Aliases, ", ")
+	case "summary":
+		return d.Summary
+	case "author":
+		return d.Author
+	case "source":
+		return d.Source
+	case "original_url":
+		return d.OriginalURL
+	case "version":
+		return d.Version
+	case "lang":
+		return d.Lang
+	}
+	return ""
+}
+
+// Pos is where the value of front-matter key k starts, or the file's
+// first line when the key is absent.
+func (d *Doc) Pos(k string) diag.Position {
+	if p, ok := d.pos[k]; ok {
+		return p
+	}
+	return diag.Position{Path: d.Path, Line: 1, Col: 1}
 }
 
 // Dir is the document's folder relative to content/ ("" at the top).
@@ -118,7 +185,7 @@ func (d *Doc) Name() string {
 	return strings.TrimSuffix(base, path.Ext(base))
 }
 
-// Section is a folder of content/ described by an _index.md.
+// Section is a folder of content/ described by an _index file.
 type Section struct {
 	Path   string // "content/laws/_index.md"
 	Dir    string // "laws"
@@ -126,13 +193,6 @@ type Section struct {
 	Params map[string]any
 	Body   []byte // the intro, Markdown
 }
-
-// File kinds returned by Classify.
-const (
-	KindDoc = iota + 1
-	KindSection
-	KindAsset
-)
 
 // Skip reports whether folio leaves a file of the site alone by its name:
 // dotfiles (vim's .x.swp, Emacs's .#x locks) and editors' temporary and
@@ -158,32 +218,18 @@ func Skip(name string) bool {
 // name: dot-folders (.git) only. A folder named 4913 or x.tmp is read.
 func SkipDir(name string) bool { return strings.HasPrefix(name, ".") }
 
-// Classify tells what a slash path of a file relative to content/ is: a
-// document, a section's _index.md, an asset, or nothing folio reads (0).
-func Classify(rel string) int {
-	parts := strings.Split(rel, "/")
-	for i, part := range parts {
-		if part == "" || i < len(parts)-1 && SkipDir(part) || i == len(parts)-1 && Skip(part) {
-			return 0
-		}
-	}
-	base := path.Base(rel)
-	switch strings.ToLower(path.Ext(base)) {
-	case ".md", ".markdown":
-		if base == "_index.md" {
-			return KindSection
-		}
-		return KindDoc
-	}
-	return KindAsset
-}
+// Classify is Files{}.Classify: the default rules.
+func Classify(rel string) int { return Files{}.Classify(rel) }
+
+// Walk is Files{}.Walk: the default rules.
+func Walk(fsys fs.FS, dir string) ([]string, error) { return Files{}.Walk(fsys, dir) }
 
 // Walk lists the files under dir in fsys that Classify accepts, as slash
 // paths relative to dir, in lexical order. Symlinks are followed, to files
 // and to folders (a shared collection linked into content/); a symlink to
 // nothing or one that loops back to a folder above it is an error naming
-// the link.
-func Walk(fsys fs.FS, dir string) ([]string, error) {
+// the link. Excluded folders are not entered.
+func (f Files) Walk(fsys fs.FS, dir string) ([]string, error) {
 	var files []string
 	var walk func(root string) error
 	walk = func(root string) error {
@@ -197,7 +243,8 @@ func Walk(fsys fs.FS, dir string) ([]string, error) {
 			if p == root {
 				return nil
 			}
-			if SkipDir(d.Name()) {
+			rel := strings.TrimPrefix(p, dir+"/")
+			if SkipDir(d.Name()) || d.IsDir() && f.ExcludedDir(rel) {
 				if d.IsDir() {
 					return fs.SkipDir
 				}
@@ -209,6 +256,9 @@ func Walk(fsys fs.FS, dir string) ([]string, error) {
 					return &fs.PathError{Op: "follow symlink", Path: p, Err: errors.Unwrap(err)}
 				}
 				if fi.IsDir() {
+					if f.ExcludedDir(rel) {
+						return nil
+					}
 					for a := path.Dir(p); ; a = path.Dir(a) {
 						if ai, err := fs.Stat(fsys, a); err == nil && os.SameFile(fi, ai) {
 							where := a + "/"
@@ -226,8 +276,7 @@ func Walk(fsys fs.FS, dir string) ([]string, error) {
 			} else if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			rel := strings.TrimPrefix(p, dir+"/")
-			if Classify(rel) != 0 {
+			if f.Classify(rel) != 0 {
 				files = append(files, rel)
 			}
 			return nil
@@ -238,22 +287,22 @@ func Walk(fsys fs.FS, dir string) ([]string, error) {
 	return files, err
 }
 
-// ParseSection reads an _index.md.
+// ParseSection reads an _index file.
 func ParseSection(p string, src []byte) (*Section, error) {
-	fm, body, _, err := split(p, src)
+	m, err := split(p, src)
 	if err != nil {
 		return nil, err
 	}
 	rel := strings.TrimPrefix(p, "content/")
-	s := &Section{Path: p, Dir: path.Dir(rel), Params: fm, Body: body}
+	s := &Section{Path: p, Dir: path.Dir(rel), Params: m.fm, Body: m.body}
 	if s.Dir == "." {
 		s.Dir = ""
 	}
-	if t, ok := fm["title"].(string); ok {
+	if t, ok := m.fm["title"].(string); ok {
 		s.Title = strings.TrimSpace(t)
 	}
 	if s.Title == "" {
-		s.Title, _ = firstHeading(body)
+		s.Title, _ = firstHeading(m.body)
 	}
 	return s, nil
 }
@@ -262,25 +311,48 @@ func ParseSection(p string, src []byte) (*Section, error) {
 // and must start with "content/". All problems found are returned together.
 func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 	var errs diag.List
-	fm, body, bodyLine, err := split(p, src)
+	m, err := split(p, src)
 	if err != nil {
 		errs.Append(p, err)
 		return nil, errs
 	}
+	fm := m.fm
 	d := &Doc{
 		Path:     p,
 		Rel:      strings.TrimPrefix(p, "content/"),
 		Params:   fm,
-		Body:     body,
-		BodyLine: bodyLine,
+		Body:     m.body,
+		BodyLine: m.bodyLine,
+		keyOf:    map[string]string{},
+		pos:      m.pos,
 	}
-	pos := func(key string) diag.Position { return keyPosition(p, src, key) }
-	str := func(key string) string {
-		v, ok := fm[key]
-		if !ok || v == nil {
-			return ""
+	pos := d.Pos
+	r := resolver{own: map[string]string{}}
+	for k, v := range cfg.Keys {
+		r.own[strings.ToLower(k)] = v
+	}
+	// Front-matter keys by their lowercase form; of two that differ only
+	// in case, the first in byte order.
+	lower := make(map[string]string, len(fm))
+	for _, k := range sortedKeys(fm) {
+		if _, ok := lower[strings.ToLower(k)]; !ok {
+			lower[strings.ToLower(k)] = k
 		}
+	}
+	// A collection's own names for keys folio does not know are also
+	// reachable under the name they map to: {{.Params.doc_number}}.
+	for own, name := range r.own {
+		if k, ok := lower[own]; ok && LookupKey(name) == nil {
+			d.keyOf[k] = name
+			if _, taken := fm[name]; !taken {
+				fm[name] = fm[k]
+			}
+		}
+	}
+	text := func(v any, key string) string {
 		switch v := v.(type) {
+		case nil:
+			return ""
 		case string:
 			return strings.TrimSpace(v)
 		case []any:
@@ -299,10 +371,18 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		}
 		return fmt.Sprint(v)
 	}
+	str := func(name string) string {
+		k, v, ok := r.find(fm, lower, name, nil)
+		if !ok {
+			return ""
+		}
+		d.keyOf[k] = name
+		return text(v, k)
+	}
 
 	d.Title, d.TitleFrom = str("title"), "front matter"
 	if d.Title == "" {
-		if h, ok := firstHeading(body); ok {
+		if h, ok := firstHeading(d.Body); ok {
 			d.Title, d.TitleFrom = h, "heading"
 		} else {
 			d.Title, d.TitleFrom = titleFromName(d.Name()), "file name"
@@ -310,57 +390,111 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 	}
 	d.Slug = str("slug")
 	d.Summary = str("summary")
-	if d.Summary == "" {
-		d.Summary = str("description")
-	}
 	d.Author = str("author")
 	d.Source = str("source")
-	d.OriginalURL = str("original_url")
 	d.Version = str("version")
+	d.Lang = str("lang")
 
-	switch v := fm["draft"].(type) {
-	case nil:
-	case bool:
-		d.Draft = v
-	case string:
-		b, err := strconv.ParseBool(strings.TrimSpace(v))
-		if err != nil && strings.TrimSpace(v) != "" {
-			errs.Add(pos("draft"), fmt.Sprintf("draft %q: want true or false", v))
+	// url: is a site path the document is pinned to; an absolute URL there
+	// is where the document came from, as scrapers write it.
+	isAbs := func(v any) bool {
+		s, ok := v.(string)
+		return ok && strings.Contains(s, "://")
+	}
+	if k, v, ok := r.find(fm, lower, "original_url", isAbs); ok {
+		d.keyOf[k] = "original_url"
+		d.OriginalURL = text(v, k)
+	} else if k, v, ok := r.find(fm, lower, "original_url", func(v any) bool { _, isStr := v.(string); return isStr }); ok && !strings.EqualFold(k, "url") {
+		d.keyOf[k] = "original_url"
+		d.OriginalURL = text(v, k)
+	}
+	if k, v, ok := r.find(fm, lower, "url", func(v any) bool { return !isAbs(v) }); ok {
+		d.keyOf[k] = "url"
+		u := text(v, k)
+		switch {
+		case strings.HasPrefix(u, "/"):
+			d.URL = u
+		default:
+			errs.Add(pos(k), fmt.Sprintf("%s %q: want a site path such as /laws/x/, or the absolute URL the document came from", k, u))
 		}
-		d.Draft = b
-	default:
-		errs.Add(pos("draft"), fmt.Sprintf("draft: want true or false, not %v", v))
+	}
+	if k, v, ok := r.find(fm, lower, "aliases", nil); ok {
+		d.keyOf[k] = "aliases"
+		list, err := decodeTags(v)
+		if err != nil {
+			errs.Add(pos(k), strings.Replace(err.Error(), "tags", k, 1))
+		}
+		for i, a := range list {
+			if !strings.HasPrefix(a, "/") || strings.ContainsAny(a, "?#") {
+				at := pos(k + "." + strconv.Itoa(i))
+				if _, ok := d.pos[k+"."+strconv.Itoa(i)]; !ok {
+					at = pos(k)
+				}
+				errs.Add(at, fmt.Sprintf("%s: %q is not a site path such as /old/x/", k, a))
+				continue
+			}
+			d.Aliases = append(d.Aliases, a)
+		}
 	}
 
-	tags, err := decodeTags(fm["tags"])
-	if err != nil {
-		errs.Add(pos("tags"), err.Error())
+	if k, v, ok := r.find(fm, lower, "draft", nil); ok {
+		d.keyOf[k] = "draft"
+		switch v := v.(type) {
+		case bool:
+			d.Draft = v
+		case string:
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil && strings.TrimSpace(v) != "" {
+				errs.Add(pos(k), fmt.Sprintf("%s %q: want true or false", k, v))
+			}
+			d.Draft = b
+		default:
+			errs.Add(pos(k), fmt.Sprintf("%s: want true or false, not %v", k, v))
+		}
 	}
-	d.Tags = tags
+
+	// Tags gather every key that holds them: tags, keywords, categories.
+	for _, c := range r.candidates("tags") {
+		k, ok := lower[strings.ToLower(c)]
+		if !ok || d.keyOf[k] != "" {
+			continue
+		}
+		d.keyOf[k] = "tags"
+		tags, err := decodeTags(fm[k])
+		if err != nil {
+			errs.Add(pos(k), strings.Replace(err.Error(), "tags", k, 1))
+		}
+		for _, t := range tags {
+			if !slices.Contains(d.Tags, t) {
+				d.Tags = append(d.Tags, t)
+			}
+		}
+	}
 
 	keys := cfg.DateKeys
 	if len(keys) == 0 {
 		keys = []string{"date"}
 	}
 	for _, key := range keys {
-		v, ok := fm[key]
-		if !ok || v == nil || v == "" {
+		k, v, ok := r.find(fm, lower, key, nil)
+		if !ok {
 			continue
 		}
+		d.keyOf[k] = "date"
 		dt, err := date.FromValue(v, cfg.Location)
 		if err != nil {
-			errs.Add(pos(key), err.Error())
+			errs.Add(pos(k), err.Error())
 			break
 		}
 		if !dt.IsZero() {
-			d.Date, d.DateFrom = dt, key
+			d.Date, d.DateFrom = dt, k
 			break
 		}
 	}
 	if d.Date.IsZero() && d.DateFrom == "" {
 		if dt, ok := date.FromName(path.Base(d.Rel)); ok {
 			d.Date, d.DateFrom = dt, "file name"
-		} else if dt, ok := date.FromText(openingText(body), cfg.Location); ok {
+		} else if dt, ok := date.FromText(openingText(d.Body), cfg.Location); ok {
 			d.Date, d.DateFrom = dt, "text"
 		}
 	}
@@ -368,6 +502,15 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		return d, errs
 	}
 	return d, nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func decodeTags(v any) ([]string, error) {
@@ -465,230 +608,4 @@ func openingText(body []byte) string {
 		}
 	}
 	return string(body[:end])
-}
-
-var (
-	yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-	tomlLine = regexp.MustCompile(`(?i)^near line (\d+)(?: \(last key parsed '[^']*'\))?: `)
-)
-
-// split separates the front matter from the body and decodes it.
-func split(p string, src []byte) (fm map[string]any, body []byte, bodyLine int, err error) {
-	src = bytes.TrimPrefix(src, []byte("\ufeff"))
-	if bytes.Contains(src, []byte("\r\n")) {
-		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	}
-	// The line of the opening delimiter: the first non-blank line.
-	open := 1
-	for line := range bytes.Lines(src) {
-		if len(bytes.TrimSpace(line)) > 0 {
-			break
-		}
-		open++
-	}
-	var decodeErr error
-	wrap := func(first int, un func([]byte, any) error, kind string) frontmatter.UnmarshalFunc {
-		return func(data []byte, v any) error {
-			err := un(data, v)
-			if err != nil {
-				decodeErr = positioned(p, data, first, kind, err)
-			}
-			return err
-		}
-	}
-	yamlUn := func(data []byte, v any) error {
-		var m map[string]any
-		if err := yaml.Unmarshal(data, &m); err != nil {
-			return err
-		}
-		*(v.(*map[string]any)) = m
-		return nil
-	}
-	formats := []*frontmatter.Format{
-		frontmatter.NewFormat("---", "---", wrap(open+1, yamlUn, "yaml")),
-		frontmatter.NewFormat("---yaml", "---", wrap(open+1, yamlUn, "yaml")),
-		frontmatter.NewFormat("+++", "+++", wrap(open+1, toml.Unmarshal, "toml")),
-		frontmatter.NewFormat(";;;", ";;;", wrap(open+1, jsonUnmarshal, "json")),
-	}
-	if fm, body, bodyLine, ok, err := splitJSON(p, src, open); ok {
-		return fm, body, bodyLine, err
-	}
-	fm = map[string]any{}
-	rest, err := frontmatter.Parse(bytes.NewReader(src), &fm, formats...)
-	if err != nil {
-		if decodeErr != nil {
-			return nil, nil, 0, decodeErr
-		}
-		return nil, nil, 0, fmt.Errorf("front matter: %w", err)
-	}
-	if fm == nil {
-		fm = map[string]any{}
-	}
-	for k, v := range fm {
-		if v == nil || v == "" {
-			delete(fm, k)
-		}
-	}
-	consumed := src[:len(src)-len(rest)]
-	return fm, rest, bytes.Count(consumed, []byte("\n")) + 1, nil
-}
-
-// splitJSON reads front matter that is a JSON object opening on the first
-// non-blank line, Hugo's form: the object ends where its closing brace
-// does, however it is indented or nested, and the body starts on the next
-// line. ok is false when the file does not start with "{".
-func splitJSON(p string, src []byte, open int) (fm map[string]any, body []byte, bodyLine int, ok bool, err error) {
-	start := 0
-	for range open - 1 {
-		start += bytes.IndexByte(src[start:], '\n') + 1
-	}
-	line := src[start:]
-	if i := bytes.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	if string(bytes.TrimSpace(line)) != "{" {
-		return nil, nil, 0, false, nil
-	}
-	data := src[start:]
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&fm); err != nil {
-		return nil, nil, 0, true, positioned(p, data, open, "json", err)
-	}
-	end := int(dec.InputOffset())
-	rest := data[end:]
-	nl := bytes.IndexByte(rest, '\n')
-	if nl < 0 {
-		nl = len(rest)
-	}
-	if t := bytes.TrimSpace(rest[:nl]); len(t) > 0 {
-		l, c := lineCol(data, end+bytes.Index(rest, t))
-		return nil, nil, 0, true, &diag.Error{Pos: diag.Position{Path: p, Line: open + l - 1, Col: c}, Msg: "json: text after the front matter's closing brace; start the body on the next line"}
-	}
-	body = rest[min(nl+1, len(rest)):]
-	fm = normalizeJSON(fm).(map[string]any)
-	for k, v := range fm {
-		if v == nil || v == "" {
-			delete(fm, k)
-		}
-	}
-	consumed := src[:len(src)-len(body)]
-	return fm, body, bytes.Count(consumed, []byte("\n")) + 1, true, nil
-}
-
-// jsonUnmarshal decodes a JSON object keeping whole numbers whole: a
-// doc_number of 20250427 stays 20250427, not 2.0250427e+07.
-func jsonUnmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &json.SyntaxError{Offset: dec.InputOffset() + 1}
-	}
-	*(v.(*map[string]any)) = normalizeJSON(m).(map[string]any)
-	return nil
-}
-
-// normalizeJSON turns json.Numbers into int64 where they are whole and fit,
-// float64 otherwise, as the YAML and TOML decoders give them.
-func normalizeJSON(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		if n, err := v.Int64(); err == nil {
-			return n
-		}
-		f, _ := v.Float64()
-		return f
-	case map[string]any:
-		for k, e := range v {
-			v[k] = normalizeJSON(e)
-		}
-	case []any:
-		for i, e := range v {
-			v[i] = normalizeJSON(e)
-		}
-	}
-	return v
-}
-
-// positioned turns a decoder's error into a diagnostic at a file position.
-// first is the file line of data's first line.
-func positioned(p string, data []byte, first int, kind string, err error) error {
-	msg := err.Error()
-	pos := diag.Position{Path: p, Line: first}
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case kind == "yaml":
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			pos.Line = first + n - 1
-			msg = "yaml: " + msg[len(m[0]):]
-		}
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			msg = "yaml: front matter must be a mapping of keys to values"
-		}
-	case kind == "toml":
-		if m := tomlLine.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			pos.Line = first + n - 1
-			msg = "toml: " + msg[len(m[0]):]
-		} else {
-			msg = "toml: " + msg
-		}
-	case errors.As(err, &syn):
-		line, col := lineCol(data, int(syn.Offset)-1) // Offset is just past the bad byte
-		pos.Line, pos.Col = first+line-1, col
-		msg = "json: " + msg
-	case errors.As(err, &typ):
-		line, col := lineCol(data, int(typ.Offset))
-		pos.Line, pos.Col = first+line-1, col
-		msg = "json: front matter must be an object"
-	default:
-		msg = kind + ": " + msg
-	}
-	return &diag.Error{Pos: pos, Msg: msg}
-}
-
-func lineCol(data []byte, off int) (line, col int) {
-	off = min(max(off, 0), len(data))
-	before := data[:off]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = off - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
-}
-
-// keyPosition finds where the value of a top-level front-matter key starts,
-// for YAML ("key: v"), TOML ("key = v") and JSON ("\"key\": v").
-func keyPosition(p string, src []byte, key string) diag.Position {
-	src = bytes.TrimPrefix(src, []byte("\ufeff"))
-	n := 0
-	for line := range bytes.Lines(src) {
-		n++
-		s := strings.TrimRight(string(line), "\r\n")
-		t := strings.TrimLeft(s, " \t")
-		indent := len(s) - len(t)
-		rest, ok := strings.CutPrefix(t, `"`+key+`"`)
-		if !ok {
-			rest, ok = strings.CutPrefix(t, key)
-		}
-		if !ok {
-			continue
-		}
-		r := strings.TrimLeft(rest, " \t")
-		if !strings.HasPrefix(r, ":") && !strings.HasPrefix(r, "=") {
-			continue
-		}
-		v := strings.TrimLeft(r[1:], " \t")
-		col := indent + len(t) - len(v) + 1
-		if v == "" {
-			col = indent + 1
-		}
-		return diag.Position{Path: p, Line: n, Col: col}
-	}
-	return diag.Position{Path: p, Line: 1, Col: 1}
 }

@@ -5,8 +5,12 @@
 //
 // The body is CommonMark with GitHub extensions (tables, strikethrough,
 // autolinks, task lists) and footnotes. Typographic replacement is off.
-// Raw HTML, inline or in blocks, is never rendered: it is replaced by an
-// HTML comment.
+// Raw HTML, inline or in blocks (scraped articles are often made of
+// <p> paragraphs), is kept and made safe: the body of a document that has
+// any is sanitized by package sanitize, and what was removed is reported
+// with its position ([Result.Removed]). [Options.TrustHTML] writes it as
+// it is, for collections that need their own HTML. Markdown links and
+// images to dangerous URLs (javascript:) are never written.
 //
 // Chinese text gets three amendments:
 //
@@ -37,28 +41,34 @@
 // # Deduplication
 //
 // Scraped articles often repeat, at the start of the body, what the page
-// already shows from front matter. Only the start of the body is examined:
+// already shows from front matter. Only the header is examined: the
+// leading blocks (at most 8) that are headings, the title restated, bold
+// metadata lines or a byline, up to the first block that is none of these.
 //
-//  1. If the first block is a heading whose text equals [Options.Title], it is
-//     dropped. The comparison ignores leading and trailing white space
-//     (including U+3000), trailing punctuation, and collapses internal runs of
-//     white space. If Options.Title is empty, a first block that is a level-1
-//     heading is dropped instead; the caller uses [Result.Title] as the title.
-//  2. Then each leading paragraph made only of "bold label" lines, such as
-//     "**作者**: 人民日报" or "**日期：**2025年04月27日", is examined line by
-//     line. The colon may be ASCII or full-width, inside or after the bold
-//     text. Labels map to metadata keys:
-//     作者, Author, By → author;
-//     日期, 发布日期, 时间, Date → date;
-//     版面, 版次, Version, Page → version;
-//     来源, 出处, Source → source;
-//     原文链接, 链接, 原文, URL, Link → original_url;
-//     标题, Title → title
-//     (English labels in any case). A line is dropped when its key is in
-//     [Options.Present]; a paragraph whose lines are all dropped is removed,
-//     otherwise it keeps its remaining lines. Examination stops at the first
-//     block that is not such a paragraph, including a paragraph with any line
-//     that is not a bold label line with a known label.
+//  1. The first heading in the header whose text equals [Options.Title] is
+//     dropped, wherever a kicker heading or byline puts it. The comparison
+//     ignores leading and trailing white space (including U+3000),
+//     trailing punctuation, and collapses internal runs of white space. If
+//     Options.Title is empty, a first block that is a level-1 heading is
+//     dropped instead; the caller uses [Result.Title] as the title. A
+//     paragraph in the header that equals the title is dropped too.
+//  2. Each paragraph in the header made only of "bold label" lines, such
+//     as "**作者**: 人民日报" or "**日期：**2025年04月27日", is examined line
+//     by line, whether or not a heading still matches the title. The colon
+//     may be ASCII or full-width, inside or after the bold text. Labels map
+//     to metadata keys through the front-matter key table (package
+//     content, Key.Restated): 作者, Author, By → author; 日期, 发布日期, 时间,
+//     Date → date; 版面, 版次, Version, Page → version; 来源, 出处, Source →
+//     source; 原文链接, 链接, 原文, URL, Link → original_url; 标题, Title →
+//     title (English labels in any case). A line is dropped when its key is
+//     in [Options.Present]; a paragraph whose lines are all dropped is
+//     removed, otherwise it keeps its remaining lines. A paragraph with any
+//     line that is not a bold label line with a known label ends the
+//     header.
+//  3. A newspaper byline among the first 8 blocks, as a paragraph or a
+//     block quote — "陈勐《人民日报》（2025年01月02日第 05 版）" — is dropped
+//     when the page shows everything it states: the names (author), the
+//     paper (source or author), the date and the page (version).
 //
 // Nothing else is ever dropped: a closing rule and source footer stay.
 //
@@ -86,13 +96,17 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/folio-ssg/folio/internal/sanitize"
 )
 
 // Converter converts Markdown bodies to HTML. It is safe for concurrent use;
@@ -109,6 +123,8 @@ type Options struct {
 	// Present holds the metadata keys the page already shows:
 	// "author", "date", "version", "source", "original_url", "title".
 	Present map[string]bool
+	// TrustHTML writes raw HTML as it is instead of sanitizing it.
+	TrustHTML bool
 }
 
 // Result is a converted body.
@@ -119,6 +135,10 @@ type Result struct {
 	Chars    int    // CJK characters (Han, kana, hangul)
 	Words    int    // non-CJK words
 	Headings []Heading
+	// RawHTML reports whether the body has raw HTML; Removed lists what
+	// sanitizing it removed (nothing when Options.TrustHTML is set).
+	RawHTML bool
+	Removed []Removal
 }
 
 // Heading is one heading of the converted body, for a table of contents.
@@ -146,6 +166,7 @@ func newMarkdown(key parser.ContextKey) goldmark.Markdown {
 				extension.WithEscapedSpace(),
 			),
 		),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTML{}, 100))),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithInlineParsers(util.Prioritized(delimiterParser{}, 100)),
@@ -170,6 +191,14 @@ func (c *Converter) Convert(src []byte, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
 	res := &Result{HTML: buf.Bytes(), Title: st.title}
+	removed, raw := scanRawHTML(doc, src)
+	if raw {
+		res.RawHTML = true
+		if !opt.TrustHTML {
+			res.HTML = sanitize.HTML(res.HTML)
+			res.Removed = removed
+		}
+	}
 	title := opt.Title
 	if title == "" {
 		title = st.title
@@ -199,6 +228,10 @@ type dedup struct {
 	key parser.ContextKey
 }
 
+// headerBlocks is how many blocks at the start of a body may restate the
+// metadata.
+const headerBlocks = 8
+
 func (d *dedup) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	st, ok := pc.Get(d.key).(*dedupState)
 	if !ok {
@@ -206,28 +239,61 @@ func (d *dedup) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 	}
 	src := reader.Source()
 	st.title = firstTitle(doc, src)
+	title := normalizeTitle(st.opt.Title)
 
-	first := doc.FirstChild()
-	if h, ok := first.(*ast.Heading); ok {
-		if st.opt.Title == "" && h.Level == 1 ||
-			st.opt.Title != "" && normalizeTitle(plainText(h, src)) == normalizeTitle(st.opt.Title) {
-			doc.RemoveChild(doc, h)
-		}
-	}
-	for n := doc.FirstChild(); n != nil; {
-		p, ok := n.(*ast.Paragraph)
-		if !ok {
-			return
-		}
+	// The header: headings, the title restated, bold metadata lines and
+	// bylines, up to the first block that is none of these.
+	header := true
+	droppedTitle := false
+	n := doc.FirstChild()
+	for i := 0; n != nil && i < headerBlocks; i++ {
 		next := n.NextSibling()
-		if !dropMetaLines(p, src, st.opt.Present) {
-			return
-		}
-		if p.ChildCount() == 0 {
-			doc.RemoveChild(doc, p)
+		switch b := n.(type) {
+		case *ast.Heading:
+			if !droppedTitle && header && (title == "" && b.Level == 1 && st.opt.Title == "" || title != "" && normalizeTitle(plainText(b, src)) == title) {
+				doc.RemoveChild(doc, b)
+				droppedTitle = true
+			}
+		case *ast.Paragraph:
+			switch {
+			case header && title != "" && normalizeTitle(plainText(b, src)) == title:
+				doc.RemoveChild(doc, b)
+			case byline(b, src, st.opt.Present):
+				doc.RemoveChild(doc, b)
+			case header && dropMetaLines(b, src, st.opt.Present):
+				if b.ChildCount() == 0 {
+					doc.RemoveChild(doc, b)
+				}
+			default:
+				header = false
+			}
+		case *ast.Blockquote:
+			if p, ok := b.FirstChild().(*ast.Paragraph); ok && b.ChildCount() == 1 && byline(p, src, st.opt.Present) {
+				doc.RemoveChild(doc, b)
+			} else {
+				header = false
+			}
+		default:
+			header = false
 		}
 		n = next
 	}
+}
+
+// bylineRe matches a newspaper byline: "陈勐《人民日报》（2025年01月02日第 05 版）".
+var bylineRe = regexp.MustCompile(`^\s*([^《》\s][^《》]{0,40}?)?\s*《([^《》]{1,40})》\s*[（(]\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*(第\s*[0-9A-Za-z０-９]+\s*版)?\s*[)）]\s*$`)
+
+// byline reports whether p is a newspaper byline whose every part the page
+// already shows: names (author), the paper (source), date and page.
+func byline(p *ast.Paragraph, src []byte, present map[string]bool) bool {
+	m := bylineRe.FindStringSubmatch(plainText(p, src))
+	if m == nil {
+		return false
+	}
+	return (m[1] == "" || present["author"]) &&
+		(present["source"] || present["author"]) &&
+		(m[3] == "" || present["date"]) &&
+		(m[4] == "" || present["version"])
 }
 
 // firstTitle returns the text of the first level-1 heading in doc.

@@ -44,7 +44,7 @@ func TestSeedArticleDropsRestatedMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := string(res.HTML)
-	for _, bad := range []string{"<h1", "<strong>作者</strong>", "<strong>版面</strong>", "<strong>日期</strong>"} {
+	for _, bad := range []string{"<h1", "<strong>作者</strong>", "<strong>版面</strong>", "<strong>日期</strong>", "《人民日报》（2025年04月27日第 01 版）", "<p>习近平在中共中央政治局第二十次集体学习时强调</p>"} {
 		if strings.Contains(html, bad) {
 			t.Errorf("HTML contains %q", bad)
 		}

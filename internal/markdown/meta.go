@@ -6,26 +6,13 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/folio-ssg/folio/internal/content"
 )
 
-// metaKey maps a bold label, lowercased, to the metadata key it restates.
-func metaKey(label string) string {
-	switch strings.ToLower(label) {
-	case "作者", "author", "by":
-		return "author"
-	case "日期", "发布日期", "时间", "date":
-		return "date"
-	case "版面", "版次", "version", "page":
-		return "version"
-	case "来源", "出处", "source":
-		return "source"
-	case "原文链接", "链接", "原文", "url", "link":
-		return "original_url"
-	case "标题", "title":
-		return "title"
-	}
-	return ""
-}
+// metaKey maps a bold label to the metadata key it restates, from the
+// front-matter key table.
+func metaKey(label string) string { return content.RestatedKey(label) }
 
 // normalizeTitle prepares a title for comparison: white space (including
 // U+3000) is trimmed and collapsed, and trailing punctuation is removed.

@@ -8,6 +8,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/folio-ssg/folio/internal/sanitize"
 )
 
 // summaryRunes is the length a summary is cut to.
@@ -51,7 +53,22 @@ func (a *analyzer) block(n ast.Node, prose bool) {
 		}
 		return
 	case *ast.HTMLBlock:
-		return // not rendered
+		// Scraped HTML paragraphs are prose too.
+		var raw strings.Builder
+		lines := n.Lines()
+		for i := range lines.Len() {
+			seg := lines.At(i)
+			raw.Write(seg.Value(a.src))
+		}
+		for _, t := range strings.Split(sanitize.Text(raw.String()), "\n") {
+			if t = collapseSpace(t); t != "" {
+				a.count(t)
+				if prose && normalizeTitle(t) != a.title {
+					a.addProse(t)
+				}
+			}
+		}
+		return
 	case *east.Table, *east.FootnoteList:
 		prose = false
 	}

@@ -1,0 +1,119 @@
+package markdown
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/folio-ssg/folio/internal/sanitize"
+)
+
+// rawHTML renders raw HTML, inline and in blocks, as it is written. The
+// Converter then sanitizes the whole body of a document that has any
+// (package sanitize), unless Options.TrustHTML says not to. Markdown links
+// and images keep goldmark's own check for dangerous URLs.
+type rawHTML struct{}
+
+func (rawHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
+	reg.Register(ast.KindRawHTML, renderRawHTML)
+}
+
+func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.HTMLBlock)
+	if entering {
+		lines := n.Lines()
+		for i := range lines.Len() {
+			seg := lines.At(i)
+			_, _ = w.Write(seg.Value(src))
+		}
+	} else if n.HasClosure() {
+		_, _ = w.Write(n.ClosureLine.Value(src))
+	}
+	return ast.WalkContinue, nil
+}
+
+func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		segs := node.(*ast.RawHTML).Segments
+		for i := range segs.Len() {
+			seg := segs.At(i)
+			_, _ = w.Write(seg.Value(src))
+		}
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+// Removal is something the sanitizer removed from a document's raw HTML,
+// at a line and column of the body (both 1-based).
+type Removal struct {
+	Line, Col int
+	What      string
+}
+
+// scanRawHTML lists what the sanitizer removes from every raw HTML node of
+// doc, and reports whether doc has any raw HTML.
+func scanRawHTML(doc ast.Node, src []byte) (removed []Removal, any bool) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		var segs []segment
+		switch n := n.(type) {
+		case *ast.HTMLBlock:
+			lines := n.Lines()
+			for i := range lines.Len() {
+				s := lines.At(i)
+				segs = append(segs, segment{s.Start, s.Stop})
+			}
+			if n.HasClosure() {
+				segs = append(segs, segment{n.ClosureLine.Start, n.ClosureLine.Stop})
+			}
+		case *ast.RawHTML:
+			for i := range n.Segments.Len() {
+				s := n.Segments.At(i)
+				segs = append(segs, segment{s.Start, s.Stop})
+			}
+		default:
+			return ast.WalkContinue, nil
+		}
+		any = true
+		var frag bytes.Buffer
+		for _, s := range segs {
+			frag.Write(src[s.start:s.stop])
+		}
+		for _, r := range sanitize.Scan(frag.String()) {
+			off := sourceOffset(segs, r.Offset)
+			line, col := lineCol(src, off)
+			removed = append(removed, Removal{Line: line, Col: col, What: r.What})
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return removed, any
+}
+
+type segment struct{ start, stop int }
+
+// sourceOffset maps an offset into the concatenated segments to src.
+func sourceOffset(segs []segment, off int) int {
+	for _, s := range segs {
+		if off < s.stop-s.start {
+			return s.start + off
+		}
+		off -= s.stop - s.start
+	}
+	if len(segs) > 0 {
+		return segs[len(segs)-1].stop
+	}
+	return 0
+}
+
+func lineCol(src []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(src))
+	before := src[:off]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = off - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}

@@ -1,0 +1,72 @@
+package sanitize
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHTMLKeepsScrapedText(t *testing.T) {
+	in := `<p><strong>央视网消息</strong>（新闻联播）：国务院总理<em>李强</em>主持召开常务会议。<br>会议指出，要<a href="https://www.gov.cn/x.html" title="原文">推动</a>经济发展。</p>
+<table><tr><th style="text-align:center" colspan="2">表头</th></tr><tr><td align="left">甲</td><td>乙</td></tr></table>
+<ul><li>一</li><li>二</li></ul><img src="/img/a.png" alt="图一">`
+	out := string(HTML([]byte(in)))
+	for _, want := range []string{
+		"<strong>央视网消息</strong>", "（新闻联播）：国务院总理", "<em>李强</em>", "<br>", `<a href="https://www.gov.cn/x.html" title="原文">推动</a>`,
+		`<th style="text-align: center" colspan="2">表头</th>`, `<td align="left">甲</td>`, "<li>一</li>", `<img src="/img/a.png" alt="图一">`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML(…) lacks %s in\n%s", want, out)
+		}
+	}
+	if got := Scan(in); len(got) != 0 {
+		t.Errorf("Scan of allowed HTML = %v, want nothing", got)
+	}
+}
+
+func TestHTMLRemovesWhatIsUnsafe(t *testing.T) {
+	tests := []struct {
+		in, gone, kept string
+		report     []string
+	}{
+		{`<p>正文<script>alert(1)</script></p>`, "alert", "正文", []string{"<script> and its content"}},
+		{`<style>p{color:red}</style><p>正文</p>`, "color", "正文", []string{"<style> and its content"}},
+		{`<iframe src="https://evil.example/"></iframe><p>正文</p>`, "iframe", "正文", []string{"<iframe> and its content"}},
+		{`<p onclick="steal()">正文</p>`, "steal", "正文", []string{"attribute onclick of <p>"}},
+		{`<img src=x onerror="alert(1)" alt="图">`, "onerror", `alt="图"`, []string{"attribute onerror of <img>"}},
+		{`<a href="javascript:alert(1)">链接</a>`, "javascript", "链接", []string{"javascript: URL in href of <a>"}},
+		{`<a href="JaVaScRiPt:alert(1)">链接</a>`, "alert", "链接", []string{"javascript: URL in href of <a>"}},
+		{`<img src="data:image/png;base64,AAAA" alt="图">`, "data:", `alt="图"`, []string{"data: URL in src of <img>"}},
+		{`<font color="red">红字</font>`, "font", "红字", []string{"<font> (its text is kept)"}},
+		{`<p style="color:red">正文</p>`, "color", "正文", []string{"attribute style of <p>"}},
+		{`<object data="x.swf"></object><embed src="x.swf">正文`, "swf", "正文", []string{"<object> and its content", "<embed>"}},
+		{`<form action="/x"><input type="text" name="q"></form>正文`, "input", "正文", []string{"<form> and its content"}},
+	}
+	for _, tt := range tests {
+		out := string(HTML([]byte(tt.in)))
+		if strings.Contains(strings.ToLower(out), strings.ToLower(tt.gone)) || !strings.Contains(out, tt.kept) {
+			t.Errorf("HTML(%q) = %q: want %q gone and %q kept", tt.in, out, tt.gone, tt.kept)
+		}
+		var got []string
+		for _, r := range Scan(tt.in) {
+			got = append(got, r.What)
+		}
+		if strings.Join(got, "|") != strings.Join(tt.report, "|") {
+			t.Errorf("Scan(%q) = %q, want %q", tt.in, got, tt.report)
+		}
+	}
+}
+
+func TestScanOffsets(t *testing.T) {
+	in := "<p>一</p>\n<p onclick=x>二</p>"
+	r := Scan(in)
+	if len(r) != 1 || r[0].Offset != strings.Index(in, "<p onclick") {
+		t.Errorf("Scan(%q) = %+v, want one removal at offset %d", in, r, strings.Index(in, "<p onclick"))
+	}
+}
+
+func TestText(t *testing.T) {
+	got := Text(`<p><strong>央视网消息</strong>（新闻联播）：&ldquo;好&rdquo;</p><script>var x="坏";</script><p>第二段</p>`)
+	if !strings.Contains(got, "央视网消息（新闻联播）：“好”") || !strings.Contains(got, "第二段") || strings.Contains(got, "坏") {
+		t.Errorf("Text = %q", got)
+	}
+}
