@@ -12,7 +12,7 @@
 // full-width ASCII (U+FF01–U+FF5E) to its half-width form; maps the
 // brackets 〔〕【】〖〗﹝﹞ to [ ] and ⦅⦆ to ( ); and lowercases Latin
 // letters. Other scripts, title marks 《》〈〉 and corner brackets 「」 are
-// kept. So "　科技  政策" and "科技 政策", "（试行）" and "(试行)", "ＡＩ" and
+// kept. So "科技\u3000\u3000政策" and "科技 政策", "（试行）" and "(试行)", "ＡＩ" and
 // "ai" are one facet. A facet is shown as written: the caller keeps the
 // first spelling it meets and groups later ones under its Key.
 //
@@ -67,7 +67,7 @@
 // summary ends at the last sentence end within max runes, if that end lies
 // in the second half (at max/2 runes or later). A sentence ends after 。！？,
 // or after . ! ? followed by a space or the end of the text; closing quotes
-// and brackets (” ’ 」 』 " ' ） )) right after the mark belong to the
+// and brackets right after the mark, any of ”’」』）"'), belong to the
 // sentence. Without such an end the text is cut to leave room for "…", at
 // a space if the cut would split a Latin word and a space lies in the
 // second half; trailing spaces and the commas and colons 、，；：,;: before the

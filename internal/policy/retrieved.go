@@ -11,10 +11,10 @@ import (
 const footerLines = 3
 
 // Retrieved finds the footer line that says when body was retrieved (see
-// the package doc). start and end are the byte offsets of that line in
-// body, its line break included.
-func Retrieved(body string) (t time.Time, start, end int, ok bool) {
-	end = len(body)
+// the package doc). footerStart and footerEnd are the byte offsets of
+// that line in body, its line break included.
+func Retrieved(body string) (t time.Time, footerStart, footerEnd int, ok bool) {
+	end := len(body)
 	for seen := 0; seen < footerLines && end > 0; {
 		lineEnd := end
 		if body[lineEnd-1] == '\n' {
@@ -24,8 +24,8 @@ func Retrieved(body string) (t time.Time, start, end int, ok bool) {
 		line := strings.TrimSuffix(body[lineStart:lineEnd], "\r")
 		if strings.TrimSpace(line) != "" {
 			seen++
-			if t, ok := retrievedLine(line); ok {
-				return t, lineStart, end, true
+			if when, found := retrievedLine(line); found {
+				return when, lineStart, end, true
 			}
 		}
 		end = lineStart

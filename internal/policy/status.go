@@ -19,7 +19,7 @@ const (
 // It reports false, with Unknown, for a value it does not know; "未知" and
 // "unknown" are known.
 func ParseStatus(s string) (Status, bool) {
-	k := Key(strings.NewReplacer("-", " ", "_", " ").Replace(s))
+	k := Key(strings.NewReplacer("-", " ", "_", " ").Replace(Key(s)))
 	switch k {
 	case "有效", "现行有效", "现行", "生效", "已生效", "在效",
 		"in force", "in effect", "effective", "active", "current", "valid":

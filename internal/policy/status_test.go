@@ -14,6 +14,7 @@ func TestParseStatus(t *testing.T) {
 		{"In Force", InForce, true},
 		{"in-force", InForce, true},
 		{"IN_EFFECT", InForce, true},
+		{"ｉｎ－ｆｏｒｃｅ", InForce, true},
 		{"active", InForce, true},
 		{"失效", Repealed, true},
 		{"已废止", Repealed, true},
