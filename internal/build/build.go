@@ -85,6 +85,9 @@ type Result struct {
 	Changed  []string      // output files written or removed, sorted
 	Bytes    int64         // total size of the output
 	Warnings []string      // tags merged by URL; what GitHub Pages would refuse
+	Assets   []string      // content files published as they are ("content/img/a.png")
+	Skipped  []string      // a code repository's files left out (README, package.json, *.py)
+	Removed  []string      // what sanitizing raw HTML removed, one "path:line:col: …" each
 	Duration time.Duration // wall time
 }
 
@@ -102,6 +105,8 @@ type Builder struct {
 	// adopted is set once an in-place Builder has read what its
 	// destination held before its first build.
 	adopted bool
+	// fileWarnings are listFiles' findings for the output to report.
+	fileWarnings []string
 }
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
@@ -109,6 +114,8 @@ type loaded struct {
 	sum     [32]byte
 	doc     *content.Doc
 	html    []byte
+	links   []site.Link
+	removed []string
 	minutes int
 	section *site.SectionInfo
 	errs    diag.List
@@ -162,7 +169,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	wg.Go(func() {
 		rnd, rndErr = render.New(render.Config{Theme: subFS(b.cfg.Theme, "templates"), Site: dirFS(b.cfg.Source, "templates"), Language: sc.Language})
 	})
-	docs, sections, assets, loadErr := b.load(ctx, sc)
+	lr, loadErr := b.load(ctx, sc)
 	wg.Wait()
 	var errs diag.List
 	errs.Append("content", loadErr)
@@ -173,14 +180,25 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	res.Assets, res.Skipped, res.Removed = lr.assets, lr.skipped, lr.removed
 
 	var published []*site.Doc
-	for _, d := range docs {
+	drafts := map[string]bool{}
+	for _, d := range lr.docs {
 		if d.Draft && !b.cfg.Drafts {
 			res.Drafts++
+			drafts[d.Doc.Path] = true
 			continue
 		}
 		published = append(published, d)
+	}
+	files, err := b.listFiles(lr.assets)
+	if err != nil {
+		return nil, err
+	}
+	outputs := make(map[string]bool, len(files))
+	for _, f := range files {
+		outputs["/"+f.dest] = true
 	}
 	s, err := site.New(site.Config{
 		Title:     sc.Title,
@@ -192,7 +210,9 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		// Without a base URL the site is for opening from disk or moving
 		// anywhere; with one, links are made under its path.
 		RelativeURLs: sc.BaseURL == "",
-	}, published, sections)
+		Files:        func(p string) bool { return outputs[p] },
+		Drafts:       func(src string) bool { return drafts[src] },
+	}, published, lr.sections)
 	if err != nil {
 		return nil, fmt.Errorf("assemble: %w", err)
 	}
@@ -204,7 +224,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	}
 	defer out.abort()
 
-	if err := b.copyFiles(ctx, out, assets); err != nil {
+	if err := b.copyFiles(ctx, out, files); err != nil {
 		return nil, err
 	}
 	pages := s.Pages()
@@ -225,6 +245,9 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		}
 	}
 	res.Warnings = append(slices.Clone(s.Warnings), out.warnings()...)
+	if len(lr.skipped) > 0 {
+		res.Warnings = append(res.Warnings, repoWarning(lr.skipped))
+	}
 	if b.cfg.Strict && len(res.Warnings) > 0 {
 		return nil, fmt.Errorf("--strict: %s", strings.Join(res.Warnings, "; "))
 	}
@@ -325,20 +348,26 @@ func (b *Builder) adopt(dst string) error {
 }
 
 // load reads every content file, reusing what did not change since the last build.
-func (b *Builder) load(ctx context.Context, sc *SiteConfig) ([]*site.Doc, map[string]site.SectionInfo, []string, error) {
+func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error) {
 	root := os.DirFS(b.cfg.Source)
-	files, err := content.Walk(root, "content")
+	rules := sc.Files()
+	files, err := rules.Walk(root, "content")
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load: %w", err)
+		return nil, fmt.Errorf("load: %w", err)
 	}
-	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys}
-	stamp := fmt.Sprintf("%v|%s", sc.DateKeys, sc.Timezone)
+	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys, Keys: sc.Keys}
+	// Everything parsing depends on besides the file's bytes.
+	stamp := fmt.Sprintf("%v|%s|%v|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language)
 
-	var assets, texts []string
+	lr := &loadResult{sections: map[string]site.SectionInfo{}}
+	var texts []string
 	for _, f := range files {
-		if content.Classify(f) == content.KindAsset {
-			assets = append(assets, "content/"+f)
-		} else {
+		switch rules.Classify(f) {
+		case content.KindAsset:
+			lr.assets = append(lr.assets, "content/"+f)
+		case content.KindRepo:
+			lr.skipped = append(lr.skipped, "content/"+f)
+		default:
 			texts = append(texts, "content/"+f)
 		}
 	}
@@ -359,16 +388,14 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) ([]*site.Doc, map[st
 			results[i] = old
 			return
 		}
-		results[i] = b.parse(p, src, ccfg)
+		results[i] = b.parse(p, src, ccfg, sc, rules.Classify(strings.TrimPrefix(p, "content/")) == content.KindSection)
 		results[i].sum = sum
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	errs := ioErrs
 	next := make(map[string]*loaded, len(texts))
-	var docs []*site.Doc
-	sections := map[string]site.SectionInfo{}
 	for i, l := range results {
 		if l == nil {
 			continue
@@ -378,25 +405,36 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) ([]*site.Doc, map[st
 		switch {
 		case l.section != nil:
 			dir := strings.TrimPrefix(path.Dir(texts[i]), "content")
-			sections[strings.TrimPrefix(dir, "/")] = *l.section
+			lr.sections[strings.TrimPrefix(dir, "/")] = *l.section
 		case l.doc != nil:
-			docs = append(docs, &site.Doc{Doc: l.doc, HTML: l.html, Minutes: l.minutes, Sum: l.sum})
+			lr.docs = append(lr.docs, &site.Doc{Doc: l.doc, Raw: l.html, HTML: l.html, Links: l.links, Minutes: l.minutes, Sum: l.sum})
+			lr.removed = append(lr.removed, l.removed...)
 		}
 	}
 	b.loaded = next
-	return docs, sections, assets, errs.Err()
+	return lr, errs.Err()
 }
 
-// parse reads one document or _index.md and converts its Markdown.
-func (b *Builder) parse(p string, src []byte, ccfg content.Config) *loaded {
+// loadResult is what load found under content/.
+type loadResult struct {
+	docs     []*site.Doc
+	sections map[string]site.SectionInfo
+	assets   []string // content files published as they are
+	skipped  []string // a repository's files, not published
+	removed  []string // sanitizer removals, positioned
+}
+
+// parse reads one document or _index file and converts its Markdown.
+func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *SiteConfig, section bool) *loaded {
 	l := &loaded{}
-	if path.Base(p) == "_index.md" {
+	trust := sc.HTML == "trusted"
+	if section {
 		sec, err := content.ParseSection(p, src)
 		if err != nil {
 			l.errs.Append(p, err)
 			return l
 		}
-		r, _ := b.conv.Convert(sec.Body, markdown.Options{Title: sec.Title})
+		r, _ := b.conv.Convert(sec.Body, markdown.Options{Title: sec.Title, TrustHTML: trust})
 		l.section = &site.SectionInfo{Title: sec.Title}
 		if r != nil {
 			l.section.Intro = r.HTML
@@ -408,16 +446,11 @@ func (b *Builder) parse(p string, src []byte, ccfg content.Config) *loaded {
 	if doc == nil {
 		return l
 	}
-	present := map[string]bool{"title": true}
-	for key, v := range map[string]string{"author": doc.Author, "source": doc.Source, "version": doc.Version, "original_url": doc.OriginalURL} {
-		if v != "" {
-			present[key] = true
-		}
+	present := map[string]bool{}
+	for _, k := range content.Keys {
+		present[k.Name] = doc.Has(k.Name)
 	}
-	if !doc.Date.IsZero() {
-		present["date"] = true
-	}
-	r, err := b.conv.Convert(doc.Body, markdown.Options{Title: doc.Title, Present: present})
+	r, err := b.conv.Convert(doc.Body, markdown.Options{Title: doc.Title, Present: present, TrustHTML: trust, Links: true})
 	if err != nil {
 		l.errs.Append(p, fmt.Errorf("markdown: %w", err))
 		return l
@@ -425,19 +458,49 @@ func (b *Builder) parse(p string, src []byte, ccfg content.Config) *loaded {
 	if doc.Summary == "" {
 		doc.Summary = r.Summary
 	}
+	if doc.Lang == "" {
+		doc.Lang = detectLang(r.Chars, r.Words, sc.Language)
+	}
+	at := func(line, col int) diag.Position {
+		return diag.Position{Path: p, Line: doc.BodyLine + line - 1, Col: col}
+	}
+	for _, rm := range r.Removed {
+		l.removed = append(l.removed, fmt.Sprintf("%s: removed %s", at(rm.Line, rm.Col), rm.What))
+	}
+	for i, lk := range r.Links {
+		l.links = append(l.links, site.Link{Dest: lk.Dest, Marker: markdown.LinkMarker(i), Pos: at(lk.Line, lk.Col)})
+	}
 	l.doc, l.html, l.minutes = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words)
 	return l
 }
 
-// copyFiles copies the theme's static/, the site's static/ and the content
-// assets into the output, later ones over earlier ones.
-func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) error {
-	type file struct {
-		fsys fs.FS
-		name string // path in fsys
-		dest string
+// detectLang is the language of a document without a lang key, when it
+// differs from the site's: one with words but no CJK characters in a
+// Chinese site is English, one with CJK characters in a site of another
+// language is Chinese. "" is the site's language.
+func detectLang(chars, words int, siteLang string) string {
+	zhSite := siteLang == "" || strings.HasPrefix(strings.ToLower(siteLang), "zh")
+	switch {
+	case zhSite && chars == 0 && words > 0:
+		return "en"
+	case !zhSite && chars > 0:
+		return "zh"
 	}
+	return ""
+}
+
+// file is one file copied into the output as it is.
+type file struct {
+	fsys fs.FS
+	name string // path in fsys
+	dest string // output path
+}
+
+// listFiles lists the theme's static/, the site's static/ and the content
+// assets, later ones over earlier ones.
+func (b *Builder) listFiles(assets []string) ([]file, error) {
 	var files []file
+	var warnings []string
 	add := func(fsys fs.FS, dir, strip string) error {
 		if fsys == nil {
 			return nil
@@ -460,10 +523,10 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) e
 				// them): a file's bytes are copied, which may publish
 				// something from outside the site; a folder is skipped.
 				if fi, err := fs.Stat(fsys, p); err != nil || fi.IsDir() {
-					out.warn(fmt.Sprintf("%s is a symlink to a folder or nothing; skipped", p))
+					warnings = append(warnings, fmt.Sprintf("%s is a symlink to a folder or nothing; skipped", p))
 					return nil
 				}
-				out.warn(fmt.Sprintf("%s is a symlink; its target is copied into the output", p))
+				warnings = append(warnings, fmt.Sprintf("%s is a symlink; its target is copied into the output", p))
 			}
 			if !d.IsDir() {
 				files = append(files, file{fsys, p, strings.TrimPrefix(p, strip)})
@@ -472,14 +535,23 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) e
 		})
 	}
 	if err := add(b.cfg.Theme, "static", "static/"); err != nil {
-		return fmt.Errorf("copy theme static: %w", err)
+		return nil, fmt.Errorf("copy theme static: %w", err)
 	}
 	root := os.DirFS(b.cfg.Source)
 	if err := add(root, "static", "static/"); err != nil {
-		return fmt.Errorf("copy static: %w", err)
+		return nil, fmt.Errorf("copy static: %w", err)
 	}
 	for _, a := range assets {
 		files = append(files, file{root, a, strings.TrimPrefix(a, "content/")})
+	}
+	b.fileWarnings = warnings
+	return files, nil
+}
+
+// copyFiles copies files into the output.
+func (b *Builder) copyFiles(ctx context.Context, out *output, files []file) error {
+	for _, w := range b.fileWarnings {
+		out.warn(w)
 	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -494,6 +566,20 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, assets []string) e
 		}
 	}
 	return nil
+}
+
+// repoWarning tells a curator who dropped a code repository into content/
+// what folio left out and what to do.
+func repoWarning(skipped []string) string {
+	list := skipped
+	more := ""
+	if len(list) > 5 {
+		list, more = list[:5], fmt.Sprintf(" and %d more", len(skipped)-5)
+	}
+	return fmt.Sprintf("content/ holds %d files of a code repository that are not published (%s%s): "+
+		"list them under exclude: in folio.yaml to silence this, under include: to publish them, "+
+		"or keep the repository elsewhere and copy or link only its documents into content/",
+		len(skipped), strings.Join(list, ", "), more)
 }
 
 // renderPages renders every page whose inputs changed and hands it to out.

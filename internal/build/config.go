@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai and every other zone, on any machine
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/diag"
 )
 
@@ -22,23 +24,35 @@ import (
 //	title: 政策文库              # the site's name
 //	base_url: https://user.github.io/repo/
 //	language: zh-CN             # BCP 47; zh-* or en-* picks the interface language
-//	permalink: /:year/:month/:slug/
+//	permalink: /:path/          # the default: the file's path, so a page never moves
 //	page_size: 20               # documents per list page
 //	timezone: Asia/Shanghai     # for times written without an offset
 //	date_keys: [date]           # front-matter keys tried, in order, for a document's date
 //	domain: docs.example.org    # a custom domain for GitHub Pages: writes CNAME
+//	documents: [.md, .markdown, .txt]  # extensions of documents; other files are assets
+//	exclude: ["scripts/**", "*.csv"]   # files and folders under content/ never read
+//	include: [README.md]        # a repository's files (README, code) to publish anyway
+//	keys:                       # a collection's own front-matter names
+//	  发布时间: date
+//	  文号: doc_number
+//	html: safe                  # raw HTML in bodies: safe (sanitized) or trusted
 //	feed:
 //	  entries: 20               # newest documents in each feed
 //	  content: summary          # summary, or full for the whole text
 type SiteConfig struct {
-	Title     string   `yaml:"title"`
-	BaseURL   string   `yaml:"base_url"`
-	Language  string   `yaml:"language"`
-	Permalink string   `yaml:"permalink"`
-	PageSize  int      `yaml:"page_size"`
-	Timezone  string   `yaml:"timezone"`
-	DateKeys  []string `yaml:"date_keys"`
-	Domain    string   `yaml:"domain"`
+	Title     string            `yaml:"title"`
+	BaseURL   string            `yaml:"base_url"`
+	Language  string            `yaml:"language"`
+	Permalink string            `yaml:"permalink"`
+	PageSize  int               `yaml:"page_size"`
+	Timezone  string            `yaml:"timezone"`
+	DateKeys  []string          `yaml:"date_keys"`
+	Domain    string            `yaml:"domain"`
+	Documents []string          `yaml:"documents"`
+	Exclude   []string          `yaml:"exclude"`
+	Include   []string          `yaml:"include"`
+	Keys      map[string]string `yaml:"keys"`
+	HTML      string            `yaml:"html"`
 	Feed      struct {
 		Entries int    `yaml:"entries"`
 		Content string `yaml:"content"`
@@ -86,6 +100,34 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 	default:
 		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "feed.content %q: want summary or full", c.Feed.Content)
 	}
+	switch c.HTML {
+	case "":
+		c.HTML = "safe"
+	case "safe", "trusted":
+	default:
+		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "html %q: want safe or trusted", c.HTML)
+	}
+	for i, ext := range c.Documents {
+		if !strings.HasPrefix(ext, ".") {
+			ext = "." + ext
+		}
+		c.Documents[i] = strings.ToLower(ext)
+	}
+	if c.Documents != nil && len(c.Documents) == 0 {
+		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "documents: name at least one extension, such as .md")
+	}
+	for _, list := range [][]string{c.Exclude, c.Include} {
+		for _, p := range list {
+			if !content.ValidPattern(p) {
+				return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "pattern %q is malformed", p)
+			}
+		}
+	}
+	for k, v := range c.Keys {
+		if strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+			return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "keys: %q: %q: want a front-matter name and the name folio should read it as", k, v)
+		}
+	}
 	if c.Feed.Entries <= 0 {
 		c.Feed.Entries = 20
 	}
@@ -98,6 +140,11 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 	}
 	c.location = loc
 	return c, nil
+}
+
+// Files are the rules for which files under content/ are documents.
+func (c *SiteConfig) Files() content.Files {
+	return content.Files{Exts: c.Documents, Exclude: c.Exclude, Include: c.Include}
 }
 
 // Location is the configured time zone.

@@ -215,14 +215,21 @@ func TestCorpusSeed(t *testing.T) {
 	dir := corpus(t, "")
 	seed := filepath.Join(filepath.Dir(dir), "seed")
 	root := siteFromFolder(t, seed, "")
-	// The seed is a .txt; give it the .md name a curator would.
-	old := filepath.Join(root, "content", "000_0cc289df36280051.txt")
-	if err := os.Rename(old, strings.TrimSuffix(old, ".txt")+".md"); err != nil {
-		t.Fatal(err)
-	}
+	// The seed as it is, a .txt file, with no folio.yaml: one document.
 	s := &testSite{t: t, root: root, dest: filepath.Join(root, "public")}
 	s.build()
-	s.assertFile("2025/04/习近平在中共中央政治局第二十次集体学习时强调/index.html",
-		`datetime="2025-04-27"`, "第01版", "! <strong>作者</strong>", "处理时间")
+	if s.result.Docs != 1 || len(s.result.Assets) != 0 {
+		t.Errorf("seed folder: %d documents, assets %v; want 1 document, no assets", s.result.Docs, s.result.Assets)
+	}
+	page := s.file("000_0cc289df36280051/index.html")
+	// The processing-time footer ("处理时间: 2025-04-27 05:31:23") is not the date.
+	for _, once := range []string{"习近平在中共中央政治局第二十次集体学习时强调", "第01版", ">2025-04-27</time>", `href="http://paper.people.com.cn/rmrb/pc/content/202504/27/content_30070122.html"`} {
+		_, body, _ := strings.Cut(page, "<main")
+		if n := strings.Count(body, once); n != 1 {
+			t.Errorf("%q is shown %d times on the seed's page, want once", once, n)
+		}
+	}
+	s.assertFile("000_0cc289df36280051/index.html",
+		`datetime="2025-04-27"`, "第01版", "! <strong>作者</strong>", "! 《人民日报》（2025年04月27日第 01 版）", "处理时间")
 	s.assertFile("archive/2025/04/index.html", "习近平在中共中央政治局第二十次集体学习时强调")
 }

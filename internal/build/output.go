@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/folio-ssg/folio/internal/diag"
 )
 
 // output collects the files of one build. In swap mode it writes them into
@@ -142,6 +144,19 @@ func (o *output) has(name string) bool {
 // its file with anything else; static files may override one another.
 func (o *output) claim(name, from string) error {
 	if prev, ok := o.owners[name]; ok && (strings.HasPrefix(from, "page ") || strings.HasPrefix(prev, "page ")) {
+		// A file of content/ or static/ where folio writes a page: say
+		// what to rename or exclude.
+		file, page := prev, from
+		if strings.HasPrefix(prev, "page ") {
+			file, page = from, prev
+		}
+		if !strings.HasPrefix(file, "page ") {
+			hint := "rename it, or remove it from static/"
+			if strings.HasPrefix(file, "content/") {
+				hint = "rename it, or add it to exclude: in folio.yaml"
+			}
+			return &diag.Error{Pos: diag.Position{Path: file}, Msg: fmt.Sprintf("would be published as %s, the file of folio's %s: %s", name, page, hint)}
+		}
 		return fmt.Errorf("%s and %s both write %s", prev, from, name)
 	}
 	o.owners[name] = from

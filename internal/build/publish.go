@@ -29,7 +29,7 @@ func publishFiles(s *site.Site, sc *SiteConfig, sourceDate time.Time) (map[strin
 
 	var urls []sitemap.URL
 	for _, p := range s.Pages() {
-		if p.Kind == site.KindNotFound {
+		if p.Kind == site.KindNotFound || p.Kind == site.KindAlias {
 			continue
 		}
 		u := sitemap.URL{Loc: s.AbsURL(p.Path)}
@@ -95,6 +95,7 @@ func siteFeed(s *site.Site, title, home, self string, docs []*site.Doc, n int, f
 			URL:     s.AbsURL(d.Path),
 			Summary: d.Summary,
 			Tags:    d.Tags,
+			Lang:    d.Lang,
 		}
 		if !d.Date.IsZero() {
 			e.Published = d.Date.Time(s.Config.Location)
@@ -103,7 +104,7 @@ func siteFeed(s *site.Site, title, home, self string, docs []*site.Doc, n int, f
 			e.Authors = []string{d.Author}
 		}
 		if full {
-			e.ContentHTML = string(d.HTML)
+			e.ContentHTML = string(d.AbsHTML()) // read away from the site: absolute links
 		}
 		if e.Published.After(f.Updated) {
 			f.Updated = e.Published

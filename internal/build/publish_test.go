@@ -135,8 +135,8 @@ func TestFeeds(t *testing.T) {
 	if e.Title != "习近平在中共中央政治局第二十次集体学习时强调" || !strings.HasPrefix(e.Published, "2025-04-27T00:00:00+08:00") {
 		t.Errorf("first entry %q published %q", e.Title, e.Published)
 	}
-	if want := "https://user.github.io/repo/2025/04/"; !strings.HasPrefix(e.Link.Href, want) {
-		t.Errorf("entry link %q, want under %s", e.Link.Href, want)
+	if want := "https://user.github.io/repo/news/000_0cc289df36280051/"; e.Link.Href != want {
+		t.Errorf("entry link %q, want %s", e.Link.Href, want)
 	}
 	if e.Summary == "" || e.Content != "" {
 		t.Errorf("summary feed: summary %q, content %q", e.Summary, e.Content)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/render"
 	"github.com/folio-ssg/folio/internal/site"
 )
@@ -23,7 +24,7 @@ type pageStamp [32]byte
 func templateStamps(r *render.Renderer, s *site.Site) map[string][32]byte {
 	m := map[string][32]byte{}
 	var whole []byte
-	for _, kind := range []string{site.KindHome, site.KindDoc, site.KindTags, site.KindTag, site.KindArchive, site.KindYear, site.KindMonth, site.KindUndated, site.KindSection, site.KindNotFound} {
+	for _, kind := range site.Kinds {
 		d := r.Digest(kind)
 		if r.Own(kind) {
 			if whole == nil {
@@ -96,7 +97,7 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		buf = listed(buf[:0], d)
 		h.Write(buf)
 		h.Write(d.Sum[:]) // the source and the configuration it was read with
-		w(d.Minutes)
+		w(d.Minutes, d.LinkTargets())
 		for _, t := range d.TagLinks() {
 			w(t.Name, t.Path)
 		}
@@ -124,6 +125,9 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 				w(c.Title, c.Path, c.Total)
 			}
 		}
+	case site.KindAlias:
+		buf = listed(buf[:0], p.Doc)
+		h.Write(buf)
 	case site.KindTag:
 		w(p.Term.Name)
 	case site.KindYear, site.KindMonth:
@@ -145,13 +149,14 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 	return st
 }
 
-// listed appends what a list entry shows of a document.
+// listed appends what a list entry shows of a document: its URL and the
+// keys the front-matter table marks as listed.
 func listed(b []byte, d *site.Doc) []byte {
-	for _, s := range []string{d.Path, d.Title, d.Date.String(), d.Source, d.Version, d.Summary} {
-		b = append(append(b, s...), 0)
-	}
-	for _, t := range d.Tags {
-		b = append(append(b, t...), 1)
+	b = append(append(b, d.Path...), 0)
+	for _, k := range content.Keys {
+		if k.Listed {
+			b = append(append(b, d.Value(k.Name)...), 0)
+		}
 	}
 	return append(b, '\n')
 }

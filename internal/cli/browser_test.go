@@ -109,7 +109,7 @@ func TestBrowserReloadsAndShowsOverlay(t *testing.T) {
 	// The document's page, with its percent-encoded Chinese path, connected
 	// to the event stream.
 	inPage := pageEvents(ctx)
-	step(t, ctx, "open the document", chromedp.Navigate(site+"2025/04/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD%E5%81%A5%E5%BA%B7%E6%9C%89%E5%BA%8F%E5%8F%91%E5%B1%95/"))
+	step(t, ctx, "open the document", chromedp.Navigate(site+"news/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD%E5%81%A5%E5%BA%B7%E6%9C%89%E5%BA%8F%E5%8F%91%E5%B1%95/"))
 	p.waitEvent(t, inPage, "hello event in the page", func(ev sseEvent) bool { return ev.name == "hello" })
 	if title := eval[string](t, ctx, `document.title`); !strings.Contains(title, oldTitle) {
 		t.Fatalf("document.title = %q, want it to contain %q", title, oldTitle)

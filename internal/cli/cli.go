@@ -22,8 +22,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -217,8 +219,29 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
+	if bf.verbose {
+		for _, a := range res.Assets {
+			fmt.Fprintf(e.stderr, "asset: %s\n", a)
+		}
+		for _, a := range res.Skipped {
+			fmt.Fprintf(e.stderr, "not published: %s\n", a)
+		}
+		for _, r := range res.Removed {
+			fmt.Fprintf(e.stderr, "sanitized: %s\n", r)
+		}
+	}
 	fmt.Fprintf(e.stdout, "built %s%s: %s, %s (%s) in %s → %s\n",
 		plural(res.Docs, "document"), drafts, plural(res.Pages, "page"), plural(res.Files, "file"), size(res.Bytes), res.Duration.Round(time.Millisecond), dest)
+	if len(res.Assets) > 0 {
+		fmt.Fprintf(e.stdout, "  %s published as they are: %s\n", plural(len(res.Assets), "asset"), assetKinds(res.Assets))
+	}
+	if len(res.Removed) > 0 {
+		more := ""
+		if !bf.verbose {
+			more = "; -v lists them"
+		}
+		fmt.Fprintf(e.stdout, "  raw HTML sanitized: %s removed%s\n", plural(len(res.Removed), "element or attribute"), more)
+	}
 	return 0
 }
 
@@ -328,6 +351,33 @@ func report(e *env, err error) int {
 	fmt.Fprintln(e.stderr, strings.TrimSpace(msg))
 	fmt.Fprintln(e.stderr, "folio: build failed; nothing was written")
 	return 1
+}
+
+// assetKinds counts assets by extension: "3 .pdf, 2 .jpg, 1 other".
+func assetKinds(assets []string) string {
+	count := map[string]int{}
+	for _, a := range assets {
+		ext := strings.ToLower(path.Ext(a))
+		if ext == "" {
+			ext = "no extension"
+		}
+		count[ext]++
+	}
+	kinds := make([]string, 0, len(count))
+	for k := range count {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if count[kinds[i]] != count[kinds[j]] {
+			return count[kinds[i]] > count[kinds[j]]
+		}
+		return kinds[i] < kinds[j]
+	})
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", count[k], k)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func size(n int64) string {

@@ -65,14 +65,14 @@ tags: [人工智能]
 
 const (
 	docFile  = "content/news/rmrb.md"
-	docPath  = "2025/04/人工智能健康有序发展/" // below the base path
+	docPath  = "news/人工智能健康有序发展/" // below the base path
 	oldTitle = "坚持自立自强 推动人工智能健康有序发展"
 	newTitle = "坚持自立自强 推动人工智能安全可控发展"
 
 	// goodAuthor made bad is a YAML error on line 6 of docFile.
 	goodAuthor = "author: 人民日报\n"
 	badAuthor  = "author: 人民日报: 记者\n"
-	badDiag    = "content/news/rmrb.md:6: yaml: mapping values are not allowed in this context"
+	badDiag    = "content/news/rmrb.md:6:9: yaml: mapping value is not allowed in this context"
 )
 
 // writeSite writes the files of a txtar archive into a new site root.

@@ -20,7 +20,8 @@
 //     error.
 //
 // Times are RFC 3339 in the zone they carry, without fractional seconds.
-// Summary is text; ContentHTML is written as <content type="html">, escaped,
+// An entry's Lang, when set, is its xml:lang (and a JSON Feed item's
+// language). Summary is text; ContentHTML is written as <content type="html">, escaped,
 // and left out when empty (a summary-only feed). Each tag is a
 // <category term="…">. Feed.Author is the feed's <author>; when it is ""
 // and some entry has no Authors, Atom still requires a feed author, so the
@@ -69,6 +70,7 @@ type Entry struct {
 	ContentHTML string    // "" leaves the content out
 	Authors     []string
 	Tags        []string
+	Lang        string // BCP 47 when it differs from the feed's, else ""
 }
 
 const atomNS = "http://www.w3.org/2005/Atom"
@@ -107,6 +109,7 @@ type atomCategory struct {
 }
 
 type atomEntry struct {
+	Lang       string         `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	ID         string         `xml:"id"`
 	Title      atomText       `xml:"title"`
 	Links      []atomLink     `xml:"link"`
@@ -175,6 +178,7 @@ func Atom(f *Feed) ([]byte, error) {
 		}
 		ae := &atomEntry{
 			ID:      id,
+			Lang:    e.Lang,
 			Title:   atomText{Text: e.Title},
 			Updated: rfc3339(t),
 		}
@@ -237,6 +241,7 @@ type jsonItem struct {
 	DateModified  string       `json:"date_modified,omitempty"`
 	Authors       []jsonAuthor `json:"authors,omitempty"`
 	Tags          []string     `json:"tags,omitempty"`
+	Language      string       `json:"language,omitempty"`
 }
 
 // JSON returns f as a JSON Feed 1.1 document.
@@ -265,6 +270,7 @@ func JSON(f *Feed) ([]byte, error) {
 			ContentHTML: e.ContentHTML,
 			Summary:     e.Summary,
 			Tags:        e.Tags,
+			Language:    e.Lang,
 		}
 		if it.ID == "" {
 			it.ID = e.URL

@@ -69,8 +69,12 @@
 //     block quote — "陈勐《人民日报》（2025年01月02日第 05 版）" — is dropped
 //     when the page shows everything it states: the names (author), the
 //     paper (source or author), the date and the page (version).
+//  4. A closing paragraph of emphasized "label: value" lines, like the
+//     seed's "*来源: [人民日报](…)*", loses the lines that restate a key in
+//     [Options.Present]; the other lines ("*处理时间: …*") stay. A
+//     paragraph left empty is removed, with a rule before it.
 //
-// Nothing else is ever dropped: a closing rule and source footer stay.
+// Nothing else is ever dropped.
 //
 // # Result
 //
@@ -125,6 +129,9 @@ type Options struct {
 	Present map[string]bool
 	// TrustHTML writes raw HTML as it is instead of sanitizing it.
 	TrustHTML bool
+	// Links collects local links into Result.Links, with markers in
+	// their place in the HTML.
+	Links bool
 }
 
 // Result is a converted body.
@@ -139,6 +146,7 @@ type Result struct {
 	// sanitizing it removed (nothing when Options.TrustHTML is set).
 	RawHTML bool
 	Removed []Removal
+	Links   []Link // with Options.Links
 }
 
 // Heading is one heading of the converted body, for a table of contents.
@@ -174,6 +182,7 @@ func newMarkdown(key parser.ContextKey) goldmark.Markdown {
 				// dedup reads source lines, so it runs before lineBreaks joins them.
 				util.Prioritized(&dedup{key: key}, 800),
 				util.Prioritized(lineBreaks{}, 900),
+				util.Prioritized(&links{key: key}, 950),
 			),
 		),
 	)
@@ -190,7 +199,7 @@ func (c *Converter) Convert(src []byte, opt Options) (*Result, error) {
 	if err := c.md.Renderer().Render(&buf, src, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
-	res := &Result{HTML: buf.Bytes(), Title: st.title}
+	res := &Result{HTML: buf.Bytes(), Title: st.title, Links: st.links}
 	removed, raw := scanRawHTML(doc, src)
 	if raw {
 		res.RawHTML = true
@@ -220,6 +229,7 @@ func ReadingMinutes(chars, words int) int {
 type dedupState struct {
 	opt   Options
 	title string
+	links []Link
 }
 
 // dedup is the AST transformer that removes restated metadata from the
@@ -243,6 +253,7 @@ func (d *dedup) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 
 	// The header: headings, the title restated, bold metadata lines and
 	// bylines, up to the first block that is none of these.
+	dropFooter(doc, src, st.opt.Present)
 	header := true
 	droppedTitle := false
 	n := doc.FirstChild()

@@ -52,7 +52,7 @@ func TestSeedArticleDropsRestatedMetadata(t *testing.T) {
 	for _, want := range []string{
 		"新华社北京4月26日电",
 		`<hr>`,
-		`<em>来源: <a href="http://paper.people.com.cn/rmrb/pc/content/202504/27/content_30070122.html">人民日报</a></em>`,
+		`<em>处理时间: 2025-04-27 05:31:23 (北京时间)</em>`,
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %q", want)
@@ -249,21 +249,27 @@ func TestDeduplication(t *testing.T) {
 		},
 		{
 			name: "paragraph with prose is not metadata",
-			src:  "**作者**: 人民日报  \n正文开始\n\n**日期**: 2025",
+			src:  "**作者**: 人民日报  \n正文开始\n\n**日期**: 2025\n\n正文",
 			opt:  Options{Present: allPresent},
-			want: "<p><strong>作者</strong>: 人民日报<br>\n正文开始</p>\n<p><strong>日期</strong>: 2025</p>\n",
+			want: "<p><strong>作者</strong>: 人民日报<br>\n正文开始</p>\n<p><strong>日期</strong>: 2025</p>\n<p>正文</p>\n",
 		},
 		{
 			name: "unknown label stops",
-			src:  "**注意**: 重要\n\n**作者**: 人民日报",
+			src:  "**注意**: 重要\n\n**作者**: 人民日报\n\n正文",
 			opt:  Options{Present: allPresent},
-			want: "<p><strong>注意</strong>: 重要</p>\n<p><strong>作者</strong>: 人民日报</p>\n",
+			want: "<p><strong>注意</strong>: 重要</p>\n<p><strong>作者</strong>: 人民日报</p>\n<p>正文</p>\n",
 		},
 		{
-			name: "metadata only at the start",
+			name: "metadata only at the start, and a closing source line",
 			src:  "正文\n\n**作者**: 人民日报\n\n---\n\n*来源: [人民日报](http://x)*",
 			opt:  Options{Present: allPresent},
-			want: "<p>正文</p>\n<p><strong>作者</strong>: 人民日报</p>\n<hr>\n<p><em>来源: <a href=\"http://x\">人民日报</a></em></p>\n",
+			want: "<p>正文</p>\n<p><strong>作者</strong>: 人民日报</p>\n",
+		},
+		{
+			name: "closing lines the page does not show stay",
+			src:  "正文\n\n---\n\n*来源: [人民日报](http://x)*  \n*处理时间: 2025-04-27 05:31:23 (北京时间)*",
+			opt:  Options{Present: allPresent},
+			want: "<p>正文</p>\n<hr>\n<p><em>处理时间: 2025-04-27 05:31:23 (北京时间)</em></p>\n",
 		},
 	}
 	c := New()

@@ -87,9 +87,19 @@ func splitLines(p *ast.Paragraph) [][]ast.Node {
 // lineKey returns the metadata key of a bold label line such as
 // "**作者**: 人民日报" or "**作者：**人民日报", or "" if line is not one.
 func lineKey(line []ast.Node, src []byte) string {
-	em, ok := line[0].(*ast.Emphasis)
-	if !ok || em.Level != 2 {
+	label, ok := lineLabel(line, src, 2)
+	if !ok {
 		return ""
+	}
+	return metaKey(label)
+}
+
+// lineLabel returns the label of a line that starts with emphasis of at
+// least the given level holding "label:" or followed by ":".
+func lineLabel(line []ast.Node, src []byte, level int) (string, bool) {
+	em, ok := line[0].(*ast.Emphasis)
+	if !ok || em.Level < level {
+		return "", false
 	}
 	bold := plainText(em, src)
 	var label string
@@ -102,9 +112,48 @@ func lineKey(line []ast.Node, src []byte) string {
 		}
 		after := strings.TrimLeftFunc(rest.String(), unicode.IsSpace)
 		if !strings.HasPrefix(after, ":") && !strings.HasPrefix(after, "：") {
-			return ""
+			return "", false
 		}
 		label = bold
 	}
-	return metaKey(strings.TrimFunc(label, unicode.IsSpace))
+	label = strings.TrimFunc(label, unicode.IsSpace)
+	return label, label != "" && len([]rune(label)) <= 12
+}
+
+// dropFooter removes from a closing paragraph of emphasized "label: value"
+// lines (the seed's "*来源: [人民日报](…)*") the lines restating a key in
+// present; the others stay. A paragraph left empty goes, and so does a
+// rule left closing the body.
+func dropFooter(doc ast.Node, src []byte, present map[string]bool) {
+	p, ok := doc.LastChild().(*ast.Paragraph)
+	if !ok {
+		return
+	}
+	lines := splitLines(p)
+	drop := make([]bool, len(lines))
+	for i, line := range lines {
+		label, ok := lineLabel(line, src, 1)
+		if !ok {
+			return
+		}
+		drop[i] = present[metaKey(label)]
+	}
+	for i, line := range lines {
+		if drop[i] {
+			for _, n := range line {
+				p.RemoveChild(p, n)
+			}
+		}
+	}
+	if t, ok := p.LastChild().(*ast.Text); ok {
+		t.SetSoftLineBreak(false)
+		t.SetHardLineBreak(false)
+	}
+	if p.ChildCount() > 0 {
+		return
+	}
+	doc.RemoveChild(doc, p)
+	if hr, ok := doc.LastChild().(*ast.ThematicBreak); ok {
+		doc.RemoveChild(doc, hr)
+	}
 }

@@ -17,6 +17,7 @@
 //	archive  archive.html
 //	tag, year, month, undated, section   <kind>.html, list.html
 //	404      404.html
+//	alias    alias.html (a redirect from an old URL to .Page.Doc)
 //
 // Templates are named by their site-relative path ("templates/doc.html"),
 // so parse and execution errors name the right file and line.
@@ -29,7 +30,7 @@
 //
 //	T KEY [ARGS]      an interface label in the site's language (zh or en)
 //	safeHTML BYTES    trusted HTML (the rendered body)
-//	extraParams DOC   front-matter keys folio does not know, as Key/Value pairs, sorted
+//	extraParams DOC   front-matter keys folio does not read itself, as Key/Value pairs, sorted
 //	monthName PERIOD  "2025年4月" or "April 2025"
 //	add, seq          arithmetic for pagers
 //
@@ -83,6 +84,7 @@ var fallbacks = map[string][]string{
 	site.KindUndated:  {"undated.html", "list.html"},
 	site.KindSection:  {"section.html", "list.html"},
 	site.KindNotFound: {"404.html"},
+	site.KindAlias:    {"alias.html"},
 }
 
 // New parses the templates. All parse errors are returned together.
@@ -277,15 +279,10 @@ func (r *Renderer) funcs() template.FuncMap {
 // KV is one front-matter key with its value as text.
 type KV struct{ Key, Value string }
 
-var knownKeys = map[string]bool{
-	"title": true, "date": true, "tags": true, "draft": true, "slug": true, "summary": true,
-	"description": true, "author": true, "source": true, "original_url": true, "version": true,
-}
-
 func extraParams(d *site.Doc) []KV {
 	var kvs []KV
 	for k, v := range d.Params {
-		if knownKeys[k] || k == d.DateFrom {
+		if d.Known(k) || k == d.DateFrom {
 			continue
 		}
 		var s string

@@ -22,8 +22,11 @@ func theme(t *testing.T) fs.FS {
 
 func testSite(t *testing.T, lang string) *site.Site {
 	t.Helper()
-	d := &site.Doc{Doc: &content.Doc{Path: "content/a.md", Rel: "a.md", Title: "通知", Tags: []string{"人工智能"},
-		Params: map[string]any{"title": "通知", "issuer": "国务院办公厅", "doc_number": "国办发〔2018〕128号", "pages": []any{1, 2}, "nested": map[string]any{"x": 1}}}}
+	c, errs := content.Parse("content/a.md", []byte("---\ntitle: 通知\nkeywords: [人工智能]\nissuer: 国务院办公厅\ndoc_number: 国办发〔2018〕128号\npages: [1, 2]\nnested: {x: 1}\n---\n"), content.Config{})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	d := &site.Doc{Doc: c}
 	s, err := site.New(site.Config{Language: lang, BaseURL: "https://example.org/repo/"}, []*site.Doc{d}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,11 @@ const (
 	KindUndated  = "undated"
 	KindSection  = "section"
 	KindNotFound = "404"
+	KindAlias    = "alias"
 )
+
+// Kinds lists every page kind; rendering and dependency tracking iterate it.
+var Kinds = []string{KindHome, KindDoc, KindTags, KindTag, KindArchive, KindYear, KindMonth, KindUndated, KindSection, KindNotFound, KindAlias}
 
 // Page is one output page.
 type Page struct {
@@ -26,12 +30,20 @@ type Page struct {
 	Output string // file: "tags/人工智能/page/2/index.html"
 	Title  string
 
-	Doc     *Doc     // KindDoc
+	Doc     *Doc     // KindDoc; for KindAlias the document it redirects to
 	Term    *Term    // KindTag
 	Period  *Period  // KindYear, KindMonth
 	Section *Section // KindSection
 	Docs    []*Doc   // the documents listed on this page
 	Pager   *Pager   // nil for pages that are not paginated
+}
+
+// Lang is the language of the page: its document's, else the site's.
+func (p *Page) Lang(s *Site) string {
+	if p.Doc != nil && p.Doc.Lang != "" {
+		return p.Doc.Lang
+	}
+	return s.Config.Language
 }
 
 // Pager places a page among the pages of one paginated list.
@@ -72,6 +84,9 @@ func (s *Site) Pages() []*Page {
 	}
 	for _, sec := range s.Sections {
 		pages = s.paginate(pages, &Page{Kind: KindSection, Title: sec.Title, Section: sec}, sec.Path, sec.Docs)
+	}
+	for _, a := range s.Aliases {
+		pages = append(pages, &Page{Kind: KindAlias, Path: a.Path, Title: a.Doc.Title, Doc: a.Doc})
 	}
 	for _, p := range pages {
 		p.Output = outputFile(p.Path)

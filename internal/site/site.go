@@ -10,20 +10,33 @@
 // AbsURL the scheme and host.
 //
 //	/                       home: the newest documents, counts, the indexes
-//	<permalink>             one document; default "/:year/:month/:slug/"
+//	<permalink>             one document; default "/:path/"
 //	/tags/                  every tag with its count
 //	/tags/<tag>/            the tag's documents, paginated: /tags/<tag>/page/2/
 //	/archive/               years and months with counts
 //	/archive/2025/          one year; /archive/2025/04/ one month
 //	/archive/undated/       documents without a date
 //	/<folder>/…/            a section: a folder of content/ with documents
+//	<alias>                 a page that redirects to the document naming it in aliases:
 //	/404.html               the not-found page
 //
 // A permalink pattern may use :year, :month, :day, :slug, :filename,
-// :section (the first folder) and :path (folders and file name). The slug is the front-matter slug, else made from the title by
-// Slug; a Chinese title stays readable ("/2025/04/人工智能发展/"). An
-// undated document has "undated" for :year and no :month or :day segment.
-// Two pages at one URL is an error naming both files.
+// :section (the first folder) and :path (folders and file name). The
+// default, "/:path/", comes from the file's path, as in Hugo, Zola and
+// Eleventy, so editing a title never moves a page; folder and file names
+// become segments by PathSegment, which keeps them readable and as
+// written ("/laws/民法典-第一编-总则/"). :slug is the front-matter slug,
+// else made from the title by Slug ("/2025/04/人工智能发展/"); slug: also
+// replaces the file name in :path and :filename. url: in front matter
+// pins a document's whole path. An undated document has "undated" for
+// :year and no :month or :day segment.
+//
+// Every page needs a file of its own (see Site.place). Folio's own pages
+// come first; a document whose derived URL is taken, by another document
+// or by one of folio's pages, moves deterministically to a variant with
+// a hash of its path ("/a/x-1f2e3d/") and the curator is warned; URLs the
+// curator pinned (url:, slug:) that collide are an error suggesting a
+// free one.
 //
 // # Order
 //
@@ -35,9 +48,12 @@ package site
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,12 +66,18 @@ type Config struct {
 	Title     string
 	BaseURL   string // "https://user.github.io/repo/"; "" serves from "/"
 	Language  string // BCP 47; "" is "zh-CN"
-	Permalink string // "" is "/:year/:month/:slug/"
+	Permalink string // "" is "/:path/"
 	PageSize  int    // documents per list page; 0 is 20
 	Location  *time.Location
 	// RelativeURLs makes links page-relative and ending in index.html, so
 	// the output can be opened from disk (file://) or moved anywhere.
 	RelativeURLs bool
+	// Files reports whether the output has a file (an asset or a static
+	// file) at a site path, for links in documents; nil knows none.
+	Files func(sitePath string) bool
+	// Drafts reports whether a source path ("content/x.md") is a draft
+	// this build leaves out, so a link to it is explained; nil knows none.
+	Drafts func(src string) bool
 }
 
 // Doc is a document placed in the site.
@@ -64,12 +86,22 @@ type Doc struct {
 	Slug    string // the URL slug: front-matter slug or made from the title
 	Path    string // "/2025/04/x/"
 	site    *Site
-	HTML    []byte   // the rendered body
+	Raw     []byte   // the rendered body, with a marker for each of Links
+	Links   []Link   // local links in the body
+	HTML    []byte   // the rendered body, links resolved for the document's page
 	Sum     [32]byte // a digest of the document's source; equal sums, equal documents
 	Minutes int      // reading time
 	Prev    *Doc     // older
 	Next    *Doc     // newer
 	index   int
+	pinned  bool     // the curator chose the URL (url:, slug:)
+	targets []string // site path each of Links leads to; "" where it leads nowhere
+}
+
+// Alias is an old URL of a document, written as a page that redirects to it.
+type Alias struct {
+	Path string
+	Doc  *Doc
 }
 
 // RelURL is the document's URL under the base path.
@@ -126,7 +158,8 @@ type Site struct {
 	Undated  []*Doc
 	Sections []*Section // sorted by folder
 	Root     *Section   // the top of content/, or nil when it has no sections
-	Warnings []string   // what the curator should know: tags merged by URL
+	Aliases  []*Alias   // redirects from old URLs, by path
+	Warnings []string   // what the curator should know: tags merged by URL, URLs moved
 
 	origin, basePath string
 	tagBySlug        map[string]*Term
@@ -146,7 +179,7 @@ func New(cfg Config, docs []*Doc, sections map[string]SectionInfo) (*Site, error
 		cfg.Language = "zh-CN"
 	}
 	if cfg.Permalink == "" {
-		cfg.Permalink = "/:year/:month/:slug/"
+		cfg.Permalink = "/:path/"
 	}
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = 20
@@ -178,8 +211,14 @@ func New(cfg Config, docs []*Doc, sections map[string]SectionInfo) (*Site, error
 		if d.Slug == "" {
 			d.Slug = "untitled"
 		}
-		d.Path, err = expand(cfg.Permalink, d)
-		if err != nil {
+		d.pinned = d.Doc.URL != "" || d.Doc.Slug != ""
+		if d.Doc.URL != "" {
+			d.Path, err = pinnedPath(d.Doc.URL)
+			if err != nil {
+				errs.Add(d.Doc.Pos("url"), err.Error())
+				continue
+			}
+		} else if d.Path, err = expand(cfg.Permalink, d); err != nil {
 			return nil, err
 		}
 		d.Prev, d.Next = nil, nil
@@ -188,45 +227,149 @@ func New(cfg Config, docs []*Doc, sections map[string]SectionInfo) (*Site, error
 			s.Docs[i-1].Prev = d
 		}
 	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
 
 	s.buildTags()
 	s.buildArchive()
 	s.buildSections(sections)
-
-	// Every page needs a file of its own. A clash is reported at the
-	// document, or else at the folder, whose URL it is.
-	type owner struct {
-		doc, folder string // "content/x.md", "content/tags"; both "" for a page folio makes
-		what        string
-	}
-	owners := map[string]owner{}
-	for _, p := range s.Pages() {
-		o := owner{what: "the " + p.Kind + " page"}
-		switch {
-		case p.Doc != nil:
-			o = owner{doc: p.Doc.Doc.Path, what: p.Doc.Doc.Path}
-		case p.Section != nil && p.Section.Dir != "":
-			o = owner{folder: "content/" + p.Section.Dir, what: "the folder content/" + p.Section.Dir}
-		}
-		prev, ok := owners[p.Output]
-		if !ok {
-			owners[p.Output] = o
-			continue
-		}
-		at := cmp.Or(o.doc, prev.doc, o.folder, prev.folder)
-		hint := "rename the folder"
-		switch {
-		case o.doc != "" && prev.doc != "":
-			hint = "give one a slug, or use :filename or :path in the permalink"
-		case o.doc != "" || prev.doc != "":
-			hint = "give the document a slug, or change the permalink"
-		}
-		errs.Add(diag.Position{Path: at}, fmt.Sprintf("URL %s is taken by both %s and %s (%s)", p.Path, prev.what, o.what, hint))
-	}
+	s.place(&errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	s.resolveLinks()
 	return s, nil
+}
+
+// place gives every page a file of its own. The pages folio makes (home,
+// indexes, sections) claim theirs first; then documents whose URL the
+// curator pinned (url:, slug:), then the others, each group in path order.
+// A derived URL that is taken moves to a variant with a hash of the
+// document's path, with a warning; a pinned one that is taken is an error
+// that suggests a free URL. Aliases come last and may not take a page's
+// file.
+func (s *Site) place(errs *diag.List) {
+	owner := map[string]string{} // output file -> what it is, for messages
+	for _, p := range s.Pages() {
+		if p.Doc != nil {
+			continue
+		}
+		what := "folio's " + p.Kind + " page"
+		if p.Section != nil && p.Section.Dir != "" {
+			what = "the list of the folder content/" + p.Section.Dir
+		}
+		if prev, ok := owner[p.Output]; ok {
+			at := diag.Position{Path: "content"}
+			if p.Section != nil && p.Section.Dir != "" {
+				at.Path = "content/" + p.Section.Dir
+			}
+			errs.Add(at, fmt.Sprintf("URL %s is taken by both %s and %s: rename the folder, or add it to exclude: in folio.yaml", p.Path, prev, what))
+			continue
+		}
+		owner[p.Output] = what
+	}
+	byPath := slices.Clone(s.Docs)
+	slices.SortFunc(byPath, func(a, b *Doc) int {
+		if a.pinned != b.pinned {
+			if a.pinned {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Doc.Path, b.Doc.Path)
+	})
+	for _, d := range byPath {
+		out := outputFile(d.Path)
+		prev, taken := owner[out]
+		if !taken {
+			owner[out] = d.Doc.Path
+			continue
+		}
+		if d.pinned {
+			key := "slug"
+			if d.Doc.URL != "" {
+				key = "url"
+			}
+			errs.Add(d.Doc.Pos(key), fmt.Sprintf("URL %s is pinned by %s here but taken by %s: %s", d.Path, key, prev, s.freeHint(d, key, owner)))
+			continue
+		}
+		moved := s.variant(d.Path, d.Doc.Path, owner)
+		hint := "give one of them a slug: or url: to choose"
+		if !strings.HasPrefix(prev, "content/") {
+			hint = "rename the file, or add it to exclude: in folio.yaml"
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: URL %s is also %s's; published at %s instead (%s)", d.Doc.Path, d.Path, prev, moved, hint))
+		d.Path = moved
+		owner[outputFile(moved)] = d.Doc.Path
+	}
+	for _, d := range s.Docs {
+		for i, a := range d.Aliases {
+			p, err := pinnedPath(a)
+			at := d.Doc.Pos("aliases." + strconv.Itoa(i))
+			if err != nil {
+				errs.Add(at, err.Error())
+				continue
+			}
+			if prev, ok := owner[outputFile(p)]; ok {
+				errs.Add(at, fmt.Sprintf("alias %s is the URL of %s; remove the alias", p, prev))
+				continue
+			}
+			owner[outputFile(p)] = "an alias of " + d.Doc.Path
+			s.Aliases = append(s.Aliases, &Alias{Path: p, Doc: d})
+		}
+	}
+	slices.SortFunc(s.Aliases, func(a, b *Alias) int { return cmp.Compare(a.Path, b.Path) })
+}
+
+// variant is the URL a document with a taken derived URL moves to: the
+// last segment gets "-" and 6 hex digits of a hash of the document's path
+// (of the hash, again, in the unlikely case that is taken too).
+func (s *Site) variant(p, src string, owner map[string]string) string {
+	sum := sha256.Sum256([]byte(src))
+	for {
+		h := hex.EncodeToString(sum[:3])
+		var v string
+		if strings.HasSuffix(p, "/") {
+			v = strings.TrimSuffix(p, "/") + "-" + h + "/"
+		} else {
+			ext := path.Ext(p)
+			v = strings.TrimSuffix(p, ext) + "-" + h + ext
+		}
+		if _, taken := owner[outputFile(v)]; !taken {
+			return v
+		}
+		sum = sha256.Sum256(sum[:])
+	}
+}
+
+// freeHint suggests a value for a pinned key that gives a free URL.
+func (s *Site) freeHint(d *Doc, key string, owner map[string]string) string {
+	for n := 2; ; n++ {
+		p := strings.TrimSuffix(d.Path, "/") + "-" + strconv.Itoa(n) + "/"
+		if _, taken := owner[outputFile(p)]; taken {
+			continue
+		}
+		if key == "url" {
+			return fmt.Sprintf("change it, for example to url: %s", p)
+		}
+		return fmt.Sprintf("change it, for example to slug: %s", d.Slug+"-"+strconv.Itoa(n))
+	}
+}
+
+// pinnedPath cleans a site path given in front matter: "/laws/x" -> "/laws/x/".
+func pinnedPath(p string) (string, error) {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?#\\") {
+		return "", fmt.Errorf("%q is not a site path such as /laws/x/", p)
+	}
+	clean := path.Clean(p)
+	if clean == "/" {
+		return "", fmt.Errorf("%q is the home page's URL", p)
+	}
+	if path.Ext(clean) == ".html" {
+		return clean, nil
+	}
+	return clean + "/", nil
 }
 
 func compareDocs(a, b *Doc) int {
@@ -301,16 +444,9 @@ func (s *Site) buildSections(info map[string]SectionInfo) {
 		if sec := get(dir); sec != nil {
 			return sec
 		}
-		sec := &Section{Dir: dir, Title: path.Base(dir)}
+		sec := &Section{Dir: dir, Title: path.Base(dir), Path: dirPath(dir)}
 		if dir == "" {
 			sec.Title = ""
-			sec.Path = "/"
-		} else {
-			var segs []string
-			for _, p := range strings.Split(dir, "/") {
-				segs = append(segs, segment(p))
-			}
-			sec.Path = "/" + strings.Join(segs, "/") + "/"
 		}
 		if in, ok := info[dir]; ok {
 			if in.Title != "" {

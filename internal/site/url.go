@@ -45,6 +45,58 @@ func segment(s string) string {
 	return hex.EncodeToString(sum[:4])
 }
 
+// PathSegment makes a URL segment from a file or folder name, keeping it
+// as written wherever a URL can: letters and digits of every script in
+// their own case, and "-", "_", ".", "~". Each run of other characters
+// (spaces, brackets, Chinese punctuation) becomes one "-", and such runs
+// at the ends are dropped, as are dots there. So "6221--s" and "6221-s"
+// stay apart, and "民法典（第一编 总则）" gives "民法典-第一编-总则". A name
+// with nothing left gets 8 hex digits of a hash of itself; one longer than
+// 150 bytes is cut as Slug cuts it. Two names that still fold onto one
+// URL (“a b” and “a-b”) are told apart when the site is assembled.
+func PathSegment(name string) string {
+	var b strings.Builder
+	run := false
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '-' || r == '_' || r == '.' || r == '~':
+			if run && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			run = false
+			b.WriteRune(r)
+		default:
+			run = true
+		}
+	}
+	s := strings.Trim(b.String(), ".")
+	if s == "" {
+		sum := sha256.Sum256([]byte(name))
+		return hex.EncodeToString(sum[:4])
+	}
+	if len(s) > maxSlugBytes {
+		cut := maxSlugBytes - 9
+		for !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		sum := sha256.Sum256([]byte(name))
+		s = strings.TrimRight(s[:cut], "-.") + "-" + hex.EncodeToString(sum[:4])
+	}
+	return s
+}
+
+// dirPath is the site path of a folder of content/: "laws/刑法" -> "/laws/刑法/".
+func dirPath(dir string) string {
+	if dir == "" {
+		return "/"
+	}
+	var segs []string
+	for _, p := range strings.Split(dir, "/") {
+		segs = append(segs, PathSegment(p))
+	}
+	return "/" + strings.Join(segs, "/") + "/"
+}
+
 func slug(s string) string {
 	var b strings.Builder
 	dash := false
@@ -110,19 +162,21 @@ func expand(pattern string, d *Doc) (string, error) {
 			case "slug":
 				b.WriteString(d.Slug)
 			case "filename":
-				b.WriteString(segment(d.Name()))
+				if d.Doc.Slug != "" {
+					b.WriteString(d.Slug) // slug: pins the last segment
+				} else {
+					b.WriteString(PathSegment(d.Name()))
+				}
 			case "section":
 				if sec := d.Section(); sec != "" {
-					b.WriteString(segment(sec))
+					b.WriteString(PathSegment(sec))
 				}
 			case "path":
-				var segs []string
-				if dir := d.Dir(); dir != "" {
-					for _, p := range strings.Split(dir, "/") {
-						segs = append(segs, segment(p))
-					}
+				last := PathSegment(d.Name())
+				if d.Doc.Slug != "" {
+					last = d.Slug
 				}
-				b.WriteString(strings.Join(append(segs, segment(d.Name())), "/"))
+				b.WriteString(strings.TrimPrefix(dirPath(d.Dir()), "/") + last)
 			default:
 				return "", fmt.Errorf("permalink %q: unknown placeholder :%s (want :year, :month, :day, :slug, :filename, :section or :path)", pattern, name)
 			}
