@@ -12,6 +12,7 @@ import (
 
 	"github.com/folio-ssg/folio"
 	"github.com/folio-ssg/folio/internal/content"
+	"github.com/folio-ssg/folio/internal/corpusgen"
 )
 
 // corpus returns the path of a folder of ../shared/corpus. Where it is
@@ -232,4 +233,72 @@ func TestCorpusSeed(t *testing.T) {
 	s.assertFile("000_0cc289df36280051/index.html",
 		`datetime="2025-04-27"`, "第01版", "! <strong>作者</strong>", "! 《人民日报》（2025年04月27日第 01 版）", "处理时间")
 	s.assertFile("archive/2025/04/index.html", "习近平在中共中央政治局第二十次集体学习时强调")
+}
+
+// TestCorpusDefaults builds every real collection as a new user would: the
+// folder dropped into content/, no folio.yaml. Every document file gets a
+// page at a URL of its own.
+func TestCorpusDefaults(t *testing.T) {
+	for _, name := range []string{"laws-zh", "nyc-eo", "seed", "generated"} {
+		t.Run(name, func(t *testing.T) {
+			var root string
+			switch name {
+			case "seed":
+				root = siteFromFolder(t, filepath.Join(filepath.Dir(corpus(t, "")), "seed"), "")
+			case "generated":
+				root = t.TempDir()
+				if err := corpusgen.Write(root, 300); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				root = siteFromFolder(t, corpus(t, name), "")
+			}
+			b := New(Config{Source: root, Theme: folio.Theme()})
+			res, err := b.Build(context.Background())
+			if err != nil {
+				t.Fatalf("build %s with defaults: %v", name, err)
+			}
+			files, err := content.Walk(os.DirFS(root), "content")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var docFiles, assets int
+			for _, f := range files {
+				switch content.Classify(f) {
+				case content.KindDoc:
+					docFiles++
+				case content.KindAsset:
+					assets++
+				}
+			}
+			if res.Docs+res.Drafts != docFiles {
+				t.Errorf("%d documents and %d drafts of %d document files", res.Docs, res.Drafts, docFiles)
+			}
+			urls := map[string]string{}
+			for p, l := range b.loaded {
+				if l.doc == nil || l.doc.Draft {
+					continue
+				}
+				if _, err := os.Stat(filepath.Join(root, "public", filepath.FromSlash(strings.TrimPrefix(p, "content/")))); err == nil && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".txt") {
+					t.Errorf("%s was also published as a file", p)
+				}
+			}
+			for name, html := range readTree(t, filepath.Join(root, "public")) {
+				if !strings.HasSuffix(name, "/index.html") || !strings.Contains(html, `<article class="doc"`) {
+					continue
+				}
+				if prev, ok := urls[name]; ok {
+					t.Errorf("%s written twice (%s)", name, prev)
+				}
+				urls[name] = name
+			}
+			if len(urls) != res.Docs {
+				t.Errorf("%d document pages for %d documents", len(urls), res.Docs)
+			}
+			if len(res.Assets) != assets {
+				t.Errorf("%d assets published, %d found", len(res.Assets), assets)
+			}
+			t.Logf("%s with defaults: %d files, %d document pages, %d assets, %d not published, %d warnings", name, len(files), len(urls), len(res.Assets), len(res.Skipped), len(res.Warnings))
+		})
+	}
 }

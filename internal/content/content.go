@@ -422,7 +422,7 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		d.keyOf[k] = "aliases"
 		list, err := decodeTags(v)
 		if err != nil {
-			errs.Add(pos(k), strings.Replace(err.Error(), "tags", k, 1))
+			errs.Add(d.listPos(k, err), strings.Replace(err.Error(), "tags", k, 1))
 		}
 		for i, a := range list {
 			if !strings.HasPrefix(a, "/") || strings.ContainsAny(a, "?#") {
@@ -462,7 +462,7 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		d.keyOf[k] = "tags"
 		tags, err := decodeTags(fm[k])
 		if err != nil {
-			errs.Add(pos(k), strings.Replace(err.Error(), "tags", k, 1))
+			errs.Add(d.listPos(k, err), strings.Replace(err.Error(), "tags", k, 1))
 		}
 		for _, t := range tags {
 			if !slices.Contains(d.Tags, t) {
@@ -513,6 +513,25 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
+// itemError is a problem with one item of a list value.
+type itemError struct {
+	index int
+	msg   string
+}
+
+func (e *itemError) Error() string { return e.msg }
+
+// listPos is where a list key's problem is: at the item, when known.
+func (d *Doc) listPos(key string, err error) diag.Position {
+	var ie *itemError
+	if errors.As(err, &ie) {
+		if p, ok := d.pos[key+"."+strconv.Itoa(ie.index)]; ok {
+			return p
+		}
+	}
+	return d.Pos(key)
+}
+
 func decodeTags(v any) ([]string, error) {
 	var raw []string
 	switch v := v.(type) {
@@ -521,13 +540,13 @@ func decodeTags(v any) ([]string, error) {
 	case string:
 		raw = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' })
 	case []any:
-		for _, x := range v {
+		for i, x := range v {
 			switch x := x.(type) {
 			case nil:
 			case string, int, int64, uint64, float64, bool:
 				raw = append(raw, fmt.Sprint(x))
 			default:
-				return nil, fmt.Errorf("tags: want a list of text, found %v", x)
+				return nil, &itemError{i, fmt.Sprintf("tags: want a list of text, found %v", x)}
 			}
 		}
 	case []string:

@@ -285,3 +285,49 @@ func TestWalkFollowsSymlinks(t *testing.T) {
 		t.Errorf("symlink loop: %v", err)
 	}
 }
+
+// TestFrontMatterErrorPositions checks that every front-matter error is
+// reported at the line and column of the offending token, in the file.
+func TestFrontMatterErrorPositions(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"yaml unclosed flow sequence", "---\ntitle: x\ntags: [a, b\n---\n", "content/a.md:3:7: yaml: sequence end token ']' not found"},
+		{"yaml colon in a plain value", "---\ntitle: a: b\n---\n", "content/a.md:2:8: yaml: mapping value is not allowed in this context"},
+		{"yaml unterminated quote", "---\ntitle: \"unterminated\n---\n", "content/a.md:2:8: yaml: could not find end character of double-quoted text"},
+		{"yaml duplicate key", "---\ntitle: x\ntitle: y\n---\n", `content/a.md:3:1: yaml: mapping key "title" already defined on line 2`},
+		{"yaml bad indentation", "---\ntags:\n  - a\n - b\n---\n", "content/a.md:4:2: yaml: value is not allowed in this context"},
+		{"yaml not a mapping", "---\n- a\n- b\n---\n", "content/a.md:2:1: yaml: front matter must be a mapping of keys to values"},
+		{"yaml reserved character", "---\nx: @foo\n---\n", "content/a.md:2:4: yaml: '@' is a reserved character"},
+		{"yaml stray bracket", "---\nkey: [1, 2]]\n---\n", "content/a.md:2:12: yaml: value is not allowed in this context"},
+		{"yaml nested unclosed mapping", "---\nouter:\n  inner: {a: 1\n---\n", "content/a.md:3:10: yaml: could not find flow mapping end token '}'"},
+		{"yaml tab", "---\n\tx: 1\n---\n", "content/a.md:2:2: yaml: tab character cannot use as a map key directly"},
+		{"yaml after blank lines", "\n\n---\ntitle: a: b\n---\n", "content/a.md:4:8: yaml:"},
+		{"impossible month", "---\ntitle: x\ndate: 2025年13月01日\n---\n", `content/a.md:3:7: date "2025年13月01日": month out of range`},
+		{"nested key of the same name", "---\nmeta:\n  date: 2025-13-01\ndate: 2025-02-30\n---\n", `content/a.md:4:7: date "2025-02-30": day out of range`},
+		{"nested draft", "---\nmeta:\n  draft: maybe\ndraft: perhaps\n---\n", `content/a.md:4:8: draft "perhaps": want true or false`},
+		{"tags mapping", "---\ntags: {a: 1}\n---\n", "content/a.md:2:7: tags: want a list of text"},
+		{"tags item", "---\ntags: [a, {b: 1}]\n---\n", "content/a.md:2:11: tags: want a list of text"},
+		{"keywords item in a block list", "---\nkeywords:\n  - 经济\n  - {x: 1}\n---\n", "content/a.md:4:5: keywords: want a list of text"},
+		{"alias item", "---\naliases: [/ok/, old]\n---\n", `content/a.md:2:17: aliases: "old" is not a site path`},
+		{"relative url", "---\nurl: relative/x\n---\n", `content/a.md:2:6: url "relative/x": want a site path`},
+		{"toml missing value", "+++\ntitle = \"x\"\ndate = \n+++\n", "content/a.md:3:8: toml: expected value but found '\\n' instead"},
+		{"toml newline in string", "+++\ntitle = \"x\nx = 1\n+++\n", "content/a.md:2:11: toml: strings cannot contain newlines"},
+		{"toml draft", "+++\ndraft = \"maybe\"\n+++\n", `content/a.md:2:9: draft "maybe": want true or false`},
+		{"toml date after a table", "+++\ndate = \"2025-13-01\"\n[meta]\ndate = \"x\"\n+++\n", `content/a.md:2:8: date "2025-13-01": month out of range`},
+		{"json missing value", "{\n  \"title\": \"x\",\n  \"date\": ,\n}\n\nbody", "content/a.md:3:11: json: invalid character ','"},
+		{"json text after brace", "{\n  \"title\": \"x\"\n} body\n", "content/a.md:3:3: json: text after the front matter's closing brace"},
+		{"json unterminated", "\n{\n  \"title\": \"x\",\n", "content/a.md:2:1: json: the front matter object that opens here is not closed"},
+		{"json nested key of the same name", "{\n  \"meta\": {\"draft\": \"x\"},\n  \"draft\": \"maybe\"\n}\n", `content/a.md:3:12: draft "maybe": want true or false`},
+		{"json date", "{\n  \"title\": \"x\",\n  \"date\": \"2025-13-01\"\n}\n", `content/a.md:3:11: date "2025-13-01": month out of range`},
+		{"json between ;;;", ";;;\n{\"title\": }\n;;;\n", "content/a.md:2:11: json: invalid character '}'"},
+	}
+	for _, tt := range tests {
+		_, errs := Parse("content/a.md", []byte(tt.src), Config{})
+		if len(errs) == 0 {
+			t.Errorf("%s: no error, want %q", tt.name, tt.want)
+			continue
+		}
+		if got := errs[0].Error(); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
+		}
+	}
+}

@@ -117,8 +117,13 @@ func (f Files) excluded(rel string) bool { return matchAny(f.Exclude, rel) }
 func IsRepoFile(name string) bool {
 	lower := strings.ToLower(name)
 	stem := strings.TrimSuffix(lower, path.Ext(lower))
-	return slices.Contains(repoNames, stem) || slices.Contains(repoNames, lower) ||
-		slices.Contains(manifests, lower) || slices.Contains(codeExts, path.Ext(lower))
+	for _, n := range repoNames {
+		// README, README.md, LICENSE-DATA, README_zh.md
+		if stem == n || lower == n || strings.HasPrefix(lower, n+"-") || strings.HasPrefix(lower, n+"_") {
+			return true
+		}
+	}
+	return slices.Contains(manifests, lower) || slices.Contains(codeExts, path.Ext(lower))
 }
 
 // matchAny reports whether rel, or any folder above it, matches one of

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -159,8 +160,17 @@ func yamlError(err error, at func(line, col int) diag.Position) error {
 			pos = at(tk.Position.Line, tk.Position.Column)
 		}
 	}
-	return &diag.Error{Pos: pos, Msg: "yaml: " + yamlMessage(err)}
+	msg := yamlMessage(err)
+	// "already defined at [1:1]": a position in the block, made the file's.
+	msg = blockPos.ReplaceAllStringFunc(msg, func(m string) string {
+		var l, c int
+		fmt.Sscanf(strings.TrimPrefix(m, "at "), "[%d:%d]", &l, &c)
+		return "on line " + strconv.Itoa(at(l, c).Line)
+	})
+	return &diag.Error{Pos: pos, Msg: "yaml: " + msg}
 }
+
+var blockPos = regexp.MustCompile(`(at )?\[\d+:\d+\]`)
 
 // yamlMessage is a YAML error's message without its position and source
 // excerpt, which the diagnostic gives in its own form.

@@ -40,7 +40,7 @@ type Key struct {
 // a collection's own names (Config.Keys).
 var Keys = []Key{
 	{Name: "title", Aliases: []string{"headline", "标题"}, Type: Text, Label: [2]string{"标题", "Title"}, Restated: []string{"标题", "title"}, Listed: true},
-	{Name: "date", Aliases: []string{"publish_date", "pubdate", "published", "publishdate", "pub_date", "date_published", "发布日期", "日期"}, Type: Date, Label: [2]string{"日期", "Date"}, Restated: []string{"日期", "发布日期", "时间", "date"}, Listed: true},
+	{Name: "date", Aliases: []string{"publish_date", "pubdate", "published", "publishdate", "pub_date", "date_published", "date_signed", "signed", "issued", "发布日期", "日期"}, Type: Date, Label: [2]string{"日期", "Date"}, Restated: []string{"日期", "发布日期", "时间", "date"}, Listed: true},
 	{Name: "tags", Aliases: []string{"keywords", "categories", "标签", "关键词"}, Type: List, Label: [2]string{"标签", "Tags"}, Listed: true},
 	{Name: "draft", Type: Bool, Label: [2]string{"草稿", "Draft"}},
 	{Name: "slug", Type: Text, Label: [2]string{"网址名", "Slug"}},
