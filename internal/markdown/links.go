@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"net/url"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"golang.org/x/net/html"
 )
 
 // Link is a link or image in a body whose destination is relative to the
@@ -57,6 +59,9 @@ func (l *links) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 		var dest *[]byte
 		image := false
 		switch n := n.(type) {
+		case *ast.RawHTML, *ast.HTMLBlock:
+			l.rawLinks(n, src, st)
+			return ast.WalkSkipChildren, nil
 		case *ast.Link:
 			dest = &n.Destination
 		case *ast.Image:
@@ -73,6 +78,88 @@ func (l *links) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 		*dest = []byte(LinkMarker(len(st.links) - 1))
 		return ast.WalkContinue, nil
 	})
+}
+
+// rewrite replaces src[start:stop] with text when raw HTML is written.
+type rewrite struct {
+	start, stop int
+	text        string
+}
+
+// rewritesAttr names the node attribute that carries a raw HTML node's
+// rewrites to the renderer.
+var rewritesAttr = []byte("folio-rewrites")
+
+// rawLinks finds local URLs in the href and src attributes of raw HTML
+// (scraped pages link their images and neighbours too) and arranges for
+// markers to be written in their place.
+func (l *links) rawLinks(n ast.Node, src []byte, st *dedupState) {
+	var rws []rewrite
+	for _, s := range rawSegments(n) {
+		frag := src[s.start:s.stop]
+		z := html.NewTokenizer(bytes.NewReader(frag))
+		off := 0
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
+			}
+			raw := z.Raw()
+			start := off
+			off += len(raw)
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			_, hasAttr := z.TagName()
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				if a := string(k); a != "href" && a != "src" {
+					continue
+				}
+				dest := string(v)
+				if !Local(dest) {
+					continue
+				}
+				// Find the written value in the tag to replace it.
+				i := bytes.Index(raw, v)
+				if i < 0 || bytes.Contains(v, []byte("&")) {
+					continue
+				}
+				at := s.start + start + i
+				line, col := lineCol(src, at)
+				st.links = append(st.links, Link{Dest: dest, Image: string(k) == "src", Line: line, Col: col})
+				rws = append(rws, rewrite{at, at + len(v), LinkMarker(len(st.links) - 1)})
+				raw = raw[i+len(v):]
+				start += i + len(v)
+			}
+		}
+	}
+	if len(rws) > 0 {
+		n.SetAttribute(rewritesAttr, rws)
+	}
+}
+
+// rawSegments are the source ranges of a raw HTML node.
+func rawSegments(n ast.Node) []segment {
+	var segs []segment
+	switch n := n.(type) {
+	case *ast.HTMLBlock:
+		lines := n.Lines()
+		for i := range lines.Len() {
+			s := lines.At(i)
+			segs = append(segs, segment{s.Start, s.Stop})
+		}
+		if n.HasClosure() {
+			segs = append(segs, segment{n.ClosureLine.Start, n.ClosureLine.Stop})
+		}
+	case *ast.RawHTML:
+		for i := range n.Segments.Len() {
+			s := n.Segments.At(i)
+			segs = append(segs, segment{s.Start, s.Stop})
+		}
+	}
+	return segs
 }
 
 // nodePosition is where an inline link starts: just before its first text.

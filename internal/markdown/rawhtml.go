@@ -22,28 +22,38 @@ func (rawHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 }
 
 func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	n := node.(*ast.HTMLBlock)
 	if entering {
-		lines := n.Lines()
-		for i := range lines.Len() {
-			seg := lines.At(i)
-			_, _ = w.Write(seg.Value(src))
-		}
-	} else if n.HasClosure() {
-		_, _ = w.Write(n.ClosureLine.Value(src))
+		writeRaw(w, src, node)
 	}
 	return ast.WalkContinue, nil
 }
 
 func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		segs := node.(*ast.RawHTML).Segments
-		for i := range segs.Len() {
-			seg := segs.At(i)
-			_, _ = w.Write(seg.Value(src))
-		}
+		writeRaw(w, src, node)
 	}
 	return ast.WalkSkipChildren, nil
+}
+
+// writeRaw writes a raw HTML node's source, with the link markers the
+// links transformer arranged in place of local URLs.
+func writeRaw(w util.BufWriter, src []byte, node ast.Node) {
+	var rws []rewrite
+	if v, ok := node.Attribute(rewritesAttr); ok {
+		rws, _ = v.([]rewrite)
+	}
+	for _, s := range rawSegments(node) {
+		pos := s.start
+		for _, r := range rws {
+			if r.start < s.start || r.stop > s.stop {
+				continue
+			}
+			_, _ = w.Write(src[pos:r.start])
+			_, _ = w.WriteString(r.text)
+			pos = r.stop
+		}
+		_, _ = w.Write(src[pos:s.stop])
+	}
 }
 
 // Removal is something the sanitizer removed from a document's raw HTML,
@@ -60,25 +70,12 @@ func scanRawHTML(doc ast.Node, src []byte) (removed []Removal, any bool) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		var segs []segment
-		switch n := n.(type) {
-		case *ast.HTMLBlock:
-			lines := n.Lines()
-			for i := range lines.Len() {
-				s := lines.At(i)
-				segs = append(segs, segment{s.Start, s.Stop})
-			}
-			if n.HasClosure() {
-				segs = append(segs, segment{n.ClosureLine.Start, n.ClosureLine.Stop})
-			}
-		case *ast.RawHTML:
-			for i := range n.Segments.Len() {
-				s := n.Segments.At(i)
-				segs = append(segs, segment{s.Start, s.Stop})
-			}
+		switch n.(type) {
+		case *ast.HTMLBlock, *ast.RawHTML:
 		default:
 			return ast.WalkContinue, nil
 		}
+		segs := rawSegments(n)
 		any = true
 		var frag bytes.Buffer
 		for _, s := range segs {

@@ -72,7 +72,7 @@ func (s *Site) resolve(d *Doc, dest string, bySource map[string]*Doc, pages map[
 		suffix += "?" + u.RawQuery
 	}
 	if u.Fragment != "" {
-		suffix += "#" + u.EscapedFragment()
+		suffix += "#" + u.Fragment // heading ids are written as they read: #第一章
 	}
 	p := u.Path
 	if strings.HasPrefix(p, "/") {
@@ -121,7 +121,11 @@ func (d *Doc) substitute(url func(target string) string) []byte {
 		}
 		b.Write(rest[:j])
 		if t := d.targets[i]; t != "" {
-			b.WriteString(html.EscapeString(url(t)))
+			p, suffix := t, ""
+			if j := strings.IndexAny(t, "?#"); j >= 0 {
+				p, suffix = t[:j], t[j:]
+			}
+			b.WriteString(html.EscapeString(url(p) + suffix))
 		} else {
 			b.WriteString(html.EscapeString(l.Dest))
 		}
