@@ -88,6 +88,10 @@ type Result struct {
 	Assets   []string      // content files published as they are ("content/img/a.png")
 	Skipped  []string      // a code repository's files left out (README, package.json, *.py)
 	Removed  []string      // what sanitizing raw HTML removed, one "path:line:col: …" each
+	// Moved maps the site path of every document whose URL changed since
+	// the Builder's last build to its new one ("/2025/04/旧/" -> "/2025/04/新/"),
+	// so a preview can send an open page after its document.
+	Moved map[string]string
 	Duration time.Duration // wall time
 }
 
@@ -107,6 +111,8 @@ type Builder struct {
 	adopted bool
 	// fileWarnings are listFiles' findings for the output to report.
 	fileWarnings []string
+	// urls is where each document (by source path) was at the last build.
+	urls map[string]string
 }
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
@@ -217,6 +223,16 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("assemble: %w", err)
 	}
 	res.Docs = len(s.Docs)
+	urls := make(map[string]string, len(s.Docs))
+	for _, d := range s.Docs {
+		urls[d.Doc.Path] = d.Path
+		if old, ok := b.urls[d.Doc.Path]; ok && old != d.Path {
+			if res.Moved == nil {
+				res.Moved = map[string]string{}
+			}
+			res.Moved[old] = d.Path
+		}
+	}
 
 	out, err := b.openOutput()
 	if err != nil {
@@ -255,6 +271,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
+	b.urls = urls
 	res.Duration = time.Since(start)
 	b.log.Info("built", "docs", res.Docs, "pages", res.Pages, "rendered", res.Rendered, "written", res.Written, "took", res.Duration.Round(time.Millisecond))
 	return res, nil

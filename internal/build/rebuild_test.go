@@ -299,3 +299,16 @@ func TestRebuildWithOwnTemplateShowingSiteData(t *testing.T) {
 		}
 	}
 }
+
+func TestRebuildReportsMovedDocuments(t *testing.T) {
+	s := rebuildSite(t)
+	s.write("content/d05.md", "---\ntitle: 改名\ndate: 2024-06-06\ntags: [丙]\n---\n正文5。\n")
+	s.build()
+	if len(s.result.Moved) != 1 || s.result.Moved["/2024/06/文档05/"] != "/2024/06/改名/" {
+		t.Errorf("Moved = %v, want /2024/06/文档05/ -> /2024/06/改名/", s.result.Moved)
+	}
+	s.build()
+	if len(s.result.Moved) != 0 {
+		t.Errorf("Moved after an unchanged rebuild = %v", s.result.Moved)
+	}
+}

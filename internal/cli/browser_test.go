@@ -101,6 +101,26 @@ func poll(t *testing.T, ctx context.Context, what, expr string) {
 	step(t, ctx, what, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(0)))
 }
 
+// pollNavigating waits until a JavaScript expression is true in the page
+// while the page may navigate: each navigation ends one poll, and polling
+// starts again in the new document, until eventTimeout.
+func pollNavigating(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, eventTimeout)
+	defer cancel()
+	for {
+		err := chromedp.Do(sctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(0)))
+		switch {
+		case err == nil:
+			return
+		case sctx.Err() != nil:
+			t.Fatalf("%s: not within %v", what, eventTimeout)
+		case !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context"):
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
 func TestBrowserReloadsAndShowsOverlay(t *testing.T) {
 	ctx := newBrowser(t)
 	root := writeSite(t, liveSite)
@@ -151,4 +171,10 @@ func TestBrowserReloadsAndShowsOverlay(t *testing.T) {
 	editFile(t, root, "static/style.css", "body { margin: 0 }", "body { margin: 0 }\nh1 { color: rgb(1, 2, 3) }")
 	poll(t, ctx, "the stylesheet is re-fetched in place",
 		link+`.href !== "`+href+`" && `+link+`.href.startsWith("`+href+`?v=") && window.__folioMarker === 3 && getComputedStyle(document.querySelector("h1")).color === "rgb(1, 2, 3)"`)
+
+	// A document that moves (its slug changed) takes the open page with
+	// it, instead of leaving it on a 404.
+	editFile(t, root, docFile, "slug: 人工智能健康有序发展", "slug: 人工智能发展")
+	pollNavigating(t, ctx, "the open page follows its document to the new URL",
+		`decodeURIComponent(location.pathname) === "/repo/news/人工智能发展/" && document.querySelector("h1")?.textContent === "`+newTitle+`"`)
 }

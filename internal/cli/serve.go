@@ -140,6 +140,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			return
 		}
 		srv.SetErrors(nil)
+		srv.Move(res.Moved)
 		srv.Reload(res.Changed)
 		started.Do(start)
 		fmt.Fprintf(e.stdout, "built %s: %s rendered, %s written in %s\n", plural(res.Docs, "document"), plural(res.Rendered, "page"), plural(res.Written, "file"), res.Duration.Round(time.Millisecond))

@@ -107,6 +107,7 @@ type Server struct {
 	clients map[*client]struct{}
 	errors  []string // never mutated in place, only replaced
 	closed  bool
+	moved   map[string]string // URL path of a moved page -> its new URL path
 }
 
 const (
@@ -296,8 +297,42 @@ func (s *Server) serverError(w http.ResponseWriter, name string, err error) {
 	http.Error(w, "internal server error", http.StatusInternalServerError)
 }
 
-// notFound serves Root's 404.html with status 404, or a plain text page.
+// Move records pages that moved: each key is the site path (below the base
+// path) a document had, each value the one it has now. A request for an
+// old path that no longer exists is redirected to the new one, so an open
+// page whose document moved follows it when it reloads.
+func (s *Server) Move(moved map[string]string) {
+	if len(moved) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.moved == nil {
+		s.moved = map[string]string{}
+	}
+	for from, to := range moved {
+		from, to = s.base+strings.TrimPrefix(from, "/"), s.base+strings.TrimPrefix(to, "/")
+		// Earlier moves now lead on to the new place.
+		for k, v := range s.moved {
+			if v == from {
+				s.moved[k] = to
+			}
+		}
+		s.moved[from] = to
+		delete(s.moved, to)
+	}
+}
+
+// notFound redirects a moved page to its new path, else serves Root's
+// 404.html with status 404, or a plain text page.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	to, moved := s.moved[r.URL.Path]
+	s.mu.Unlock()
+	if moved {
+		s.redirect(w, r, to, http.StatusFound)
+		return
+	}
 	if page, err := fs.ReadFile(s.root, "404.html"); err == nil {
 		s.writeHTML(w, r, "404.html", http.StatusNotFound, page)
 		return

@@ -331,3 +331,21 @@ func TestScriptEndpoint(t *testing.T) {
 		t.Errorf("GET reload.js = %d %q", res.StatusCode, body)
 	}
 }
+
+func TestMovedPageRedirectsToItsNewPath(t *testing.T) {
+	s := New(Config{Root: fstest.MapFS{
+		"news/新/index.html": {Data: []byte("<html><body>新</body></html>")},
+		"404.html":          {Data: []byte("<html><body>404</body></html>")},
+	}, BasePath: "/repo/"})
+	s.Move(map[string]string{"/news/旧/": "/news/中/"})
+	s.Move(map[string]string{"/news/中/": "/news/新/"})
+	for _, old := range []string{"/repo/news/%E6%97%A7/", "/repo/news/%E4%B8%AD/"} {
+		resp, _ := get(t, s, "GET", old)
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/repo/news/%E6%96%B0/" {
+			t.Errorf("GET %s = %d to %q, want 302 to /repo/news/%%E6%%96%%B0/", old, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	if resp, _ := get(t, s, "GET", "/repo/news/%E5%88%AB/"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a page that never existed: %d, want 404", resp.StatusCode)
+	}
+}
