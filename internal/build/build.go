@@ -76,22 +76,22 @@ type Config struct {
 
 // Result tells what a build did.
 type Result struct {
-	Docs     int           // documents published
-	Drafts   int           // drafts left out
-	Pages    int           // pages in the site
-	Rendered int           // pages rendered by this build
-	Files    int           // files in the output
-	Written  int           // files whose bytes were written
-	Changed  []string      // output files written or removed, sorted
-	Bytes    int64         // total size of the output
-	Warnings []string      // tags merged by URL; what GitHub Pages would refuse
-	Assets   []string      // content files published as they are ("content/img/a.png")
-	Skipped  []string      // a code repository's files left out (README, package.json, *.py)
-	Removed  []string      // what sanitizing raw HTML removed, one "path:line:col: …" each
+	Docs     int      // documents published
+	Drafts   int      // drafts left out
+	Pages    int      // pages in the site
+	Rendered int      // pages rendered by this build
+	Files    int      // files in the output
+	Written  int      // files whose bytes were written
+	Changed  []string // output files written or removed, sorted
+	Bytes    int64    // total size of the output
+	Warnings []string // tags merged by URL; what GitHub Pages would refuse
+	Assets   []string // content files published as they are ("content/img/a.png")
+	Skipped  []string // a code repository's files left out (README, package.json, *.py)
+	Removed  []string // what sanitizing raw HTML removed, one "path:line:col: …" each
 	// Moved maps the site path of every document whose URL changed since
 	// the Builder's last build to its new one ("/2025/04/旧/" -> "/2025/04/新/"),
 	// so a preview can send an open page after its document.
-	Moved map[string]string
+	Moved    map[string]string
 	Duration time.Duration // wall time
 }
 

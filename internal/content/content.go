@@ -3,11 +3,14 @@
 //
 // # Files
 //
-// Every *.md and *.markdown file under content/ is a document, except
-// _index.md, which gives its folder (a section) a title and an intro.
-// Files and folders whose names start with "." are skipped. Any other file
-// under content/ (an image, a PDF) is an asset, copied to the output at the
-// same relative path.
+// Files of content/ with a document extension (.md, .markdown and .txt
+// unless folio.yaml's documents: says otherwise; see Files) are documents,
+// except _index.<ext>, which gives its folder (a section) a title and an
+// intro. Files and folders whose names start with "." are skipped, and so
+// are editors' backup files and whatever an exclude: pattern names. A code
+// repository's own files (README, LICENSE, package manifests, source code)
+// are not published unless an include: pattern names them. Any other file
+// (an image, a PDF) is an asset, copied to the output at the same path.
 //
 // # Front matter
 //
@@ -15,21 +18,36 @@
 // (between "+++" lines) or JSON (a "{ … }" object, or between ";;;" lines).
 // A file without front matter is still a document, and a "---" rule later in
 // the body is not front matter. A UTF-8 byte order mark and CRLF line
-// endings are accepted.
+// endings are accepted. A syntax error is reported at the line and column
+// of the offending token in the file; a bad value at the value, nested
+// keys and list items included.
 //
-// Known keys:
+// Keys is the one table of the keys folio knows, with the aliases scrapers
+// use for them (matched case insensitively, the key's own name first):
 //
-//	title                 the title; else the first "# " heading; else the file name
+//	title                 the title; else the first "# " heading; else the file name (headline)
 //	date                  see below; the keys are configurable (Config.DateKeys)
-//	tags                  a list, or one string split at "," "，" "、"
+//	                      (publish_date, pubdate, published, date_signed, …)
+//	tags                  a list, or one string split at "," "，" "、";
+//	                      keywords and categories are added to it
 //	draft                 true leaves the document out unless drafts are built
-//	slug                  the last URL segment; else made from the title
-//	summary, description  a summary; else the start of the body
-//	author, source, original_url, version (the newspaper page, 版面)
+//	slug                  the last URL segment
+//	url                   a site path pinning the whole URL; an absolute URL
+//	                      here is read as original_url, as scrapers write it
+//	aliases               old site paths that redirect to the document
+//	summary               a summary; else the start of the body (description)
+//	author                (authors, byline)
+//	source                (publisher)
+//	original_url          (source_url, url, link)
+//	version               the newspaper page, 版面 (section, page, 版次)
+//	lang                  the document's language (language)
 //
-// Every key, known or not, is kept in Doc.Params under its own name, so a
-// template can show {{.Doc.Params.issuer}} without code changes. A null
-// value or an empty string counts as absent.
+// Config.Keys (folio.yaml's keys:) maps a collection's own names to these,
+// or to any other name, under which the value is then also reachable:
+// {"文号": "doc_number"} gives {{.Doc.Params.doc_number}}. Every key, known
+// or not, is kept in Doc.Params under its own name, so a template can show
+// {{.Doc.Params.issuer}} without code changes. A null value or an empty
+// string counts as absent.
 //
 // # Dates
 //

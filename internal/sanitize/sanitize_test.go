@@ -26,7 +26,7 @@ func TestHTMLKeepsScrapedText(t *testing.T) {
 func TestHTMLRemovesWhatIsUnsafe(t *testing.T) {
 	tests := []struct {
 		in, gone, kept string
-		report     []string
+		report         []string
 	}{
 		{`<p>正文<script>alert(1)</script></p>`, "alert", "正文", []string{"<script> and its content"}},
 		{`<style>p{color:red}</style><p>正文</p>`, "color", "正文", []string{"<style> and its content"}},
