@@ -435,10 +435,17 @@
       required.sort((a, b) => (a.df - b.df) || byteCompare(a.tok, b.tok));
       const lists = new Map();
       let cand = null;
-      for (const e of required) {
-        const ents = await this.docList(e, cand, lo, hi);
-        lists.set(e.tok, ents);
-        cand = ents.map((d) => d.id);
+      if (required.length) {
+        const rarest = await this.docList(required[0], null, lo, hi);
+        lists.set(required[0].tok, rarest);
+        cand = rarest.map((d) => d.id);
+        if (!cand.length) return none;
+        const others = await Promise.all(required.slice(1).map((e) => this.docList(e, cand, lo, hi)));
+        required.slice(1).forEach((e, i) => {
+          lists.set(e.tok, others[i]);
+          const ids = new Set(others[i].map((d) => d.id));
+          cand = cand.filter((id) => ids.has(id));
+        });
         if (!cand.length) return none;
       }
       for (const exp of expansions) {

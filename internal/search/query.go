@@ -437,26 +437,31 @@ func (r *reader) query(q string, opt Options) (*result, error) {
 		}
 	}
 
-	// Candidates: the intersection of the required lists, rarest first,
-	// reading only the parts of a longer list that can hold a candidate.
+	// Candidates: the documents of the rarest required list, then of those
+	// the ones in all the others, reading only the parts of the others
+	// that can hold a candidate. (The browser reads the others at once.)
 	slices.SortFunc(required, func(a, b *entry) int {
 		return cmp.Or(cmp.Compare(a.df, b.df), cmp.Compare(a.tok, b.tok))
 	})
 	lists := map[string][]docEntry{}
 	var cand []int32 // nil: every document in [lo, hi)
-	restrict := func(ents []docEntry) {
-		cand = make([]int32, len(ents))
-		for i, de := range ents {
-			cand[i] = de.id
-		}
-	}
-	for _, e := range required {
-		ents, err := r.docList(e, cand, lo, hi)
+	var rarest []int32
+	for i, e := range required {
+		ents, err := r.docList(e, rarest, lo, hi)
 		if err != nil {
 			return nil, err
 		}
 		lists[e.tok] = ents
-		restrict(ents)
+		ids := make([]int32, 0, len(ents))
+		for _, de := range ents {
+			if i == 0 || contains(cand, de.id) {
+				ids = append(ids, de.id)
+			}
+		}
+		cand = ids
+		if i == 0 {
+			rarest = ids
+		}
 		if len(cand) == 0 {
 			return res, nil
 		}
