@@ -228,3 +228,18 @@ func TestAliasesRedirectToTheDocument(t *testing.T) {
 		`<meta name="robots" content="noindex">`)
 	s.assertFile("sitemap.xml", "! old-title")
 }
+
+func TestTrustedHTMLIsPublishedAsWritten(t *testing.T) {
+	const doc = "-- content/chart.md --\n# 图表\n\n<div class=\"chart\" style=\"height:3em\" data-series=\"1,2\"></div>\n"
+	s := newSite(t, "-- folio.yaml --\nhtml: trusted\n"+doc).build()
+	s.assertFile("chart/index.html", `<div class="chart" style="height:3em" data-series="1,2"></div>`)
+	if len(s.result.Removed) != 0 {
+		t.Errorf("trusted HTML reported removals: %v", s.result.Removed)
+	}
+	safe := newSite(t, doc).build()
+	safe.assertFile("chart/index.html", `<div class="chart"></div>`, "! data-series")
+	bad := newSite(t, "-- folio.yaml --\nhtml: unsafe\n"+doc).tryBuild()
+	if bad.err == nil || !strings.Contains(bad.err.Error(), `html "unsafe": want safe or trusted`) {
+		t.Errorf("html: unsafe: %v", bad.err)
+	}
+}
