@@ -64,12 +64,25 @@
 // occurrences and their position gaps. Titles take positions below 1024,
 // bodies start at 1024.
 //
-// A query fetches the header, the shards of its tokens, their document
-// lists (only the parts that can hold a candidate, rarest token first),
-// position lists only for the documents where the first occurrences do
-// not already prove a phrase, and for the results shown one document
-// chunk and one text segment each. On a 10,000-document Chinese corpus a
-// typical query fetches well under 300 KB.
+// A query fetches the header, the shards of its tokens, the document list
+// of its rarest token, then at once the parts of the other lists that can
+// hold one of those documents; position lists only for the documents where
+// the first occurrences of a phrase's tokens do not already line up; and
+// for each result shown its document chunk and one text segment. On a
+// generated corpus of 10,000 Chinese articles of about 8 KB, the queries
+// 人工智能, 经济 发展 and 乡村振兴 fetch 128, 149 and 166 KB (see
+// BenchmarkSearch10k).
+// A three-character phrase of very common bigrams fetches more: their
+// position lists.
+//
+// # Use
+//
+// The caller (internal/build) passes the published documents that have not
+// opted out, writes the files under the output root, and renders the page
+// search/ from templates/search.html, which loads /search.js and points it
+// at search/index.json with a data-index attribute. The page reads its
+// query from the URL (search/?q=人工智能&tag=…&facet=key:value&year=…
+// &sort=newest) and keeps the URL in step as the user types.
 package search
 
 import (
@@ -175,12 +188,14 @@ func (v filterValue) MarshalJSON() ([]byte, error) {
 // list is a token's document or position list while it is built: parts of
 // at most about Config.PartBytes, each starting at a document.
 type list struct {
-	parts []listPart
-	last  int32 // the last document added
+	b     []byte // the current part
+	first int32  // its first document; gaps in a part count from it
+	last  int32  // the last document added
+	done  []listPart
 }
 
 type listPart struct {
-	first int32 // the part's first document; gaps in the part count from it
+	first int32
 	b     []byte
 }
 
@@ -188,21 +203,31 @@ type listPart struct {
 // the entry to, after the gap from the previous document, and end takes
 // it back. A part ends after the entry that reaches partBytes.
 func (l *list) start(d int32, partBytes int) []byte {
-	if n := len(l.parts); n == 0 || len(l.parts[n-1].b) >= partBytes {
-		l.parts = append(l.parts, listPart{first: d})
-		l.last = d
+	if l.b == nil || len(l.b) >= partBytes {
+		if l.b != nil {
+			l.done = append(l.done, listPart{l.first, l.b})
+		}
+		l.b = make([]byte, 0, 8)
+		l.first, l.last = d, d
 	}
-	p := &l.parts[len(l.parts)-1]
-	b := binary.AppendUvarint(p.b, uint64(d-l.last))
+	b := binary.AppendUvarint(l.b, uint64(d-l.last))
 	l.last = d
 	return b
 }
 
-func (l *list) end(b []byte) { l.parts[len(l.parts)-1].b = b }
+func (l *list) end(b []byte) { l.b = b }
+
+// parts returns the list's parts.
+func (l *list) parts() []listPart {
+	if l.b == nil {
+		return nil
+	}
+	return append(l.done, listPart{l.first, l.b})
+}
 
 func (l *list) size() int {
-	n := 0
-	for _, p := range l.parts {
+	n := len(l.b)
+	for _, p := range l.done {
 		n += len(p.b)
 	}
 	return n
@@ -234,6 +259,10 @@ type indexer struct {
 }
 
 type worker struct {
+	recent [1 << 14]struct {
+		key uint64
+		n   int32
+	} // a cache of han
 	han      map[uint64]int32 // Han token key -> token number
 	words    map[string]int32 // word or filter token -> token number
 	toks     []itoken         // token number -> token
@@ -358,7 +387,14 @@ func (w *worker) intern(t itoken) int32 {
 	var n int32
 	var ok bool
 	if t.key != 0 {
+		c := &w.recent[(t.key*0x9E3779B97F4A7C15)>>50]
+		if c.key == t.key {
+			return c.n
+		}
 		n, ok = w.han[t.key]
+		if ok {
+			c.key, c.n = t.key, n
+		}
 	} else {
 		n, ok = w.words[t.word]
 	}
@@ -453,7 +489,7 @@ func (ix *indexer) writeShards() int {
 		}
 	}
 
-	inline := func(l *list) bool { return len(l.parts) <= 1 && l.size() <= cfg.InlineBytes }
+	inline := func(l *list) bool { return len(l.done) == 0 && len(l.b) <= cfg.InlineBytes }
 	var inlineBytes int
 	for _, t := range all {
 		inlineBytes += len(t.text) + 8
@@ -461,7 +497,7 @@ func (ix *indexer) writeShards() int {
 			if inline(l) {
 				inlineBytes += l.size()
 			} else {
-				inlineBytes += 3 * len(l.parts)
+				inlineBytes += 3 * (len(l.done) + 1)
 			}
 		}
 	}
@@ -475,20 +511,20 @@ func (ix *indexer) writeShards() int {
 	writeList := func(b []byte, l *list) []byte {
 		if inline(l) {
 			var data []byte
-			if len(l.parts) == 1 {
+			if l.b != nil {
 				// Gaps in an inline list count from document 0: the
 				// first entry's gap, 0 from its part's first, becomes
 				// that document.
-				p := l.parts[0]
-				data = append(binary.AppendUvarint(nil, uint64(p.first)), p.b[1:]...)
+				data = append(binary.AppendUvarint(nil, uint64(l.first)), l.b[1:]...)
 			}
 			b = binary.AppendUvarint(b, uint64(len(data))<<1)
 			return append(b, data...)
 		}
-		b = binary.AppendUvarint(b, uint64(len(l.parts))<<1|1)
+		parts := l.parts()
+		b = binary.AppendUvarint(b, uint64(len(parts))<<1|1)
 		b = binary.AppendUvarint(b, uint64(nfile))
 		prev := int32(0)
-		for _, p := range l.parts {
+		for _, p := range parts {
 			b = binary.AppendUvarint(b, uint64(p.first-prev))
 			prev = p.first
 			ix.files[partName(nfile)] = p.b
