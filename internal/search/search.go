@@ -71,9 +71,8 @@
 // for each result shown its document chunk and one text segment. On a
 // generated corpus of 10,000 Chinese articles of about 8 KB, the queries
 // 人工智能, 经济 发展 and 乡村振兴 fetch 128, 149 and 166 KB (see
-// BenchmarkSearch10k).
-// A three-character phrase of very common bigrams fetches more: their
-// position lists.
+// BenchmarkSearch10k). A three-character phrase of very common bigrams
+// fetches more: their position lists.
 //
 // # Use
 //
