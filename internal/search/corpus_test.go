@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,7 +61,7 @@ func genDocs(n int, seed uint64) []Doc {
 	for k := range topics {
 		names = append(names, k)
 	}
-	slicesSort(names)
+	slices.Sort(names)
 	zipf := rand.NewZipf(rand.New(rand.NewPCG(seed+1, uint64(n))), 1.1, 2, uint64(len(commonWords)-1))
 	docs := make([]Doc, n)
 	for i := range docs {
@@ -107,14 +108,6 @@ func genDocs(n int, seed uint64) []Doc {
 		}
 	}
 	return docs
-}
-
-func slicesSort(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // corpusgenDocs returns the n documents internal/corpusgen writes, as the
