@@ -53,6 +53,7 @@ import (
 	"github.com/folio-ssg/folio/internal/diag"
 	"github.com/folio-ssg/folio/internal/markdown"
 	"github.com/folio-ssg/folio/internal/render"
+	"github.com/folio-ssg/folio/internal/search"
 	"github.com/folio-ssg/folio/internal/site"
 )
 
@@ -92,6 +93,7 @@ type Result struct {
 	// the Builder's last build to its new one ("/2025/04/旧/" -> "/2025/04/新/"),
 	// so a preview can send an open page after its document.
 	Moved    map[string]string
+	Search   search.Stats  // the search index written (zero when search is off)
 	Duration time.Duration // wall time
 }
 
@@ -113,6 +115,11 @@ type Builder struct {
 	fileWarnings []string
 	// urls is where each document (by source path) was at the last build.
 	urls map[string]string
+	// index is the search index of the last build and a digest of what it
+	// was made from, reused while that is unchanged.
+	index      map[string][]byte
+	indexStats search.Stats
+	indexSum   [32]byte
 }
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
@@ -217,6 +224,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		// anywhere; with one, links are made under its path.
 		RelativeURLs: sc.BaseURL == "",
 		Files:        func(p string) bool { return outputs[p] },
+		Search:       sc.SearchOn(),
 		Drafts:       func(src string) bool { return drafts[src] },
 	}, published, lr.sections)
 	if err != nil {
@@ -247,6 +255,11 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	res.Pages = len(pages)
 	if err := b.renderPages(ctx, out, rnd, s, pages, res); err != nil {
 		return nil, err
+	}
+	if sc.SearchOn() {
+		if err := b.writeSearch(out, s, res); err != nil {
+			return nil, err
+		}
 	}
 	extra, err := publishFiles(s, sc, b.cfg.SourceDate)
 	if err != nil {
@@ -582,6 +595,58 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, files []file) erro
 			return err
 		}
 	}
+	return nil
+}
+
+// writeSearch writes the search index of every document that does not
+// opt out (search: false), reusing the last build's when no document it
+// indexes changed.
+func (b *Builder) writeSearch(out *output, s *site.Site, res *Result) error {
+	h := sha256.New()
+	var docs []*site.Doc
+	for _, d := range s.Docs {
+		if d.NoSearch {
+			continue
+		}
+		docs = append(docs, d)
+		h.Write(d.Sum[:])
+		h.Write([]byte(d.Path + "\x00" + d.LinkTargets() + "\x00"))
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	if b.index == nil || sum != b.indexSum {
+		in := make([]search.Doc, len(docs))
+		for i, d := range docs {
+			in[i] = search.Doc{URL: d.Path, Title: d.Title, Text: search.TextFromHTML(d.HTML), Tags: d.Tags, Lang: d.Lang}
+			switch {
+			case d.Date.IsZero():
+			case d.Date.Day() == 0:
+				in[i].Date = d.Date.String() // "2025-04"
+			default:
+				in[i].Date = d.Date.Format(time.DateOnly)
+			}
+			facets := map[string][]string{}
+			for _, k := range []string{"source", "author"} {
+				if v := d.Value(k); v != "" {
+					facets[k] = []string{v}
+				}
+			}
+			if len(facets) > 0 {
+				in[i].Facets = facets
+			}
+		}
+		files, stats, err := search.Build(in, search.Config{})
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		b.index, b.indexStats, b.indexSum = files, stats, sum
+	}
+	for _, name := range sortedKeys(b.index) {
+		if err := out.put(name, b.index[name], "the search index"); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	res.Search = b.indexStats
 	return nil
 }
 

@@ -36,6 +36,7 @@ import (
 //	  发布时间: date
 //	  文号: doc_number
 //	html: safe                  # raw HTML in bodies: safe (sanitized) or trusted
+//	search: true                # the search page and its index; false for neither
 //	feed:
 //	  entries: 20               # newest documents in each feed
 //	  content: summary          # summary, or full for the whole text
@@ -53,6 +54,7 @@ type SiteConfig struct {
 	Include   []string          `yaml:"include"`
 	Keys      map[string]string `yaml:"keys"`
 	HTML      string            `yaml:"html"`
+	Search    *bool             `yaml:"search"`
 	Feed      struct {
 		Entries int    `yaml:"entries"`
 		Content string `yaml:"content"`
@@ -141,6 +143,9 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 	c.location = loc
 	return c, nil
 }
+
+// SearchOn reports whether the site has a search page and index.
+func (c *SiteConfig) SearchOn() bool { return c.Search == nil || *c.Search }
 
 // Files are the rules for which files under content/ are documents.
 func (c *SiteConfig) Files() content.Files {

@@ -235,6 +235,9 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	if len(res.Assets) > 0 {
 		fmt.Fprintf(e.stdout, "  %s published as they are: %s\n", plural(len(res.Assets), "asset"), assetKinds(res.Assets))
 	}
+	if res.Search.Files > 0 {
+		fmt.Fprintf(e.stdout, "  search index: %s in %s (%s)\n", plural(res.Search.Docs, "document"), plural(res.Search.Files, "file"), size(res.Search.Bytes))
+	}
 	if len(res.Removed) > 0 {
 		more := ""
 		if !bf.verbose {

@@ -41,6 +41,7 @@
 //	original_url          (source_url, url, link)
 //	version               the newspaper page, 版面 (section, page, 版次)
 //	lang                  the document's language (language)
+//	search                false leaves the document out of the search index
 //
 // Config.Keys (folio.yaml's keys:) maps a collection's own names to these,
 // or to any other name, under which the value is then also reachable:
@@ -107,6 +108,7 @@ type Doc struct {
 	OriginalURL string
 	Version     string
 	Lang        string         // the lang: key ("en", "zh-CN"); "" if none
+	NoSearch    bool           // search: false leaves the document out of the search index
 	Params      map[string]any // every front-matter key, as decoded
 
 	Body     []byte // the Markdown after the front matter
@@ -167,6 +169,10 @@ func (d *Doc) Value(name string) string {
 		return d.Version
 	case "lang":
 		return d.Lang
+	case "search":
+		if d.NoSearch {
+			return "false"
+		}
 	}
 	return ""
 }
@@ -455,21 +461,29 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		}
 	}
 
-	if k, v, ok := r.find(fm, lower, "draft", nil); ok {
-		d.keyOf[k] = "draft"
+	boolean := func(name string, def bool) bool {
+		k, v, ok := r.find(fm, lower, name, nil)
+		if !ok {
+			return def
+		}
+		d.keyOf[k] = name
 		switch v := v.(type) {
 		case bool:
-			d.Draft = v
+			return v
 		case string:
 			b, err := strconv.ParseBool(strings.TrimSpace(v))
 			if err != nil && strings.TrimSpace(v) != "" {
 				errs.Add(pos(k), fmt.Sprintf("%s %q: want true or false", k, v))
+				return def
 			}
-			d.Draft = b
+			return b
 		default:
 			errs.Add(pos(k), fmt.Sprintf("%s: want true or false, not %v", k, v))
 		}
+		return def
 	}
+	d.Draft = boolean("draft", false)
+	d.NoSearch = !boolean("search", true)
 
 	// Tags gather every key that holds them: tags, keywords, categories.
 	for _, c := range r.candidates("tags") {

@@ -52,6 +52,7 @@ var Keys = []Key{
 	{Name: "original_url", Aliases: []string{"source_url", "url", "link", "original_link", "原文链接"}, Type: URL, Label: [2]string{"原文链接", "Original"}, Restated: []string{"原文链接", "链接", "原文", "url", "link"}},
 	{Name: "version", Aliases: []string{"section", "page", "版面", "版次"}, Type: Text, Label: [2]string{"版面", "Page"}, Restated: []string{"版面", "版次", "version", "page"}, Listed: true},
 	{Name: "lang", Aliases: []string{"language", "语言"}, Type: Text, Label: [2]string{"语言", "Language"}},
+	{Name: "search", Type: Bool, Label: [2]string{"可搜索", "Searchable"}},
 }
 
 var keyIndex = func() map[string]*Key {

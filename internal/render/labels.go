@@ -37,6 +37,12 @@ var labels = map[string][2]string{ // key -> {zh, en}
 	"poweredby":  {"由 folio 生成", "Built with folio"},
 	"skip":       {"跳到正文", "Skip to content"},
 	"subsection": {"子栏目", "Subsections"},
+	"search":     {"搜索", "Search"},
+	"order":      {"排序", "Order"},
+	"relevance":  {"相关度", "Relevance"},
+	"newest1st":  {"最新在前", "Newest first"},
+	"allfacets":  {"全部来源与作者", "All sources and authors"},
+	"allyears":   {"全部年份", "All years"},
 }
 
 func lang(l string) string {

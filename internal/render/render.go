@@ -18,6 +18,7 @@
 //	tag, year, month, undated, section   <kind>.html, list.html
 //	404      404.html
 //	alias    alias.html (a redirect from an old URL to .Page.Doc)
+//	search   search.html (the search form; its script reads search/index.json)
 //
 // Templates are named by their site-relative path ("templates/doc.html"),
 // so parse and execution errors name the right file and line.
@@ -85,6 +86,7 @@ var fallbacks = map[string][]string{
 	site.KindSection:  {"section.html", "list.html"},
 	site.KindNotFound: {"404.html"},
 	site.KindAlias:    {"alias.html"},
+	site.KindSearch:   {"search.html"},
 }
 
 // New parses the templates. All parse errors are returned together.

@@ -18,10 +18,11 @@ const (
 	KindSection  = "section"
 	KindNotFound = "404"
 	KindAlias    = "alias"
+	KindSearch   = "search"
 )
 
 // Kinds lists every page kind; rendering and dependency tracking iterate it.
-var Kinds = []string{KindHome, KindDoc, KindTags, KindTag, KindArchive, KindYear, KindMonth, KindUndated, KindSection, KindNotFound, KindAlias}
+var Kinds = []string{KindHome, KindDoc, KindTags, KindTag, KindArchive, KindYear, KindMonth, KindUndated, KindSection, KindNotFound, KindAlias, KindSearch}
 
 // Page is one output page.
 type Page struct {
@@ -69,6 +70,9 @@ func (s *Site) Pages() []*Page {
 		pages = append(pages, &Page{Kind: KindDoc, Path: d.Path, Title: d.Title, Doc: d})
 	}
 	pages = append(pages, &Page{Kind: KindTags, Path: "/tags/", Title: "tags"})
+	if s.Config.Search {
+		pages = append(pages, &Page{Kind: KindSearch, Path: "/search/", Title: "search"})
+	}
 	for _, t := range s.Tags {
 		pages = s.paginate(pages, &Page{Kind: KindTag, Title: t.Name, Term: t}, t.Path, t.Docs)
 	}

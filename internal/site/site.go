@@ -17,6 +17,7 @@
 //	/archive/2025/          one year; /archive/2025/04/ one month
 //	/archive/undated/       documents without a date
 //	/<folder>/…/            a section: a folder of content/ with documents
+//	/search/                full-text search (when Config.Search)
 //	<alias>                 a page that redirects to the document naming it in aliases:
 //	/404.html               the not-found page
 //
@@ -75,6 +76,8 @@ type Config struct {
 	// Files reports whether the output has a file (an asset or a static
 	// file) at a site path, for links in documents; nil knows none.
 	Files func(sitePath string) bool
+	// Search adds the search page, /search/ (package search writes its index).
+	Search bool
 	// Drafts reports whether a source path ("content/x.md") is a draft
 	// this build leaves out, so a link to it is explained; nil knows none.
 	Drafts func(src string) bool
