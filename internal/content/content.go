@@ -61,6 +61,8 @@ package content
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -74,6 +76,7 @@ import (
 
 	"github.com/folio-ssg/folio/internal/date"
 	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/policy"
 )
 
 // Config controls how documents are read. The zero value works.
@@ -86,6 +89,9 @@ type Config struct {
 	// Keys maps a collection's own front-matter names to the names folio
 	// knows (folio.yaml's keys:), e.g. {"发布时间": "date", "文号": "doc_number"}.
 	Keys map[string]string
+	// IDKey names the key holding a document's id for relations, e.g.
+	// "eo_id"; "" is "id".
+	IDKey string
 }
 
 // Doc is one document.
@@ -107,9 +113,24 @@ type Doc struct {
 	Source      string
 	OriginalURL string
 	Version     string
-	Lang        string         // the lang: key ("en", "zh-CN"); "" if none
-	NoSearch    bool           // search: false leaves the document out of the search index
-	Params      map[string]any // every front-matter key, as decoded
+	Lang        string // the lang: key ("en", "zh-CN"); "" if none
+	NoSearch    bool   // search: false leaves the document out of the search index
+
+	// The policy-document model: raw values, interpreted by package site.
+	ID             string              // the id key (Config.IDKey, else id)
+	Issuers        []string            // issuer, several possible
+	DocNumber      string              // doc_number as written
+	DocType        string              // doc_type
+	Written        date.Date           // written, 成文日期
+	Effective      date.Date           // effective, 施行日期
+	Status         string              // status as written
+	Subjects       []string            // subjects
+	Relations      map[string][]string // supersedes, superseded_by, amends, amended_by, related: references as written
+	Retrieved      time.Time           // when it was retrieved (retrieved key, or a closing 处理时间 line); zero if unknown
+	TranslationOf  string              // a reference to the document this translates
+	TranslationKey string              // a key shared by a document and its translations
+	SHA256         string              // hex digest of the source file
+	Params         map[string]any      // every front-matter key, as decoded
 
 	Body     []byte // the Markdown after the front matter
 	BodyLine int    // the file line on which Body starts
@@ -173,6 +194,33 @@ func (d *Doc) Value(name string) string {
 		if d.NoSearch {
 			return "false"
 		}
+	case "id":
+		return d.ID
+	case "issuer":
+		return strings.Join(d.Issuers, ", ")
+	case "doc_number":
+		return d.DocNumber
+	case "doc_type":
+		return d.DocType
+	case "written":
+		return d.Written.String()
+	case "effective":
+		return d.Effective.String()
+	case "status":
+		return d.Status
+	case "subjects":
+		return strings.Join(d.Subjects, ", ")
+	case "supersedes", "superseded_by", "amends", "amended_by", "related":
+		return strings.Join(d.Relations[name], ", ")
+	case "retrieved":
+		if d.Retrieved.IsZero() {
+			return ""
+		}
+		return d.Retrieved.Format(time.RFC3339)
+	case "translation_of":
+		return d.TranslationOf
+	case "translation_key":
+		return d.TranslationKey
 	}
 	return ""
 }
@@ -366,10 +414,11 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 	// A collection's own names for keys folio does not know are also
 	// reachable under the name they map to: {{.Params.doc_number}}.
 	for own, name := range r.own {
-		if k, ok := lower[own]; ok && LookupKey(name) == nil {
+		if k, ok := lower[own]; ok {
 			d.keyOf[k] = name
 			if _, taken := fm[name]; !taken {
 				fm[name] = fm[k]
+				d.keyOf[name] = name
 			}
 		}
 	}
@@ -503,6 +552,8 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		}
 	}
 
+	d.readPolicy(cfg, r, fm, lower, text, &errs, src)
+
 	keys := cfg.DateKeys
 	if len(keys) == 0 {
 		keys = []string{"date"}
@@ -534,6 +585,134 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		return d, errs
 	}
 	return d, nil
+}
+
+// readPolicy reads the keys of the policy-document model.
+func (d *Doc) readPolicy(cfg Config, r resolver, fm map[string]any, lower map[string]string, text func(any, string) string, errs *diag.List, src []byte) {
+	sum := sha256.Sum256(src)
+	d.SHA256 = hex.EncodeToString(sum[:])
+	str := func(name string) string {
+		k, v, ok := r.find(fm, lower, name, nil)
+		if !ok {
+			return ""
+		}
+		d.keyOf[k] = name
+		return text(v, k)
+	}
+	list := func(name string) []string {
+		var out []string
+		for _, c := range r.candidates(name) {
+			k, ok := lower[strings.ToLower(c)]
+			if !ok || d.keyOf[k] != "" && d.keyOf[k] != name {
+				continue
+			}
+			if _, isMap := fm[k].(map[string]any); isMap {
+				continue // structured: the collection's own, left to templates
+			}
+			d.keyOf[k] = name
+			items, err := decodeTags(fm[k])
+			if err != nil {
+				errs.Add(d.listPos(k, err), strings.Replace(err.Error(), "tags", k, 1))
+			}
+			for _, it := range items {
+				if !slices.Contains(out, it) {
+					out = append(out, it)
+				}
+			}
+		}
+		return out
+	}
+	dateOf := func(name string) date.Date {
+		k, v, ok := r.find(fm, lower, name, nil)
+		if !ok {
+			return date.Date{}
+		}
+		d.keyOf[k] = name
+		dt, err := date.FromValue(v, cfg.Location)
+		if err != nil {
+			errs.Add(d.Pos(k), err.Error())
+		}
+		return dt
+	}
+	idKey := cfg.IDKey
+	if idKey == "" {
+		idKey = "id"
+	}
+	if k, ok := lower[strings.ToLower(idKey)]; ok {
+		d.keyOf[k] = "id"
+		d.ID = text(fm[k], k)
+	}
+	d.Issuers = list("issuer")
+	d.DocNumber = str("doc_number")
+	d.DocType = str("doc_type")
+	d.Written = dateOf("written")
+	d.Effective = dateOf("effective")
+	if k, v, ok := r.find(fm, lower, "status", nil); ok {
+		d.keyOf[k] = "status"
+		switch v := v.(type) {
+		case bool: // in_effect: true
+			if v {
+				d.Status = "in force"
+			} else {
+				d.Status = "repealed"
+			}
+		default:
+			d.Status = text(v, k)
+		}
+	}
+	d.Subjects = list("subjects")
+	for _, rel := range Relations {
+		if refs := list(rel[0]); len(refs) > 0 {
+			if d.Relations == nil {
+				d.Relations = map[string][]string{}
+			}
+			d.Relations[rel[0]] = refs
+		}
+	}
+	d.TranslationOf = str("translation_of")
+	d.TranslationKey = str("translation_key")
+	if k, v, ok := r.find(fm, lower, "retrieved", nil); ok {
+		d.keyOf[k] = "retrieved"
+		switch v := v.(type) {
+		case time.Time:
+			d.Retrieved = v
+		default:
+			s := text(v, k)
+			if t, _, _, ok := policy.Retrieved(k + ": " + s); ok {
+				d.Retrieved = t
+			} else if dt, err := date.FromValue(s, cfg.Location); err == nil && !dt.IsZero() {
+				d.Retrieved = dt.Time(cfg.Location)
+			} else {
+				errs.Add(d.Pos(k), fmt.Sprintf("%s %q: want a date and time, such as 2025-04-27 05:31:23", k, s))
+			}
+		}
+	} else if t, start, end, ok := policy.Retrieved(string(d.Body)); ok {
+		// A closing "*处理时间: 2025-04-27 05:31:23 (北京时间)*" line is
+		// provenance, shown as such, not body text.
+		d.Retrieved = t
+		body := make([]byte, 0, len(d.Body)-(end-start))
+		body = append(append(body, d.Body[:start]...), d.Body[end:]...)
+		d.Body = body
+	}
+}
+
+// References are the ways another document's relation may name this one:
+// its file name, path under content/ (with and without extension), path in
+// the site, id, slug and document number (normalized with 〔〕).
+func (d *Doc) References() []string {
+	refs := []string{d.Name(), d.Rel, strings.TrimSuffix(d.Rel, path.Ext(d.Rel)), d.Path}
+	if d.ID != "" {
+		refs = append(refs, d.ID)
+	}
+	if d.Slug != "" {
+		refs = append(refs, d.Slug)
+	}
+	if n, ok := policy.ParseDocNumber(d.DocNumber); ok {
+		refs = append(refs, n.String())
+	} else if d.DocNumber != "" {
+		refs = append(refs, d.DocNumber)
+	}
+	return refs
 }
 
 func sortedKeys(m map[string]any) []string {

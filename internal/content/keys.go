@@ -53,6 +53,23 @@ var Keys = []Key{
 	{Name: "version", Aliases: []string{"section", "page", "版面", "版次"}, Type: Text, Label: [2]string{"版面", "Page"}, Restated: []string{"版面", "版次", "version", "page"}, Listed: true},
 	{Name: "lang", Aliases: []string{"language", "语言"}, Type: Text, Label: [2]string{"语言", "Language"}},
 	{Name: "search", Type: Bool, Label: [2]string{"可搜索", "Searchable"}},
+	// The policy-document model.
+	{Name: "id", Type: Text, Label: [2]string{"编号", "ID"}},
+	{Name: "issuer", Aliases: []string{"issuers", "issuing_authority", "issued_by", "agency", "发文机关", "发布机关", "制定机关"}, Type: List, Label: [2]string{"发文机关", "Issuer"}, Restated: []string{"发文机关", "issuer"}},
+	{Name: "doc_number", Aliases: []string{"document_number", "docno", "发文字号", "文号"}, Type: Text, Label: [2]string{"发文字号", "Document number"}, Restated: []string{"发文字号", "文号"}},
+	{Name: "doc_type", Aliases: []string{"document_type", "type", "文种", "类型"}, Type: Text, Label: [2]string{"文种", "Type"}},
+	{Name: "written", Aliases: []string{"written_date", "date_written", "成文日期"}, Type: Date, Label: [2]string{"成文日期", "Written"}, Restated: []string{"成文日期"}},
+	{Name: "effective", Aliases: []string{"effective_date", "in_force_date", "施行日期", "生效日期"}, Type: Date, Label: [2]string{"施行日期", "In force from"}, Restated: []string{"施行日期", "生效日期"}},
+	{Name: "status", Aliases: []string{"validity", "in_effect", "效力", "时效性", "效力状态"}, Type: Text, Label: [2]string{"效力", "Status"}, Restated: []string{"效力", "时效性"}},
+	{Name: "subjects", Aliases: []string{"subject", "topics", "主题分类", "主题"}, Type: List, Label: [2]string{"主题分类", "Subjects"}},
+	{Name: "supersedes", Aliases: []string{"replaces", "取代"}, Type: List, Label: [2]string{"取代", "Supersedes"}},
+	{Name: "superseded_by", Aliases: []string{"replaced_by", "被取代"}, Type: List, Label: [2]string{"被取代", "Superseded by"}},
+	{Name: "amends", Aliases: []string{"修改"}, Type: List, Label: [2]string{"修改", "Amends"}},
+	{Name: "amended_by", Aliases: []string{"被修改"}, Type: List, Label: [2]string{"被修改", "Amended by"}},
+	{Name: "related", Aliases: []string{"see_also", "相关"}, Type: List, Label: [2]string{"相关文件", "Related"}},
+	{Name: "retrieved", Aliases: []string{"accessed", "retrieved_at", "fetched_at", "crawled_at", "scraped_at", "处理时间", "抓取时间", "采集时间"}, Type: Date, Label: [2]string{"获取时间", "Retrieved"}},
+	{Name: "translation_of", Aliases: []string{"original", "原文"}, Type: Text, Label: [2]string{"原文", "Translation of"}},
+	{Name: "translation_key", Aliases: []string{"key"}, Type: Text, Label: [2]string{"译本组", "Translation key"}},
 }
 
 var keyIndex = func() map[string]*Key {
@@ -65,6 +82,9 @@ var keyIndex = func() map[string]*Key {
 
 // LookupKey returns the table entry of a canonical key name, or nil.
 func LookupKey(name string) *Key { return keyIndex[name] }
+
+// Relations are the keys that name other documents, each with its reverse.
+var Relations = [][2]string{{"supersedes", "superseded_by"}, {"superseded_by", "supersedes"}, {"amends", "amended_by"}, {"amended_by", "amends"}, {"related", "related"}}
 
 // RestatedKey returns the canonical key a bold label in a body restates
 // ("作者" → "author", "Date" → "date"), or "".

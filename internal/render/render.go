@@ -34,6 +34,13 @@
 //	extraParams DOC   front-matter keys folio does not read itself, as Key/Value pairs, sorted
 //	monthName PERIOD  "2025年4月" or "April 2025"
 //	add, seq          arithmetic for pagers
+//	cite FORMAT DOC   the document's citation: gbt7714, apa, bibtex, ris, csl-json
+//	citeAPA DOC       APA with the italics as HTML
+//	download FORMAT DOC  a data: URL of the citation, for <a download>
+//	jsonLD SITE DOC   the schema.org description (NewsArticle or Legislation)
+//	status STATUS     the status label: 有效, 失效, 已修改, 未知
+//	timestamp TIME    "2025-04-27 05:31:23 (UTC+08:00)"
+//	compare ORIG TRANS  the two bodies' paragraphs side by side, as .Original and .Translation
 //
 // Links are made with {{$.URL PATH}}: {{$.URL "/tags/"}} gives "/repo/tags/"
 // under a base path, or "../../tags/index.html" when the site is built
@@ -49,12 +56,16 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/folio-ssg/folio/internal/cite"
 	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/policy"
+	"github.com/folio-ssg/folio/internal/sanitize"
 	"github.com/folio-ssg/folio/internal/site"
 )
 
@@ -87,6 +98,9 @@ var fallbacks = map[string][]string{
 	site.KindNotFound: {"404.html"},
 	site.KindAlias:    {"alias.html"},
 	site.KindSearch:   {"search.html"},
+	site.KindFacets:   {"facets.html"},
+	site.KindFacet:    {"facet.html", "list.html"},
+	site.KindCompare:  {"compare.html"},
 }
 
 // New parses the templates. All parse errors are returned together.
@@ -268,6 +282,13 @@ func (r *Renderer) funcs() template.FuncMap {
 		"extraParams": extraParams,
 		"monthName":   r.monthName,
 		"add":         func(a, b int) int { return a + b },
+		"cite":        func(format string, d *site.Doc) string { return d.Citation(format) },
+		"citeAPA":     func(d *site.Doc) template.HTML { return cite.APAHTML(d.Work()) },
+		"download":    download,
+		"jsonLD":      r.jsonLD,
+		"status":      func(st policy.Status) string { return st.Label(r.lang) },
+		"timestamp":   timestamp,
+		"compare":     compare,
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {
@@ -313,6 +334,97 @@ func extraParams(d *site.Doc) []KV {
 	}
 	slices.SortFunc(kvs, func(a, b KV) int { return strings.Compare(a.Key, b.Key) })
 	return kvs
+}
+
+// download is a data: URL holding a citation, for a link with a download
+// attribute: no file per document is written.
+func download(format string, d *site.Doc) template.URL {
+	mime := map[string]string{"bibtex": "application/x-bibtex", "ris": "application/x-research-info-systems", "csl-json": "application/vnd.citationstyles.csl+json"}[format]
+	if mime == "" {
+		mime = "text/plain"
+	}
+	return template.URL("data:" + mime + ";charset=utf-8," + url.PathEscape(d.Citation(format)))
+}
+
+// timestamp shows a time with its offset: "2025-04-27 05:31:23 (UTC+08:00)".
+func timestamp(t time.Time) string {
+	return t.Format("2006-01-02 15:04:05") + " (UTC" + t.Format("-07:00") + ")"
+}
+
+// Pair is a paragraph of an original beside the same paragraph of its
+// translation.
+type Pair struct{ Original, Translation template.HTML }
+
+// compare pairs the top-level blocks of two documents' bodies, in order.
+func compare(orig, trans *site.Doc) []Pair {
+	a, b := sanitize.Blocks(orig.HTML), sanitize.Blocks(trans.HTML)
+	out := make([]Pair, max(len(a), len(b)))
+	for i := range out {
+		if i < len(a) {
+			out[i].Original = template.HTML(a[i])
+		}
+		if i < len(b) {
+			out[i].Translation = template.HTML(b[i])
+		}
+	}
+	return out
+}
+
+// jsonLD is the schema.org description of a document page: a Legislation
+// for a government document, else a NewsArticle.
+func (r *Renderer) jsonLD(s *site.Site, d *site.Doc) map[string]any {
+	m := map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "NewsArticle",
+		"headline":         d.Title,
+		"name":             d.Title,
+		"inLanguage":       cmpOr(d.Lang, s.Config.Language),
+		"mainEntityOfPage": s.AbsURL(d.Path),
+	}
+	if !d.Date.IsZero() {
+		m["datePublished"] = d.Date.String()
+	}
+	if d.Summary != "" {
+		m["description"] = d.Summary
+	}
+	if d.Author != "" {
+		m["author"] = map[string]any{"@type": "Organization", "name": d.Author}
+	}
+	if d.Source != "" {
+		m["publisher"] = map[string]any{"@type": "Organization", "name": d.Source}
+	}
+	if d.OriginalURL != "" {
+		m["isBasedOn"] = d.OriginalURL
+	}
+	if w := d.Work(); w.Kind == cite.GovDoc {
+		m["@type"] = "Legislation"
+		delete(m, "headline")
+		if n := d.DocNumberText(); n != "" {
+			m["legislationIdentifier"] = n
+		}
+		if j, _ := d.Params["jurisdiction"].(string); j != "" {
+			m["legislationJurisdiction"] = j
+		} else if strings.HasPrefix(cmpOr(d.Lang, s.Config.Language), "zh") {
+			m["legislationJurisdiction"] = "CN"
+		}
+		if f := d.LegalForce(); f != "" {
+			m["legislationLegalForce"] = f
+		}
+		if len(d.Issuers) > 0 {
+			m["legislationPassedBy"] = map[string]any{"@type": "Organization", "name": strings.Join(d.Issuers, ", ")}
+		}
+		if !d.Effective.IsZero() {
+			m["legislationDateOfApplicability"] = d.Effective.String()
+		}
+	}
+	return m
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func (r *Renderer) monthName(p *site.Period) string {

@@ -26,6 +26,7 @@
 package sanitize
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -245,4 +246,59 @@ func Text(fragment string) string {
 			}
 		}
 	}
+}
+
+// Blocks splits a fragment of HTML into its top-level elements (and runs
+// of text between them), each as written: the paragraphs, headings, lists
+// and tables of a rendered body, for showing two texts side by side.
+func Blocks(fragment []byte) [][]byte {
+	var out [][]byte
+	z := html.NewTokenizer(bytes.NewReader(fragment))
+	depth, start, off := 0, 0, 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		n := len(z.Raw())
+		switch tt {
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if !voidElement(string(name)) {
+				depth++
+			} else if depth == 0 {
+				out = appendBlock(out, fragment[start:off+n])
+				start = off + n
+			}
+		case html.EndTagToken:
+			depth--
+			if depth <= 0 {
+				depth = 0
+				out = appendBlock(out, fragment[start:off+n])
+				start = off + n
+			}
+		case html.SelfClosingTagToken, html.TextToken, html.CommentToken:
+			if depth == 0 && tt != html.TextToken {
+				out = appendBlock(out, fragment[start:off+n])
+				start = off + n
+			}
+		}
+		off += n
+	}
+	return appendBlock(out, fragment[start:])
+}
+
+func appendBlock(out [][]byte, b []byte) [][]byte {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return out
+	}
+	return append(out, bytes.TrimSpace(b))
+}
+
+func voidElement(tag string) bool {
+	switch tag {
+	case "br", "hr", "img", "input", "wbr", "col", "embed", "meta", "link", "base", "source", "area", "track":
+		return true
+	}
+	return false
 }

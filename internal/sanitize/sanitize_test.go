@@ -70,3 +70,15 @@ func TestText(t *testing.T) {
 		t.Errorf("Text = %q", got)
 	}
 }
+
+func TestBlocks(t *testing.T) {
+	in := "<h2 id=\"a\">第一章</h2>\n<p>第一条 <strong>正文</strong>。</p>\n<hr>\n<ul>\n<li>一</li>\n</ul>\n"
+	var got []string
+	for _, b := range Blocks([]byte(in)) {
+		got = append(got, string(b))
+	}
+	want := []string{`<h2 id="a">第一章</h2>`, "<p>第一条 <strong>正文</strong>。</p>", "<hr>", "<ul>\n<li>一</li>\n</ul>"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Blocks = %q, want %q", got, want)
+	}
+}

@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Page kinds; each names the template that renders it (see package render).
@@ -19,10 +20,13 @@ const (
 	KindNotFound = "404"
 	KindAlias    = "alias"
 	KindSearch   = "search"
+	KindFacets   = "facets"  // the values of one facet
+	KindFacet    = "facet"   // the documents of one facet value
+	KindCompare  = "compare" // a translation beside its original, paragraph by paragraph
 )
 
 // Kinds lists every page kind; rendering and dependency tracking iterate it.
-var Kinds = []string{KindHome, KindDoc, KindTags, KindTag, KindArchive, KindYear, KindMonth, KindUndated, KindSection, KindNotFound, KindAlias, KindSearch}
+var Kinds = []string{KindHome, KindDoc, KindTags, KindTag, KindArchive, KindYear, KindMonth, KindUndated, KindSection, KindNotFound, KindAlias, KindSearch, KindFacets, KindFacet, KindCompare}
 
 // Page is one output page.
 type Page struct {
@@ -31,12 +35,13 @@ type Page struct {
 	Output string // file: "tags/人工智能/page/2/index.html"
 	Title  string
 
-	Doc     *Doc     // KindDoc; for KindAlias the document it redirects to
-	Term    *Term    // KindTag
-	Period  *Period  // KindYear, KindMonth
-	Section *Section // KindSection
-	Docs    []*Doc   // the documents listed on this page
-	Pager   *Pager   // nil for pages that are not paginated
+	Doc      *Doc      // KindDoc; for KindAlias the document it redirects to
+	Term     *Term     // KindTag, KindFacet
+	Taxonomy *Taxonomy // KindFacets, KindFacet
+	Period   *Period   // KindYear, KindMonth
+	Section  *Section  // KindSection
+	Docs     []*Doc    // the documents listed on this page
+	Pager    *Pager    // nil for pages that are not paginated
 }
 
 // Lang is the language of the page: its document's, else the site's.
@@ -88,6 +93,21 @@ func (s *Site) Pages() []*Page {
 	}
 	for _, sec := range s.Sections {
 		pages = s.paginate(pages, &Page{Kind: KindSection, Title: sec.Title, Section: sec}, sec.Path, sec.Docs)
+	}
+	taxonomies := s.Facets
+	if s.Agencies != nil {
+		taxonomies = append(taxonomies[:len(taxonomies):len(taxonomies)], s.Agencies)
+	}
+	for _, tx := range taxonomies {
+		pages = append(pages, &Page{Kind: KindFacets, Path: tx.Path, Title: tx.Label, Taxonomy: tx})
+		for _, t := range tx.Terms {
+			pages = s.paginate(pages, &Page{Kind: KindFacet, Title: t.Name, Term: t, Taxonomy: tx}, t.Path, t.Docs)
+		}
+	}
+	for _, d := range s.Docs {
+		if d.Original != nil && strings.HasSuffix(d.Path, "/") {
+			pages = append(pages, &Page{Kind: KindCompare, Path: d.Path + "compare/", Title: d.Title, Doc: d})
+		}
 	}
 	for _, a := range s.Aliases {
 		pages = append(pages, &Page{Kind: KindAlias, Path: a.Path, Title: a.Doc.Title, Doc: a.Doc})

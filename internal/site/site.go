@@ -60,6 +60,7 @@ import (
 
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/policy"
 )
 
 // Config describes the site. The zero value works.
@@ -78,6 +79,9 @@ type Config struct {
 	Files func(sitePath string) bool
 	// Search adds the search page, /search/ (package search writes its index).
 	Search bool
+	// Facets are the front-matter keys indexed like tags, each with pages
+	// at /<key>/; nil is DefaultFacets.
+	Facets []string
 	// Drafts reports whether a source path ("content/x.md") is a draft
 	// this build leaves out, so a link to it is explained; nil knows none.
 	Drafts func(src string) bool
@@ -97,8 +101,17 @@ type Doc struct {
 	Prev    *Doc     // older
 	Next    *Doc     // newer
 	index   int
-	pinned  bool     // the curator chose the URL (url:, slug:)
-	targets []string // site path each of Links leads to; "" where it leads nowhere
+	Chars   int // CJK characters of the body
+	// The policy-document model (see policy.go).
+	DocNo        policy.DocNumber // doc_number parsed; zero when it is not one
+	Status       policy.Status    // from front matter, else from relations
+	StatusGiven  bool             // front matter gave a status folio understood
+	Relations    []Relation       // given and computed, by kind
+	Translations []*Doc           // the same document in other languages
+	Original     *Doc             // the document this one is a translation of
+	Related      []*Doc           // most related by tags and facets
+	pinned       bool             // the curator chose the URL (url:, slug:)
+	targets      []string         // site path each of Links leads to; "" where it leads nowhere
 }
 
 // Alias is an old URL of a document, written as a page that redirects to it.
@@ -129,6 +142,7 @@ type Term struct {
 	Name string
 	Path string
 	Docs []*Doc
+	Key  string // the taxonomy: "tags", "source", "agency", …
 }
 
 // Period is a year or a month of the archive.
@@ -159,14 +173,17 @@ type Site struct {
 	Tags     []*Term   // most documents first, then by name
 	Years    []*Period // newest first
 	Undated  []*Doc
-	Sections []*Section // sorted by folder
-	Root     *Section   // the top of content/, or nil when it has no sections
-	Aliases  []*Alias   // redirects from old URLs, by path
-	Warnings []string   // what the curator should know: tags merged by URL, URLs moved
+	Sections []*Section  // sorted by folder
+	Root     *Section    // the top of content/, or nil when it has no sections
+	Aliases  []*Alias    // redirects from old URLs, by path
+	Facets   []*Taxonomy // the facets with values, in Config.Facets order
+	Agencies *Taxonomy   // documents by the agency of their document number; nil if none has one
+	Warnings []string    // what the curator should know: tags merged by URL, URLs moved
 
 	origin, basePath string
 	tagBySlug        map[string]*Term
 	bySection        map[string]*Section
+	facetByKey       map[string]*Taxonomy
 }
 
 // SectionInfo is what an _index.md says about a folder.
@@ -192,6 +209,9 @@ func New(cfg Config, docs []*Doc, sections map[string]SectionInfo) (*Site, error
 	}
 	if cfg.Title == "" {
 		cfg.Title = "folio"
+	}
+	if cfg.Facets == nil {
+		cfg.Facets = DefaultFacets
 	}
 	origin, basePath, err := splitBaseURL(cfg.BaseURL)
 	if err != nil {
@@ -234,14 +254,19 @@ func New(cfg Config, docs []*Doc, sections map[string]SectionInfo) (*Site, error
 		return nil, err
 	}
 
+	s.readPolicy()
 	s.buildTags()
 	s.buildArchive()
 	s.buildSections(sections)
+	s.buildFacets()
 	s.place(&errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	s.resolveLinks()
+	s.resolveRelations()
+	s.buildTranslations()
+	s.buildRelated()
 	return s, nil
 }
 
