@@ -86,6 +86,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	defer ln.Close()
+	local, _ := net.InterfaceAddrs() // only for a listener on all interfaces
+	hosts, warning := listenHosts(*addr, ln.Addr(), local)
+	if warning != "" {
+		fmt.Fprintf(e.stderr, "folio serve: warning: %s\n", warning)
+	}
 
 	base := bf.baseURL
 	if base == "" {
@@ -111,9 +116,16 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	cfg := bf.config(e)
 	cfg.Dest, cfg.BaseURL, cfg.InPlace = dest, base, true
 	b := build.New(cfg)
-	srv := serve.New(serve.Config{Root: os.DirFS(dest), BasePath: basePath, Logger: e.log})
+	srv := serve.New(serve.Config{Root: os.DirFS(dest), BasePath: basePath, Hosts: hosts, Logger: e.log})
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	// No ReadTimeout or WriteTimeout: they would end every live reload
+	// stream, which sets a deadline for each event it writes instead.
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
 	hs.RegisterOnShutdown(srv.Close)
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -150,6 +162,30 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// listenHosts returns the hosts, besides loopback ones, that serve answers
+// to when it listens on bound, asked for with --addr flagAddr, and a
+// warning when that is beyond loopback. A host named in --addr is allowed,
+// and so, on all interfaces, is every address in local, the machine's own.
+func listenHosts(flagAddr string, bound net.Addr, local []net.Addr) (hosts []string, warning string) {
+	ta, ok := bound.(*net.TCPAddr)
+	if !ok || ta.IP.IsLoopback() {
+		return nil, ""
+	}
+	hosts = []string{ta.IP.String()}
+	if h, _, err := net.SplitHostPort(flagAddr); err == nil && h != "" {
+		hosts = append(hosts, h)
+	}
+	if !ta.IP.IsUnspecified() {
+		return hosts, fmt.Sprintf("listening on %s, not only on this machine; anyone on your network can read the preview", bound)
+	}
+	for _, a := range local {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() {
+			hosts = append(hosts, n.IP.String())
+		}
+	}
+	return hosts, fmt.Sprintf("listening on all interfaces (%s); anyone on your network can read the preview", bound)
 }
 
 func runWatch(ctx context.Context, e *env, args []string) int {

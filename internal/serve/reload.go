@@ -117,17 +117,26 @@ func errorsEvent(msgs []string) string {
 func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	c := &client{ch: make(chan string, clientBuffer)}
 	s.mu.Lock()
-	if s.closed {
+	if s.closed || s.streams >= s.maxStream {
+		closed := s.closed
 		s.mu.Unlock()
-		http.Error(w, "server closed", http.StatusServiceUnavailable)
+		w.Header().Set("Retry-After", retryAfter)
+		if closed {
+			http.Error(w, "server closed", http.StatusServiceUnavailable)
+		} else {
+			s.log.Debug("live reload: too many open streams; refused one", "max", s.maxStream)
+			http.Error(w, "too many live reload streams", http.StatusServiceUnavailable)
+		}
 		return
 	}
 	s.clients[c] = struct{}{}
+	s.streams++
 	first := "retry: 1000\n\n" + event("hello", s.id) + errorsEvent(s.errors)
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.clients, c)
+		s.streams--
 		s.mu.Unlock()
 	}()
 

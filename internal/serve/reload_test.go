@@ -296,7 +296,7 @@ func TestSlowClientDoesNotBlockReload(t *testing.T) {
 	w := &blockedWriter{header: http.Header{}, started: make(chan struct{}), release: make(chan struct{})}
 	done := make(chan struct{})
 	go func() {
-		s.ServeHTTP(w, httptest.NewRequest("GET", "/_folio/events", nil))
+		s.ServeHTTP(w, newRequest("GET", "/_folio/events"))
 		close(done)
 	}()
 	<-w.started // registered, and stuck writing the first events
@@ -344,7 +344,7 @@ func TestStreamSendsHeartbeat(t *testing.T) {
 		w := &recorder{header: http.Header{}}
 		done := make(chan struct{})
 		go func() {
-			s.ServeHTTP(w, httptest.NewRequestWithContext(ctx, "GET", "/_folio/events", nil))
+			s.ServeHTTP(w, newRequestWithContext(ctx, "GET", "/_folio/events"))
 			close(done)
 		}()
 		synctest.Wait()

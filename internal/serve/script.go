@@ -12,46 +12,55 @@ const overlayStyle = "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
 const script = `// Live reload for "folio serve"; built sites never include it.
 (() => {
 	"use strict";
-	const events = new EventSource(new URL("events", document.currentScript.src));
+	const url = new URL("events", document.currentScript.src);
 	const clean = (p) => {
 		try { p = decodeURIComponent(p); } catch { /* keep it encoded */ }
 		return p.endsWith("/index.html") ? p.slice(0, -"index.html".length) : p;
 	};
 	let server = "";
-	events.addEventListener("hello", (e) => {
-		const id = JSON.parse(e.data);
-		if (server && server !== id) location.reload(); // "folio serve" restarted
-		server = id;
-	});
-	events.addEventListener("reload", (e) => {
-		const paths = JSON.parse(e.data).map(clean);
-		if (paths.includes(clean(location.pathname))) {
-			location.reload();
-			return;
-		}
-		if (!paths.every((p) => p.endsWith(".css"))) return;
-		const v = String(Date.now());
-		for (const link of document.querySelectorAll('link[rel~="stylesheet" i][href]')) {
-			const u = new URL(link.href);
-			if (!paths.includes(clean(u.pathname))) continue;
-			u.searchParams.set("v", v);
-			link.href = u.href;
-		}
-	});
-	events.addEventListener("errors", (e) => {
-		document.getElementById("folio-error-overlay")?.remove();
-		const msgs = JSON.parse(e.data);
-		if (msgs.length === 0) return;
-		const box = document.createElement("div");
-		box.id = "folio-error-overlay";
-		box.setAttribute("role", "alert");
-		box.style.cssText = "` + overlayStyle + `";
-		for (const m of msgs) {
-			const line = document.createElement("div");
-			line.textContent = m;
-			box.append(line);
-		}
-		document.body.append(box);
-	});
+	const connect = () => {
+		const events = new EventSource(url);
+		events.addEventListener("error", () => {
+			// EventSource retries by itself after a network error, but gives up
+			// on an answer other than 200, such as 503 for too many streams.
+			if (events.readyState === EventSource.CLOSED) setTimeout(connect, 5000 + 5000 * Math.random());
+		});
+		events.addEventListener("hello", (e) => {
+			const id = JSON.parse(e.data);
+			if (server && server !== id) location.reload(); // "folio serve" restarted
+			server = id;
+		});
+		events.addEventListener("reload", (e) => {
+			const paths = JSON.parse(e.data).map(clean);
+			if (paths.includes(clean(location.pathname))) {
+				location.reload();
+				return;
+			}
+			if (!paths.every((p) => p.endsWith(".css"))) return;
+			const v = String(Date.now());
+			for (const link of document.querySelectorAll('link[rel~="stylesheet" i][href]')) {
+				const u = new URL(link.href);
+				if (!paths.includes(clean(u.pathname))) continue;
+				u.searchParams.set("v", v);
+				link.href = u.href;
+			}
+		});
+		events.addEventListener("errors", (e) => {
+			document.getElementById("folio-error-overlay")?.remove();
+			const msgs = JSON.parse(e.data);
+			if (msgs.length === 0) return;
+			const box = document.createElement("div");
+			box.id = "folio-error-overlay";
+			box.setAttribute("role", "alert");
+			box.style.cssText = "` + overlayStyle + `";
+			for (const m of msgs) {
+				const line = document.createElement("div");
+				line.textContent = m;
+				box.append(line);
+			}
+			document.body.append(box);
+		});
+	};
+	connect();
 })();
 `

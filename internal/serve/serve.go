@@ -66,6 +66,21 @@
 //
 // A client that falls behind by 16 events is disconnected rather than
 // allowed to block Reload; its EventSource reconnects.
+//
+// At most Config.MaxStreams streams (256 by default) are open at once; a
+// request for one more is answered 503 with "Retry-After: 5", and so is
+// one after Close. Pages are served all the same. EventSource gives up on
+// such an answer, so the script opens a new one 5 to 10 seconds later.
+//
+// # Hosts
+//
+// A request is served only when its Host header names a loopback host:
+// "localhost", an address in 127.0.0.0/8 or "[::1]", with any port or none.
+// Config.Hosts adds the names and addresses that "folio serve" listens on
+// when it is told to listen beyond loopback. Any other host, or none, is
+// answered 421 Misdirected Request. A page of another site whose name a
+// DNS rebinding attack has pointed at 127.0.0.1 thus cannot read the
+// preview: the browser sends that site's name as the host.
 package serve
 
 import (
@@ -91,6 +106,14 @@ type Config struct {
 	Root     fs.FS        // the built site; the builder replaces files atomically
 	BasePath string       // "/repo/" for https://user.github.io/repo/; "" means "/"
 	Logger   *slog.Logger // nil discards
+
+	// Hosts lists host names and addresses, besides the loopback ones,
+	// that a request's Host header may name, such as "192.168.1.5" or
+	// "[::]"; a port is not part of a host.
+	Hosts []string
+
+	// MaxStreams caps the live reload streams open at once; 0 means 256.
+	MaxStreams int
 }
 
 // Server is an http.Handler for a built site with live reload. Its methods
@@ -102,9 +125,12 @@ type Server struct {
 	log       *slog.Logger
 	id        string // names this process in the hello event
 	heartbeat time.Duration
+	hosts     hostSet
+	maxStream int
 
 	mu      sync.Mutex
 	clients map[*client]struct{}
+	streams int      // open event streams, a dropped client's included until it returns
 	errors  []string // never mutated in place, only replaced
 	closed  bool
 	moved   map[string]string // URL path of a moved page -> its new URL path
@@ -115,6 +141,8 @@ const (
 	eventsPath   = "_folio/events"
 	clientBuffer = 16
 	writeTimeout = 10 * time.Second
+	maxStreams   = 256
+	retryAfter   = "5" // seconds, for a refused event stream
 )
 
 // New returns a Server for cfg.
@@ -129,6 +157,10 @@ func New(cfg Config) *Server {
 	}
 	base := cleanBase(cfg.BasePath)
 	src := (&url.URL{Path: base + scriptPath}).EscapedPath()
+	maxStream := cfg.MaxStreams
+	if maxStream <= 0 {
+		maxStream = maxStreams
+	}
 	return &Server{
 		root:      root,
 		base:      base,
@@ -136,6 +168,8 @@ func New(cfg Config) *Server {
 		log:       log,
 		id:        rand.Text(),
 		heartbeat: 15 * time.Second,
+		hosts:     newHostSet(cfg.Hosts),
+		maxStream: maxStream,
 		clients:   make(map[*client]struct{}),
 	}
 }
@@ -157,6 +191,11 @@ func (emptyFS) Open(name string) (fs.File, error) {
 
 // ServeHTTP serves the site, the reload script and the event stream.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hosts.allows(r.Host) {
+		s.log.Debug("refused host", "host", r.Host, "path", r.URL.Path)
+		http.Error(w, "misdirected request: open the address folio serve printed", http.StatusMisdirectedRequest)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

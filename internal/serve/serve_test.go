@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"io"
 	"io/fs"
 	"net/http"
@@ -49,10 +50,22 @@ func newTestServer(t *testing.T) *Server {
 func get(t *testing.T, h http.Handler, method, target string) (*http.Response, string) {
 	t.Helper()
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest(method, target, nil))
+	h.ServeHTTP(w, newRequest(method, target))
 	res := w.Result()
 	body, _ := io.ReadAll(res.Body)
 	return res, string(body)
+}
+
+// newRequest is httptest.NewRequest for a request to "localhost", as a
+// browser on this machine sends it.
+func newRequest(method, target string) *http.Request {
+	return newRequestWithContext(context.Background(), method, target)
+}
+
+func newRequestWithContext(ctx context.Context, method, target string) *http.Request {
+	r := httptest.NewRequestWithContext(ctx, method, target, nil)
+	r.Host = "localhost:1313"
+	return r
 }
 
 func TestServesUnderBasePath(t *testing.T) {
@@ -288,7 +301,7 @@ func TestHeadHasLengthWithoutBody(t *testing.T) {
 func TestRangeRequest(t *testing.T) {
 	s := newTestServer(t)
 	w := httptest.NewRecorder()
-	r := httptest.NewRequest("GET", "/repo/style.css", nil)
+	r := newRequest("GET", "/repo/style.css")
 	r.Header.Set("Range", "bytes=0-3")
 	s.ServeHTTP(w, r)
 	if w.Code != http.StatusPartialContent || w.Body.String() != "body" {
@@ -303,7 +316,7 @@ func TestRevalidatedPageShowsNewErrors(t *testing.T) {
 	if etag == "" {
 		t.Fatal("no ETag on a page")
 	}
-	r := httptest.NewRequest("GET", "/repo/", nil)
+	r := newRequest("GET", "/repo/")
 	r.Header.Set("If-None-Match", etag)
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)
