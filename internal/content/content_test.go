@@ -1,6 +1,8 @@
 package content
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,20 +208,66 @@ func TestSectionIndex(t *testing.T) {
 	}
 }
 
+// FuzzParse checks that every problem Parse and ParseSection find carries
+// the file's path and a line of the file (and a column of that line, when
+// one is given), that a document's body is the end of the file and starts
+// on the line BodyLine says, and that every key's position is in the file.
 func FuzzParse(f *testing.F) {
-	f.Add([]byte("---\ntitle: x\ndate: 2025年04月27日\ntags: [a]\n---\n# h\nbody"))
-	f.Add([]byte("+++\ntitle = 1\n+++\n"))
-	f.Add([]byte("{\n\"a\": [1]\n}\n\n"))
-	f.Add([]byte("\ufeff---\r\nx: y\r\n---\r\n"))
+	for _, s := range []string{
+		"---\ntitle: x\ndate: 2025年04月27日\ntags: [a]\n---\n# h\nbody",
+		"+++\ntitle = 1\n+++\n",
+		"{\n\"a\": [1]\n}\n\n",
+		"\ufeff---\r\nx: y\r\n---\r\n",
+		"\ufeff---\r\ntitle: 法\r\ndate: 二〇二五年十三月一日\r\ntags: [a/b, ../c]\r\n---\r\n正文\r\n",
+		"---\rtitle: x\rdate: 2025-13-01\r---\rbody\r",
+		"---\ntitle: \"a\x00b\"\nslug: ..\nurl: /a/../..\naliases: [\"/x\\ny/\"]\n---\n",
+		"---\ntitle: \xff\xfe\ntags:\n  - \xc3\n---\n\xff",
+		";;;\n{\"title\": \"x\", \"date\": \"2025年2月30日\"}\n;;;\n",
+		"\n\n{\n  \"draft\": \"maybe\"\n} trailing\n",
+		"+++\ndate = 2025-04-27T08:30:00+08:00\n[meta]\nx = 1\n+++\n",
+		"---\n" + strings.Repeat("k: v\n", 3) + "---\n---\nnot: front matter\n---\n",
+		"---\na: &x [1]\nb: *x\nc: !!binary aGk=\n---\n",
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		d, errs := Parse("content/f.md", src, Config{DateKeys: []string{"date", "x"}})
-		for _, e := range errs {
-			if e.Pos.Path != "content/f.md" {
-				t.Errorf("error %v has path %q", e, e.Pos.Path)
+		const p = "content/f.md"
+		lines := bytes.Split(src, []byte("\n"))
+		check := func(what string, pos diag.Position) {
+			t.Helper()
+			if pos.Path != p || pos.Line < 1 || pos.Line > len(lines) {
+				t.Fatalf("%s at %s, want %s and a line from 1 to %d", what, pos, p, len(lines))
+			}
+			if pos.Col < 0 || pos.Col > len(lines[pos.Line-1])+1 {
+				t.Fatalf("%s at %s: line %d has %d bytes", what, pos, pos.Line, len(lines[pos.Line-1]))
 			}
 		}
-		if d != nil && d.Title == "" {
+		d, errs := Parse(p, src, Config{DateKeys: []string{"date", "x"}})
+		for _, e := range errs {
+			check(fmt.Sprintf("Parse error %q", e.Msg), e.Pos)
+		}
+		if _, err := ParseSection(p, src); err != nil {
+			var list diag.List
+			list.Append("elsewhere", err)
+			for _, e := range list {
+				check(fmt.Sprintf("ParseSection error %q", e.Msg), e.Pos)
+			}
+		}
+		if d == nil {
+			return
+		}
+		if d.Title == "" {
 			t.Errorf("document without a title")
+		}
+		text := bytes.ReplaceAll(bytes.TrimPrefix(src, []byte("\ufeff")), []byte("\r\n"), []byte("\n"))
+		if !bytes.HasSuffix(text, d.Body) {
+			t.Fatalf("body %q is not the end of the file", d.Body)
+		}
+		if before := text[:len(text)-len(d.Body)]; d.BodyLine != bytes.Count(before, []byte("\n"))+1 {
+			t.Fatalf("BodyLine = %d, but the body starts on line %d", d.BodyLine, bytes.Count(before, []byte("\n"))+1)
+		}
+		for k := range d.Params {
+			check(fmt.Sprintf("key %q", k), d.Pos(k))
 		}
 	})
 }
@@ -311,6 +359,7 @@ func TestFrontMatterErrorPositions(t *testing.T) {
 		{"relative url", "---\nurl: relative/x\n---\n", `content/a.md:2:6: url "relative/x": want a site path`},
 		{"toml missing value", "+++\ntitle = \"x\"\ndate = \n+++\n", "content/a.md:3:8: toml: expected value but found '\\n' instead"},
 		{"toml newline in string", "+++\ntitle = \"x\nx = 1\n+++\n", "content/a.md:2:11: toml: strings cannot contain newlines"},
+		{"toml error at a line's end", "+++\n[\n\n+++\n", "content/a.md:2:2: toml: expected '.' or ']' to end table name, but got '\\n' instead"},
 		{"toml draft", "+++\ndraft = \"maybe\"\n+++\n", `content/a.md:2:9: draft "maybe": want true or false`},
 		{"toml date after a table", "+++\ndate = \"2025-13-01\"\n[meta]\ndate = \"x\"\n+++\n", `content/a.md:2:8: date "2025-13-01": month out of range`},
 		{"json missing value", "{\n  \"title\": \"x\",\n  \"date\": ,\n}\n\nbody", "content/a.md:3:11: json: invalid character ','"},

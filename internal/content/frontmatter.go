@@ -224,7 +224,11 @@ func decodeTOML(p string, data []byte, first int, m *meta) error {
 		msg := err.Error()
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			pos.Line, pos.Col = first+pe.Position.Line-1, pe.Position.Col
+			// The decoder's line and column can disagree (an error at a
+			// line's end is given the next line's number); its byte
+			// offset cannot.
+			l, c := lineCol(data, pe.Position.Start)
+			pos.Line, pos.Col = first+l-1, c
 			msg = pe.Message
 		}
 		return &diag.Error{Pos: pos, Msg: "toml: " + msg}
@@ -384,9 +388,4 @@ func lineCol(data []byte, off int) (line, col int) {
 	line = bytes.Count(before, []byte("\n")) + 1
 	col = off - (bytes.LastIndexByte(before, '\n') + 1) + 1
 	return line, col
-}
-
-// errorf is a diagnostic at pos.
-func errorf(pos diag.Position, format string, args ...any) *diag.Error {
-	return &diag.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
