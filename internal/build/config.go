@@ -37,6 +37,8 @@ import (
 //	  文号: doc_number
 //	html: safe                  # raw HTML in bodies: safe (sanitized) or trusted
 //	search: true                # the search page and its index; false for neither
+//	facets: [source, author, issuer, doc_type]  # keys indexed like tags (the default)
+//	id_key: eo_id               # the key relations name documents by, besides slug, file name, path, doc number
 //	feed:
 //	  entries: 20               # newest documents in each feed
 //	  content: summary          # summary, or full for the whole text
@@ -55,6 +57,8 @@ type SiteConfig struct {
 	Keys      map[string]string `yaml:"keys"`
 	HTML      string            `yaml:"html"`
 	Search    *bool             `yaml:"search"`
+	Facets    []string          `yaml:"facets"`
+	IDKey     string            `yaml:"id_key"`
 	Feed      struct {
 		Entries int    `yaml:"entries"`
 		Content string `yaml:"content"`

@@ -223,15 +223,19 @@ func TestCorpusSeed(t *testing.T) {
 		t.Errorf("seed folder: %d documents, assets %v; want 1 document, no assets", s.result.Docs, s.result.Assets)
 	}
 	page := s.file("000_0cc289df36280051/index.html")
-	// The processing-time footer ("处理时间: 2025-04-27 05:31:23") is not the date.
+	// In the article's header and body (provenance and citations, below
+	// them, name the title and source again, as they should).
 	for _, once := range []string{"习近平在中共中央政治局第二十次集体学习时强调", "第01版", ">2025-04-27</time>", `href="http://paper.people.com.cn/rmrb/pc/content/202504/27/content_30070122.html"`} {
 		_, body, _ := strings.Cut(page, "<main")
+		body, _, _ = strings.Cut(body, `<section class="doc-`)
 		if n := strings.Count(body, once); n != 1 {
 			t.Errorf("%q is shown %d times on the seed's page, want once", once, n)
 		}
 	}
 	s.assertFile("000_0cc289df36280051/index.html",
-		`datetime="2025-04-27"`, "第01版", "! <strong>作者</strong>", "! 《人民日报》（2025年04月27日第 01 版）", "处理时间")
+		`datetime="2025-04-27"`, "第01版", "! <strong>作者</strong>", "! 《人民日报》（2025年04月27日第 01 版）",
+		// The processing-time footer is provenance, not body text.
+		"! 处理时间", "<dt>获取时间</dt>")
 	s.assertFile("archive/2025/04/index.html", "习近平在中共中央政治局第二十次集体学习时强调")
 }
 

@@ -97,7 +97,7 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		buf = listed(buf[:0], d)
 		h.Write(buf)
 		h.Write(d.Sum[:]) // the source and the configuration it was read with
-		w(d.Minutes, d.LinkTargets())
+		w(d.Doc.Path, d.Minutes, d.Chars, d.LinkTargets(), d.PolicyStamp())
 		for _, t := range d.TagLinks() {
 			w(t.Name, t.Path)
 		}
@@ -111,6 +111,9 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		}
 	case site.KindHome, site.KindTags, site.KindArchive:
 		w(len(s.Docs), s.Dated(), len(s.Undated))
+		for _, tx := range s.Facets {
+			w(tx.Key, tx.Label, tx.Path, len(tx.Terms))
+		}
 		for _, t := range s.Tags {
 			w(t.Name, t.Path, len(t.Docs))
 		}
@@ -130,6 +133,15 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		h.Write(buf)
 	case site.KindTag:
 		w(p.Term.Name)
+	case site.KindFacets, site.KindFacet:
+		w(p.Taxonomy.Key, p.Taxonomy.Label, p.Taxonomy.Path)
+		if p.Kind == site.KindFacets {
+			for _, t := range p.Taxonomy.Terms {
+				w(t.Name, t.Path, len(t.Docs))
+			}
+		} else {
+			w(p.Term.Name)
+		}
 	case site.KindYear, site.KindMonth:
 		for _, m := range p.Period.Months {
 			w(int(m.Month), m.Path, len(m.Docs))

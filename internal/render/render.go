@@ -34,6 +34,7 @@
 //	extraParams DOC   front-matter keys folio does not read itself, as Key/Value pairs, sorted
 //	monthName PERIOD  "2025年4月" or "April 2025"
 //	add, seq          arithmetic for pagers
+//	list A B …        a list of strings
 //	cite FORMAT DOC   the document's citation: gbt7714, apa, bibtex, ris, csl-json
 //	citeAPA DOC       APA with the italics as HTML
 //	download FORMAT DOC  a data: URL of the citation, for <a download>
@@ -283,6 +284,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"monthName":   r.monthName,
 		"add":         func(a, b int) int { return a + b },
 		"cite":        func(format string, d *site.Doc) string { return d.Citation(format) },
+		"list":        func(s ...string) []string { return s },
 		"citeAPA":     func(d *site.Doc) template.HTML { return cite.APAHTML(d.Work()) },
 		"download":    download,
 		"jsonLD":      r.jsonLD,

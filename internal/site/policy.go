@@ -394,12 +394,12 @@ func (s *Site) buildTranslations() {
 	}
 }
 
-// relatedLimit is how many related documents a page lists; a term shared
-// by more than relatedCommon documents (or a tenth of the site) is too
-// common to relate anything.
+// relatedLimit is how many related documents a page lists; a value shared
+// by more than relatedCommon documents is too common to relate anything,
+// which also bounds the work per document.
 const (
 	relatedLimit  = 5
-	relatedCommon = 500
+	relatedCommon = 200
 )
 
 // buildRelated finds each document's most related documents through an
@@ -425,7 +425,7 @@ func (s *Site) buildRelated() {
 			}
 		}
 	}
-	common := max(2, min(relatedCommon, n/10+2))
+	common := relatedCommon
 	score := make([]float64, n)
 	var touched []int
 	for i, d := range s.Docs {
