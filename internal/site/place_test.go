@@ -1,6 +1,7 @@
 package site
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -142,5 +143,29 @@ func TestAliasesArePages(t *testing.T) {
 	a.Doc.Aliases = []string{"/b/"}
 	if _, err := New(Config{}, []*Doc{a, pathDoc("b.md", "乙")}, nil); err == nil || !strings.Contains(err.Error(), "alias /b/ is the URL of content/b.md; remove the alias") {
 		t.Errorf("alias over a page: %v", err)
+	}
+}
+
+func BenchmarkRelated100k(b *testing.B) {
+	const n = 100_000
+	tags := make([]string, 300)
+	for i := range tags {
+		tags[i] = "标签" + strconv.Itoa(i)
+	}
+	docs := make([]*Doc, n)
+	for i := range docs {
+		c := &content.Doc{Path: "content/" + strconv.Itoa(i) + ".md", Rel: strconv.Itoa(i) + ".md", Title: strconv.Itoa(i),
+			Tags: []string{tags[i%300], tags[(i*7)%300], tags[(i*13)%300]}, Source: []string{"人民日报", "新华社", "光明日报"}[i%3]}
+		docs[i] = &Doc{Doc: c}
+	}
+	s, err := New(Config{}, docs, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s.buildRelated()
+	}
+	if len(s.Docs[0].Related) != relatedLimit {
+		b.Fatalf("related = %d", len(s.Docs[0].Related))
 	}
 }

@@ -394,9 +394,9 @@ func (s *Site) buildTranslations() {
 	}
 }
 
-// relatedLimit is how many related documents a page lists; a value shared
-// by more than relatedCommon documents is too common to relate anything,
-// which also bounds the work per document.
+// relatedLimit is how many related documents a page lists; of a value
+// shared by more than relatedCommon documents only the relatedCommon
+// nearest in time are considered, which bounds the work per document.
 const (
 	relatedLimit  = 5
 	relatedCommon = 200
@@ -432,10 +432,17 @@ func (s *Site) buildRelated() {
 		touched = touched[:0]
 		for _, t := range terms[i] {
 			l := index[t]
-			if len(l) < 2 || len(l) > common {
+			if len(l) < 2 {
 				continue
 			}
 			w := math.Log(float64(n) / float64(len(l)))
+			if len(l) > common {
+				// A common value relates only the documents nearest in
+				// time: a window of its list (in site order) around d.
+				at, _ := slices.BinarySearch(l, i)
+				lo := max(0, min(at-common/2, len(l)-common))
+				l = l[lo : lo+common]
+			}
 			for _, j := range l {
 				if j == i {
 					continue
@@ -446,14 +453,27 @@ func (s *Site) buildRelated() {
 				score[j] += w
 			}
 		}
-		slices.SortFunc(touched, func(a, b int) int {
-			if score[a] != score[b] {
-				return cmp.Compare(score[b], score[a])
+		// The best few, by score then site order (newest first), without
+		// sorting every candidate.
+		var top [relatedLimit]int
+		k := 0
+		better := func(a, b int) bool { return score[a] > score[b] || score[a] == score[b] && a < b }
+		for _, j := range touched {
+			if k == relatedLimit && !better(j, top[k-1]) {
+				continue
 			}
-			return cmp.Compare(a, b) // site order: newest first
-		})
+			if k < relatedLimit {
+				k++
+			}
+			p := k - 1
+			for p > 0 && better(j, top[p-1]) {
+				top[p] = top[p-1]
+				p--
+			}
+			top[p] = j
+		}
 		d.Related = nil
-		for _, j := range touched[:min(relatedLimit, len(touched))] {
+		for _, j := range top[:k] {
 			d.Related = append(d.Related, s.Docs[j])
 		}
 		for _, j := range touched {
