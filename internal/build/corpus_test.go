@@ -174,7 +174,7 @@ var signedLine = regexp.MustCompile(`(?m)^date_signed:\s*(.*)$`)
 
 func TestCorpusNYCExecutiveOrders(t *testing.T) {
 	dir := corpus(t, "nyc-eo")
-	root := siteFromFolder(t, dir, "date_keys: [date, date_signed]\nlanguage: en-US\npermalink: /:year/:filename/\n")
+	root := siteFromFolder(t, dir, "date_keys: [date, date_signed]\nlanguage: en-US\nid_key: eo_id\nbase_url: https://example.org/\n")
 	b := New(Config{Source: root, Theme: folio.Theme()})
 	res, err := b.Build(context.Background())
 	if err != nil {
@@ -206,7 +206,37 @@ func TestCorpusNYCExecutiveOrders(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("nyc-eo: %d documents, %d pages; %d of %d with date_signed dated; %d null titles fell back", res.Docs, res.Pages, dated, signed, nullTitles)
+	// Every order another supersedes says so on its page, with a link.
+	var superseded int
+	byID := map[string]string{} // eo_id -> its page's folder under public/
+	for _, l := range b.loaded {
+		if l.doc != nil {
+			byID[l.doc.ID] = strings.TrimSuffix(l.doc.Rel, ".md")
+		}
+	}
+	for _, d := range b.loaded {
+		if d.doc == nil {
+			continue
+		}
+		for _, ref := range d.doc.Relations["supersedes"] {
+			dir, ok := byID[ref]
+			if !ok {
+				continue // the corpus is a sample: the order may be outside it
+			}
+			page, err := os.ReadFile(filepath.Join(root, "public", dir, "index.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			superseded++
+			if !strings.Contains(string(page), "<dt>Superseded by</dt>") || !strings.Contains(string(page), `href="/`+strings.TrimSuffix(d.doc.Rel, ".md")+`/"`) {
+				t.Errorf("%s is superseded by %s, but its page does not say so with a link", ref, d.doc.Path)
+			}
+		}
+	}
+	t.Logf("nyc-eo: %d documents, %d pages; %d of %d with date_signed dated; %d null titles fell back; %d superseded orders link their successor", res.Docs, res.Pages, dated, signed, nullTitles, superseded)
+	if superseded == 0 {
+		t.Error("no superseded order found in the corpus")
+	}
 	if signed == 0 || nullTitles == 0 {
 		t.Errorf("corpus looks wrong: %d signed, %d null titles", signed, nullTitles)
 	}

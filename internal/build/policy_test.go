@@ -229,3 +229,34 @@ func TestCatalogOpensInASpreadsheet(t *testing.T) {
 		t.Errorf("catalog.json = %v", rows)
 	}
 }
+
+// TestBundledCatalog builds the bundled example and reads its catalog as a
+// spreadsheet would.
+func TestBundledCatalog(t *testing.T) {
+	root := siteFromFolder(t, filepath.Join("..", "..", "content"), "")
+	cfg, err := os.ReadFile(filepath.Join("..", "..", "folio.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "folio.yaml"), cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := (&testSite{t: t, root: root, dest: filepath.Join(root, "public")}).build()
+	data := []byte(s.file("catalog.csv"))
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("\ufeff")) || len(recs) != s.result.Docs+1 {
+		t.Fatalf("catalog.csv: BOM %v, %d rows for %d documents", bytes.HasPrefix(data, []byte("\ufeff")), len(recs)-1, s.result.Docs)
+	}
+	titles := map[string]bool{}
+	for _, r := range recs[1:] {
+		titles[r[2]] = true
+	}
+	for _, want := range []string{"习近平在中共中央政治局第二十次集体学习时强调", "中华人民共和国价格法"} {
+		if !titles[want] {
+			t.Errorf("catalog.csv lacks %s", want)
+		}
+	}
+}
