@@ -2,9 +2,11 @@ package build
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
+	"github.com/folio-ssg/folio/internal/date"
 	"github.com/folio-ssg/folio/internal/feed"
 	"github.com/folio-ssg/folio/internal/site"
 	"github.com/folio-ssg/folio/internal/sitemap"
@@ -16,9 +18,37 @@ const (
 	pagesFileLimit = 100 << 20 // files over 100 MB are refused by git pushes
 )
 
+// publishConfig tunes publishFiles. A build sets only sourceDate; the
+// sitemap limits are zero, the protocol's, except in tests.
+type publishConfig struct {
+	sourceDate time.Time      // Config.SourceDate
+	sitemap    sitemap.Config // MaxURLs and MaxBytes; Dir is set here
+}
+
 // publishFiles are the files that make a site work when published: feeds,
-// the sitemap, robots.txt, .nojekyll and CNAME.
-func publishFiles(s *site.Site, sc *SiteConfig, sourceDate time.Time) (map[string][]byte, error) {
+// the sitemap, robots.txt, .nojekyll and CNAME; and what the build should
+// warn about them.
+//
+// Every URL in a feed or sitemap is the site path made absolute with the
+// base URL and percent-encoded by sitemap.EscapeURL ("/tags/人工智能/" is
+// written ".../tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/"). Feeds and
+// sitemaps need an absolute base URL: without one (a build for opening
+// from disk), the feeds are still written, since pages link to them, but
+// their ids and links are relative, so a warning says so; and no sitemap
+// is written at all, since the protocol allows only absolute URLs and
+// robots.txt could not name it anyway.
+//
+// Dates follow what each format accepts. A sitemap <lastmod> is a full
+// date, so a month-precision date (2025年4月) is written as its first day,
+// 2025-04-01; a time keeps its offset. Atom requires an <updated> on every
+// entry: an undated document gets the build's SourceDate, else the date of
+// the site's newest dated document, else (nothing in the site is dated)
+// package feed's fixed placeholder, 2000-01-01T00:00:00Z, and a warning;
+// never the Unix epoch. JSON Feed and the sitemap leave an undated
+// document's dates out.
+func publishFiles(s *site.Site, sc *SiteConfig, pc publishConfig) (map[string][]byte, []string, error) {
+	var warnings []string
+	loc := func(p string) string { return sitemap.EscapeURL(s.AbsURL(p)) }
 	files := map[string][]byte{
 		".nojekyll":  {},
 		"robots.txt": sitemap.Robots(s.AbsURL("/sitemap.xml")),
@@ -27,72 +57,109 @@ func publishFiles(s *site.Site, sc *SiteConfig, sourceDate time.Time) (map[strin
 		files["CNAME"] = []byte(d + "\n")
 	}
 
-	var urls []sitemap.URL
-	for _, p := range s.Pages() {
-		if p.Kind == site.KindNotFound || p.Kind == site.KindAlias {
-			continue
+	if u, err := url.Parse(s.AbsURL("/")); err == nil && u.IsAbs() && u.Host != "" {
+		var urls []sitemap.URL
+		for _, p := range s.Pages() {
+			if p.Kind == site.KindNotFound || p.Kind == site.KindAlias {
+				continue
+			}
+			u := sitemap.URL{Loc: loc(p.Path)}
+			if len(u.Loc) > sitemap.MaxLoc {
+				warnings = append(warnings, fmt.Sprintf("%s is left out of the sitemap: its URL is longer than the %d characters a sitemap allows", p.Path, sitemap.MaxLoc))
+				continue
+			}
+			switch {
+			case p.Doc != nil:
+				u.LastMod = lastMod(p.Doc)
+			case len(p.Docs) > 0:
+				u.LastMod = lastMod(p.Docs[0])
+			case len(s.Docs) > 0:
+				u.LastMod = lastMod(s.Docs[0])
+			}
+			urls = append(urls, u)
 		}
-		u := sitemap.URL{Loc: s.AbsURL(p.Path)}
-		switch {
-		case p.Doc != nil:
-			u.LastMod = lastMod(p.Doc)
-		case len(p.Docs) > 0:
-			u.LastMod = lastMod(p.Docs[0])
-		case len(s.Docs) > 0:
-			u.LastMod = lastMod(s.Docs[0])
+		smc := pc.sitemap
+		smc.Dir = loc("/")
+		maps, err := sitemap.Files(smc, urls)
+		if err != nil {
+			return nil, nil, err
 		}
-		urls = append(urls, u)
+		for name, data := range maps {
+			files[name] = data
+		}
+	} else {
+		warnings = append(warnings, "no absolute base URL (base_url in folio.yaml, or --base-url): the feeds' ids and links are relative, which feed readers cannot follow, and sitemap.xml is left out")
 	}
-	files["sitemap.xml"] = sitemap.XML(urls)
+
+	undated := pc.sourceDate.UTC()
+	if undated.IsZero() && s.Dated() > 0 {
+		undated = s.Docs[0].Date.Time(s.Config.Location) // newest first
+	}
+	if undated.IsZero() && len(s.Docs) > 0 {
+		warnings = append(warnings, "no document is dated and no source date is set (SOURCE_DATE_EPOCH): the Atom feeds give every entry the placeholder date 2000-01-01")
+	}
 
 	full := sc.Feed.Content == "full"
-	main := siteFeed(s, s.Config.Title, "/", "/feed.xml", s.Docs, sc.Feed.Entries, full, sourceDate)
+	main := siteFeed(s, loc, s.Config.Title, "/", "/feed.xml", s.Docs, sc.Feed.Entries, full, undated)
 	atom, err := feed.Atom(main)
 	if err != nil {
-		return nil, fmt.Errorf("feed: %w", err)
+		return nil, nil, fmt.Errorf("feed: %w", err)
 	}
 	files["feed.xml"] = atom
-	main.FeedURL = s.AbsURL("/feed.json")
+	main.FeedURL = loc("/feed.json")
 	js, err := feed.JSON(main)
 	if err != nil {
-		return nil, fmt.Errorf("feed: %w", err)
+		return nil, nil, fmt.Errorf("feed: %w", err)
 	}
 	files["feed.json"] = js
-	for _, t := range s.Tags {
-		f := siteFeed(s, s.Config.Title+" · "+t.Name, t.Path, t.Path+"feed.xml", t.Docs, sc.Feed.Entries, full, sourceDate)
+	// A feed for every term a page shows, tags and facets alike: the
+	// theme links a term's pages to <term path>feed.xml.
+	written := map[string]bool{}
+	for _, p := range s.Pages() {
+		t := p.Term
+		if t == nil || written[t.Path] {
+			continue
+		}
+		written[t.Path] = true
+		f := siteFeed(s, loc, s.Config.Title+" · "+t.Name, t.Path, t.Path+"feed.xml", t.Docs, sc.Feed.Entries, full, undated)
 		b, err := feed.Atom(f)
 		if err != nil {
-			return nil, fmt.Errorf("feed %s: %w", t.Name, err)
+			return nil, nil, fmt.Errorf("feed %s: %w", t.Name, err)
 		}
 		files[strings.TrimPrefix(t.Path, "/")+"feed.xml"] = b
 	}
-	return files, nil
+	return files, warnings, nil
 }
 
-// lastMod is a document's date as a W3C datetime, or "".
+// lastMod is a document's date as a sitemap <lastmod>, or "": a full date
+// (a month is its first day) or an RFC 3339 time in its own offset.
 func lastMod(d *site.Doc) string {
-	if d.Date.IsZero() {
+	switch d.Date.Precision() {
+	case date.None:
 		return ""
+	case date.Time:
+		return d.Date.Time(nil).Format(time.RFC3339)
 	}
-	if d.Date.Day() == 0 {
-		return d.Date.Format("2006-01") // month precision
-	}
-	return d.Date.String()
+	return d.Date.Format(time.DateOnly)
 }
 
-func siteFeed(s *site.Site, title, home, self string, docs []*site.Doc, n int, full bool, sourceDate time.Time) *feed.Feed {
+// siteFeed is the feed of docs at the site path home, itself at self; loc
+// makes a site path a feed URL, and undated is Atom's date for an undated
+// entry.
+func siteFeed(s *site.Site, loc func(string) string, title, home, self string, docs []*site.Doc, n int, full bool, undated time.Time) *feed.Feed {
 	f := &feed.Feed{
 		Title:    title,
 		Language: s.Config.Language,
-		HomeURL:  s.AbsURL(home),
-		FeedURL:  s.AbsURL(self),
-		Icon:     s.AbsURL("/favicon.svg"),
+		HomeURL:  loc(home),
+		FeedURL:  loc(self),
+		Icon:     loc("/favicon.svg"),
+		Undated:  undated,
 	}
 	for _, d := range docs[:min(n, len(docs))] {
 		e := feed.Entry{
-			ID:      s.AbsURL(d.Path),
+			ID:      loc(d.Path),
 			Title:   d.Title,
-			URL:     s.AbsURL(d.Path),
+			URL:     loc(d.Path),
 			Summary: d.Summary,
 			Tags:    d.Tags,
 			Lang:    d.Lang,
@@ -106,16 +173,7 @@ func siteFeed(s *site.Site, title, home, self string, docs []*site.Doc, n int, f
 		if full {
 			e.ContentHTML = string(d.AbsHTML()) // read away from the site: absolute links
 		}
-		if e.Published.After(f.Updated) {
-			f.Updated = e.Published
-		}
 		f.Entries = append(f.Entries, e)
-	}
-	if f.Updated.IsZero() {
-		f.Updated = sourceDate.UTC()
-	}
-	if f.Updated.IsZero() {
-		f.Updated = time.Unix(0, 0).UTC()
 	}
 	return f
 }

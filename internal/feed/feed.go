@@ -4,38 +4,50 @@
 // Both writers take the same Feed; the caller has already sorted and
 // truncated its entries, and they are written in the order given. The
 // output depends only on the input, byte for byte: nothing reads the clock.
+// URLs are written as given: the caller passes them absolute and
+// percent-encoded (folio's build uses sitemap.EscapeURL), since Atom wants
+// an absolute IRI as an id and JSON Feed full URLs.
 //
 // # Atom
 //
 // The feed's id is FeedURL (else HomeURL); it links to HomeURL
 // (rel="alternate") and to FeedURL (rel="self"). Every element Atom requires
-// is present:
+// is present, and every date is a full RFC 3339 time, as Atom's date
+// construct (xsd:dateTime) requires:
 //
+//   - an entry's updated is Entry.Updated, else Entry.Published, else
+//     Feed.Undated, else the feed's updated; published is written only for
+//     a dated entry;
 //   - the feed's updated is Feed.Updated; if that is zero, the newest
-//     Updated (or Published) of its entries; if all are zero, the epoch
-//     1970-01-01T00:00:00Z;
-//   - an entry's updated is Entry.Updated, else Entry.Published, else the
-//     feed's updated; published is written only for a dated entry;
+//     updated among its entries (an undated one counting as Feed.Undated);
+//     with no entries, Feed.Undated;
+//   - when all of that is zero — no date anywhere — every updated is
+//     2000-01-01T00:00:00Z. It is a placeholder that stays the same from
+//     build to build, so readers see nothing change; the caller avoids it
+//     by setting Undated (folio's build: SOURCE_DATE_EPOCH, else the date of
+//     the site's newest dated document). The Unix epoch is never written;
 //   - an entry's id is Entry.ID, else Entry.URL; an entry with neither is an
 //     error.
 //
 // Times are RFC 3339 in the zone they carry, without fractional seconds.
-// An entry's Lang, when set, is its xml:lang (and a JSON Feed item's
-// language). Summary is text; ContentHTML is written as <content type="html">, escaped,
-// and left out when empty (a summary-only feed). Each tag is a
-// <category term="…">. Feed.Author is the feed's <author>; when it is ""
-// and some entry has no Authors, Atom still requires a feed author, so the
-// Title stands in.
+// A month-precision date arrives as a time on the first of the month and
+// is written as such. An entry's Lang, when set, is its xml:lang (and a
+// JSON Feed item's language). Summary is text; ContentHTML is written as
+// <content type="html">, escaped, and left out when empty (a summary-only
+// feed). Each tag is a <category term="…">. Feed.Author is the feed's
+// <author>; when it is "" and some entry has no Authors, Atom still
+// requires a feed author, so the Title stands in.
 //
 // # JSON Feed
 //
 // The version is "https://jsonfeed.org/version/1.1"; Subtitle is the
 // description and Icon the icon. JSON Feed has no feed-level date, so
-// Feed.Updated is not written. Because an item must carry content_html or
-// content_text, an item without ContentHTML gets its Summary as
-// content_text. Dates are RFC 3339 and left out when zero. The output is
-// indented with two spaces, ends in a newline, and does not escape <, > and
-// & inside strings.
+// Feed.Updated and Feed.Undated are not written, and an undated item has
+// neither date_published nor date_modified. Because an item must carry
+// content_html or content_text, an item without ContentHTML gets its
+// Summary as content_text. Dates are RFC 3339. The output is indented with
+// two spaces, ends in a newline, and does not escape <, > and & inside
+// strings.
 package feed
 
 import (
@@ -55,6 +67,7 @@ type Feed struct {
 	FeedURL         string    // absolute URL of the feed file itself
 	Author          string    // default author name, may be ""
 	Updated         time.Time // zero: derived from the entries (Atom only)
+	Undated         time.Time // Atom's updated for an undated entry; zero: the feed's
 	Icon            string    // absolute URL or ""
 	Entries         []Entry   // in output order
 }
@@ -129,13 +142,24 @@ func Atom(f *Feed) ([]byte, error) {
 	updated := f.Updated
 	if updated.IsZero() {
 		for _, e := range f.Entries {
-			if t := entryUpdated(e); t.After(updated) {
+			t := entryUpdated(e)
+			if t.IsZero() {
+				t = f.Undated
+			}
+			if t.After(updated) {
 				updated = t
 			}
 		}
 	}
 	if updated.IsZero() {
-		updated = time.Unix(0, 0).UTC() // nothing is dated
+		updated = f.Undated
+	}
+	if updated.IsZero() {
+		updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) // nothing is dated: see the package doc
+	}
+	undated := f.Undated
+	if undated.IsZero() {
+		undated = updated
 	}
 
 	a := &atomFeed{
@@ -174,7 +198,7 @@ func Atom(f *Feed) ([]byte, error) {
 		}
 		t := entryUpdated(e)
 		if t.IsZero() {
-			t = updated
+			t = undated
 		}
 		ae := &atomEntry{
 			ID:      id,

@@ -181,21 +181,46 @@ func TestAtomUndatedEntriesGetUpdated(t *testing.T) {
 			undated:     "2026-01-02T03:04:05Z",
 		},
 		{
-			name: "nothing dated",
+			name:        "from Feed.Undated, which also counts toward the feed's",
+			edit:        func(f *Feed) { f.Undated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
+			feedUpdated: "2026-01-02T03:04:05Z",
+			undated:     "2026-01-02T03:04:05Z",
+		},
+		{
+			name:        "Feed.Undated older than the newest entry",
+			edit:        func(f *Feed) { f.Undated = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) },
+			feedUpdated: "2025-05-01T09:30:00+08:00",
+			undated:     "2020-01-01T00:00:00Z",
+		},
+		{
+			name: "nothing dated but Feed.Undated",
 			edit: func(f *Feed) {
-				for i := range f.Entries {
-					f.Entries[i].Published, f.Entries[i].Updated = time.Time{}, time.Time{}
-				}
+				undate(f)
+				f.Undated = time.Date(2025, 4, 27, 0, 0, 0, 0, time.UTC)
 			},
-			feedUpdated: "1970-01-01T00:00:00Z",
-			undated:     "1970-01-01T00:00:00Z",
+			feedUpdated: "2025-04-27T00:00:00Z",
+			undated:     "2025-04-27T00:00:00Z",
+		},
+		{
+			name:        "nothing dated: the placeholder, never the epoch",
+			edit:        undate,
+			feedUpdated: "2000-01-01T00:00:00Z",
+			undated:     "2000-01-01T00:00:00Z",
 		},
 		{
 			name: "no entries",
 			edit: func(f *Feed) {
 				f.Entries = nil
 			},
-			feedUpdated: "1970-01-01T00:00:00Z",
+			feedUpdated: "2000-01-01T00:00:00Z",
+		},
+		{
+			name: "no entries but Feed.Undated",
+			edit: func(f *Feed) {
+				f.Entries = nil
+				f.Undated = time.Date(2025, 4, 27, 0, 0, 0, 0, time.UTC)
+			},
+			feedUpdated: "2025-04-27T00:00:00Z",
 		},
 	}
 	for _, tt := range tests {
@@ -215,6 +240,41 @@ func TestAtomUndatedEntriesGetUpdated(t *testing.T) {
 				t.Errorf("undated entry updated = %q, want %q", doc.Entries[2].Updated[0], tt.undated)
 			}
 		})
+	}
+}
+
+// undate removes every entry's dates.
+func undate(f *Feed) {
+	for i := range f.Entries {
+		f.Entries[i].Published, f.Entries[i].Updated = time.Time{}, time.Time{}
+	}
+}
+
+func TestAtomMonthDateIsAFullTime(t *testing.T) {
+	f := testFeed()
+	f.Entries[1].Published = time.Date(2025, 4, 1, 0, 0, 0, 0, cst) // 2025年4月
+	doc, _ := parseAtom(t, f)
+	if got := doc.Entries[1].Published; got != "2025-04-01T00:00:00+08:00" {
+		t.Errorf("month-precision entry published = %q, want 2025-04-01T00:00:00+08:00", got)
+	}
+}
+
+func TestJSONUndatedItemHasNoDates(t *testing.T) {
+	f := testFeed()
+	f.Undated = time.Date(2025, 4, 27, 0, 0, 0, 0, time.UTC)
+	out, err := JSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc jsonDoc
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if it := doc.Items[2]; it.DatePublished != nil || it.DateModified != nil {
+		t.Errorf("undated item dates = %v, %v; want none", it.DatePublished, it.DateModified)
+	}
+	if strings.Contains(string(out), "2025-04-27T00:00:00Z") || strings.Contains(string(out), "1970") {
+		t.Errorf("JSON Feed writes a made-up date:\n%s", out)
 	}
 }
 
