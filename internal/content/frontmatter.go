@@ -33,9 +33,16 @@ type meta struct {
 // syntax error is positioned at the line and column of the offending token
 // in the file.
 func split(p string, src []byte) (*meta, error) {
+	src, err := decodeText(p, src)
+	if err != nil {
+		return nil, err
+	}
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	if bytes.Contains(src, []byte("\r\n")) {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	}
+	if bytes.IndexByte(src, '\r') >= 0 {
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n")) // classic Mac line ends
 	}
 	// The line of the opening delimiter: the first non-blank line.
 	open := 1
@@ -44,6 +51,9 @@ func split(p string, src []byte) (*meta, error) {
 			break
 		}
 		open++
+	}
+	if err := unterminated(p, src); err != nil {
+		return nil, err
 	}
 	m := &meta{pos: map[string]diag.Position{}}
 	if ok, err := splitJSON(p, src, open, m); ok {
