@@ -6,11 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
-	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 )
 

@@ -95,4 +95,3 @@ func TestBrowserSearchFindsChinese(t *testing.T) {
 func itoa(n int) string {
 	return strconv.Itoa(n)
 }
-
