@@ -69,8 +69,9 @@ type Config struct {
 	InPlace bool         // write changed files into Dest instead of swapping a new folder in
 	Strict  bool         // fail, writing nothing, on any warning (GitHub Pages limits, tags merged by URL)
 	// SourceDate is the time to write where a time is needed but the
-	// content gives none (a feed without dated entries); zero writes the
-	// Unix epoch. The CLI sets it from SOURCE_DATE_EPOCH. folio never
+	// content gives none (a feed without dated entries); zero falls back
+	// to the newest dated document, then to 2000-01-01 (see package feed),
+	// never 1970. The CLI sets it from SOURCE_DATE_EPOCH. folio never
 	// writes the time it builds at.
 	SourceDate time.Time
 }
