@@ -207,7 +207,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		}
 		published = append(published, d)
 	}
-	files, err := b.listFiles(lr.assets)
+	files, err := b.listFiles(lr.assets, sc.Files(b.cfg.Source))
 	if err != nil {
 		return nil, err
 	}
@@ -295,6 +295,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if len(lr.skipped) > 0 {
 		res.Warnings = append(res.Warnings, repoWarning(lr.skipped))
 	}
+	res.Warnings = append(res.Warnings, lr.warnings...)
 	if b.cfg.Strict && len(res.Warnings) > 0 {
 		return nil, fmt.Errorf("--strict: %s", strings.Join(res.Warnings, "; "))
 	}
@@ -398,8 +399,11 @@ func (b *Builder) adopt(dst string) error {
 // load reads every content file, reusing what did not change since the last build.
 func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error) {
 	root := os.DirFS(b.cfg.Source)
-	rules := sc.Files()
-	files, err := rules.Walk(root, "content")
+	rules := sc.Files(b.cfg.Source)
+	if fi, err := os.Stat(filepath.Join(b.cfg.Source, "content")); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("site root %s has no content/ folder: folio builds the documents in content/ (pass --source with the site root, or start one with folio new site)", b.cfg.Source)
+	}
+	files, walkWarnings, err := rules.Scan(root, "content")
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
@@ -407,7 +411,7 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error)
 	// Everything parsing depends on besides the file's bytes.
 	stamp := fmt.Sprintf("%v|%s|%v|%s|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language, sc.IDKey)
 
-	lr := &loadResult{sections: map[string]site.SectionInfo{}}
+	lr := &loadResult{sections: map[string]site.SectionInfo{}, warnings: walkWarnings}
 	var texts []string
 	for _, f := range files {
 		switch rules.Classify(f) {
@@ -470,6 +474,7 @@ type loadResult struct {
 	assets   []string // content files published as they are
 	skipped  []string // a repository's files, not published
 	removed  []string // sanitizer removals, positioned
+	warnings []string // symlinks followed out of the site root
 }
 
 // parse reads one document or _index file and converts its Markdown.
@@ -546,9 +551,10 @@ type file struct {
 
 // listFiles lists the theme's static/, the site's static/ and the content
 // assets, later ones over earlier ones.
-func (b *Builder) listFiles(assets []string) ([]file, error) {
+func (b *Builder) listFiles(assets []string, rules content.Files) ([]file, error) {
 	var files []file
 	var warnings []string
+	var errs diag.List
 	add := func(fsys fs.FS, dir, strip string) error {
 		if fsys == nil {
 			return nil
@@ -568,8 +574,15 @@ func (b *Builder) listFiles(assets []string) ([]file, error) {
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
 				// The output never holds symlinks (GitHub Pages refuses
-				// them): a file's bytes are copied, which may publish
-				// something from outside the site; a folder is skipped.
+				// them): a file's bytes are copied; a folder is skipped.
+				// One that leads out of the site root is refused unless
+				// follow_symlinks says otherwise.
+				if target, out := rules.Outside(p); out {
+					if !rules.FollowOutside {
+						errs.Add(diag.Position{Path: p}, fmt.Sprintf("a symlink to %s, outside the site root: folio follows it only with follow_symlinks: true in folio.yaml", target))
+						return nil
+					}
+				}
 				if fi, err := fs.Stat(fsys, p); err != nil || fi.IsDir() {
 					warnings = append(warnings, fmt.Sprintf("%s is a symlink to a folder or nothing; skipped", p))
 					return nil
@@ -577,6 +590,13 @@ func (b *Builder) listFiles(assets []string) ([]file, error) {
 				warnings = append(warnings, fmt.Sprintf("%s is a symlink; its target is copied into the output", p))
 			}
 			if !d.IsDir() {
+				if fi, err := fs.Stat(fsys, p); err == nil && !fi.Mode().IsRegular() {
+					errs.Add(diag.Position{Path: p}, "not a regular file: folio copies only regular files")
+					return nil
+				} else if err == nil && rules.MaxBytes > 0 && fi.Size() > rules.MaxBytes {
+					errs.Add(diag.Position{Path: p}, fmt.Sprintf("%.1f MB, over the limit of %.0f MB a file (max_file_mb in folio.yaml)", float64(fi.Size())/(1<<20), float64(rules.MaxBytes)/(1<<20)))
+					return nil
+				}
 				files = append(files, file{fsys, p, strings.TrimPrefix(p, strip)})
 			}
 			return nil
@@ -588,6 +608,9 @@ func (b *Builder) listFiles(assets []string) ([]file, error) {
 	root := os.DirFS(b.cfg.Source)
 	if err := add(root, "static", "static/"); err != nil {
 		return nil, fmt.Errorf("copy static: %w", err)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	for _, a := range assets {
 		files = append(files, file{root, a, strings.TrimPrefix(a, "content/")})

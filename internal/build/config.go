@@ -39,6 +39,9 @@ import (
 //	search: true                # the search page and its index; false for neither
 //	facets: [source, author, issuer, doc_type]  # keys indexed like tags (the default)
 //	id_key: eo_id               # the key relations name documents by, besides slug, file name, path, doc number
+//	follow_symlinks: false      # follow symlinks that lead outside the site root (with a warning)
+//	max_file_mb: 50             # a larger file under content/ or static/ is an error
+//	template_timeout: 10s       # a page whose templates run longer fails the build
 //	feed:
 //	  entries: 20               # newest documents in each feed
 //	  content: summary          # summary, or full for the whole text
@@ -59,6 +62,11 @@ type SiteConfig struct {
 	Search    *bool             `yaml:"search"`
 	Facets    []string          `yaml:"facets"`
 	IDKey     string            `yaml:"id_key"`
+	// Safety limits.
+	FollowSymlinks  bool   `yaml:"follow_symlinks"`
+	MaxFileMB       int    `yaml:"max_file_mb"`
+	TemplateTimeout string `yaml:"template_timeout"`
+	templateTimeout time.Duration
 	Feed      struct {
 		Entries int    `yaml:"entries"`
 		Content string `yaml:"content"`
@@ -106,6 +114,23 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 	default:
 		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "feed.content %q: want summary or full", c.Feed.Content)
 	}
+	if err := checkPermalink(c.Permalink); err != nil {
+		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "%v", err)
+	}
+	if c.MaxFileMB < 0 {
+		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "max_file_mb %d: want a positive number", c.MaxFileMB)
+	}
+	if c.MaxFileMB == 0 {
+		c.MaxFileMB = 50
+	}
+	c.templateTimeout = 10 * time.Second
+	if c.TemplateTimeout != "" {
+		d, err := time.ParseDuration(c.TemplateTimeout)
+		if err != nil || d <= 0 {
+			return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "template_timeout %q: want a duration such as 10s", c.TemplateTimeout)
+		}
+		c.templateTimeout = d
+	}
 	switch c.HTML {
 	case "":
 		c.HTML = "safe"
@@ -151,9 +176,25 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 // SearchOn reports whether the site has a search page and index.
 func (c *SiteConfig) SearchOn() bool { return c.Search == nil || *c.Search }
 
-// Files are the rules for which files under content/ are documents.
-func (c *SiteConfig) Files() content.Files {
-	return content.Files{Exts: c.Documents, Exclude: c.Exclude, Include: c.Include}
+// Files are the rules for which files under content/ are documents, and
+// which files may be read at all, for the site at root.
+func (c *SiteConfig) Files(root string) content.Files {
+	return content.Files{Exts: c.Documents, Exclude: c.Exclude, Include: c.Include,
+		Root: root, FollowOutside: c.FollowSymlinks, MaxBytes: int64(c.MaxFileMB) << 20}
+}
+
+// checkPermalink refuses patterns that cannot be a path: a query or
+// fragment, a backslash, characters file systems refuse, controls.
+func checkPermalink(p string) error {
+	for _, r := range p {
+		if r < ' ' || r == 0x7f || strings.ContainsRune(`?#\"<>|*`, r) {
+			return fmt.Errorf("permalink %q: %q cannot be part of a path; use /, letters and placeholders such as /:path/", p, r)
+		}
+	}
+	if strings.Contains(p, "..") {
+		return fmt.Errorf("permalink %q: \"..\" is not allowed", p)
+	}
+	return nil
 }
 
 // Location is the configured time zone.

@@ -68,6 +68,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -297,18 +298,42 @@ func Classify(rel string) int { return Files{}.Classify(rel) }
 func Walk(fsys fs.FS, dir string) ([]string, error) { return Files{}.Walk(fsys, dir) }
 
 // Walk lists the files under dir in fsys that Classify accepts, as slash
-// paths relative to dir, in lexical order. Symlinks are followed, to files
-// and to folders (a shared collection linked into content/); a symlink to
-// nothing or one that loops back to a folder above it is an error naming
-// the link. Excluded folders are not entered.
+// paths relative to dir, in lexical order. See Scan for the rules; Walk
+// returns its problems as one error and drops its warnings.
 func (f Files) Walk(fsys fs.FS, dir string) ([]string, error) {
-	var files []string
+	files, _, err := f.Scan(fsys, dir)
+	return files, err
+}
+
+// Scan lists the files under dir in fsys that Classify accepts, as slash
+// paths relative to dir, in lexical order, with every problem found.
+//
+// Only regular files are read: a device, FIFO or socket is an error at its
+// path, and so is a file larger than MaxBytes. Symlinks are followed, to
+// files and to folders (a shared collection linked into content/), while
+// they stay inside the site root (Root); one that leads outside it is an
+// error unless FollowOutside is set, and then a warning. A symlink to
+// nothing, or one that loops back to a folder above it, is an error
+// naming the link. Excluded folders are not entered.
+func (f Files) Scan(fsys fs.FS, dir string) (files, warnings []string, err error) {
+	var errs diag.List
+	bad := func(p, format string, args ...any) {
+		errs.Add(diag.Position{Path: p}, fmt.Sprintf(format, args...))
+	}
 	var walk func(root string) error
 	walk = func(root string) error {
 		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if p == dir && errors.Is(err, fs.ErrNotExist) {
 					return fs.SkipAll
+				}
+				var pe *fs.PathError
+				if errors.As(err, &pe) {
+					bad(p, "%s: %v", pe.Op, pe.Err)
+					if d != nil && d.IsDir() {
+						return fs.SkipDir
+					}
+					return nil
 				}
 				return err
 			}
@@ -322,10 +347,27 @@ func (f Files) Walk(fsys fs.FS, dir string) ([]string, error) {
 				}
 				return nil
 			}
+			if !d.IsDir() && f.Classify(rel) == 0 {
+				return nil // skipped or excluded by name: never read
+			}
+			fi, err := d.Info()
+			if err != nil {
+				bad(p, "%v", errors.Unwrap(err))
+				return nil
+			}
 			if d.Type()&fs.ModeSymlink != 0 {
-				fi, err := fs.Stat(fsys, p)
+				target, outside := f.Outside(p)
+				fi, err = fs.Stat(fsys, p)
 				if err != nil {
-					return &fs.PathError{Op: "follow symlink", Path: p, Err: errors.Unwrap(err)}
+					bad(p, "follow symlink: %v", unwrapAll(err))
+					return nil
+				}
+				if outside {
+					if !f.FollowOutside {
+						bad(p, "a symlink to %s, outside the site root: folio follows it only with follow_symlinks: true in folio.yaml", target)
+						return nil
+					}
+					warnings = append(warnings, fmt.Sprintf("%s: a symlink to %s, outside the site root, is followed (follow_symlinks: true)", p, target))
 				}
 				if fi.IsDir() {
 					if f.ExcludedDir(rel) {
@@ -337,7 +379,8 @@ func (f Files) Walk(fsys fs.FS, dir string) ([]string, error) {
 							if a == "." {
 								where = "the site root"
 							}
-							return &fs.PathError{Op: "follow symlink", Path: p, Err: fmt.Errorf("it loops back to %s, a folder it is in", where)}
+							bad(p, "follow symlink: it loops back to %s, a folder it is in", where)
+							return nil
 						}
 						if a == "." {
 							break
@@ -345,18 +388,69 @@ func (f Files) Walk(fsys fs.FS, dir string) ([]string, error) {
 					}
 					return walk(p)
 				}
-			} else if d.IsDir() || !d.Type().IsRegular() {
+			} else if d.IsDir() {
 				return nil
 			}
-			if f.Classify(rel) != 0 {
-				files = append(files, rel)
+			if !fi.Mode().IsRegular() {
+				bad(p, "a %s, not a regular file: folio reads only regular files; remove it or exclude it in folio.yaml", fileKind(fi.Mode()))
+				return nil
 			}
+			if f.MaxBytes > 0 && fi.Size() > f.MaxBytes {
+				bad(p, "%.1f MB, over the limit of %.0f MB a file (max_file_mb in folio.yaml)", float64(fi.Size())/(1<<20), float64(f.MaxBytes)/(1<<20))
+				return nil
+			}
+			files = append(files, rel)
 			return nil
 		})
 	}
-	err := walk(dir)
+	if err := walk(dir); err != nil {
+		errs.Append(dir, err)
+	}
 	slices.Sort(files)
-	return files, err
+	return files, warnings, errs.Err()
+}
+
+// Outside reports whether the symlink at the site path p resolves to a
+// place outside the site root, and where.
+func (f Files) Outside(p string) (string, bool) {
+	if f.Root == "" {
+		return "", false
+	}
+	root, err := filepath.EvalSymlinks(f.Root)
+	if err != nil {
+		return "", false
+	}
+	target, err := filepath.EvalSymlinks(filepath.Join(f.Root, filepath.FromSlash(p)))
+	if err != nil {
+		return "", false // a dangling link: reported when followed
+	}
+	rel, err := filepath.Rel(root, target)
+	if err != nil || !filepath.IsLocal(rel) {
+		return target, true
+	}
+	return target, false
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "device"
+	}
+	return "special file"
+}
+
+func unwrapAll(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
 }
 
 // ParseSection reads an _index file.
@@ -554,6 +648,16 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 
 	d.readPolicy(cfg, r, fm, lower, text, &errs, src)
 
+	// Limits that keep the cost of a build linear in its input.
+	if len(d.Tags) > MaxTags {
+		errs.Add(d.Pos("tags"), fmt.Sprintf("%d tags: at most %d a document (each tag gets pages and a feed)", len(d.Tags), MaxTags))
+		d.Tags = d.Tags[:MaxTags]
+	}
+	if line, depth := nesting(d.Body); depth > MaxNesting {
+		errs.Add(diag.Position{Path: p, Line: d.BodyLine + line - 1, Col: 1}, fmt.Sprintf("lists or quotes nested %d levels deep: at most %d", depth, MaxNesting))
+		d.Body = nil
+	}
+
 	keys := cfg.DateKeys
 	if len(keys) == 0 {
 		keys = []string{"date"}
@@ -715,6 +819,43 @@ func (d *Doc) References() []string {
 	return refs
 }
 
+// Limits on what one document may ask of a build.
+const (
+	MaxTags    = 200 // tags (with keywords and categories) a document
+	MaxNesting = 100 // levels of nested lists and block quotes
+)
+
+// nesting estimates how deep lists and block quotes nest in a Markdown
+// body, without parsing it (Markdown parsers take time that grows faster
+// than the nesting): each level of a list takes at least two columns of
+// indentation, each level of a quote a ">". It returns the line of the
+// deepest point.
+func nesting(body []byte) (line, depth int) {
+	n := 0
+	for l := range bytes.Lines(body) {
+		n++
+		col, quotes := 0, 0
+		for _, c := range l {
+			switch c {
+			case ' ':
+				col++
+			case '\t':
+				col += 4 - col%4
+			case '>':
+				quotes++
+				col = 0
+			default:
+				goto done
+			}
+		}
+	done:
+		if d := col/2 + quotes; d > depth {
+			line, depth = n, d
+		}
+	}
+	return line, depth
+}
+
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -766,9 +907,11 @@ func decodeTags(v any) ([]string, error) {
 		return nil, fmt.Errorf("tags: want a list of text, found %v", v)
 	}
 	var tags []string
+	seen := make(map[string]bool, len(raw))
 	for _, t := range raw {
 		t = strings.TrimSpace(strings.Trim(t, "\u3000"))
-		if t != "" && !slices.Contains(tags, t) {
+		if t != "" && !seen[t] {
+			seen[t] = true
 			tags = append(tags, t)
 		}
 	}

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -49,5 +50,28 @@ func TestEncodingsAndBrokenText(t *testing.T) {
 	// A rule later in the body is not front matter.
 	if _, errs := Parse("content/a.md", []byte("# 标题\n\n---\n\n正文\n"), Config{}); errs != nil {
 		t.Errorf("a rule in the body: %v", errs)
+	}
+}
+
+func TestLimitsKeepBuildsLinear(t *testing.T) {
+	var tags strings.Builder
+	for i := range 10000 {
+		fmt.Fprintf(&tags, "t%d, ", i)
+	}
+	d, errs := Parse("content/a.md", []byte("---\ntitle: x\ntags: "+tags.String()+"\n---\n"), Config{})
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/a.md:3:") || !strings.HasSuffix(errs[0].Error(), ": 10000 tags: at most 200 a document (each tag gets pages and a feed)") || len(d.Tags) != MaxTags {
+		t.Errorf("10,000 tags: %v, kept %d", errs, len(d.Tags))
+	}
+	var deep strings.Builder
+	deep.WriteString("# 深\n\n")
+	for i := range 2000 {
+		deep.WriteString(strings.Repeat("  ", i) + "- 项\n")
+	}
+	_, errs = Parse("content/b.md", []byte(deep.String()), Config{})
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "content/b.md:2002:1: lists or quotes nested 1999 levels deep: at most 100") {
+		t.Errorf("2,000-deep list: %v", errs)
+	}
+	if _, errs := Parse("content/c.md", []byte("- a\n  - b\n    - c\n> > 引用\n"), Config{}); errs != nil {
+		t.Errorf("ordinary nesting: %v", errs)
 	}
 }

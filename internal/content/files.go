@@ -36,6 +36,11 @@ type Files struct {
 	Exts    []string // document extensions, with the dot; nil is DefaultExts
 	Exclude []string
 	Include []string
+	// Root is the site root on disk, for keeping symlinks inside it; ""
+	// checks nothing. FollowOutside follows symlinks out of it anyway.
+	Root          string
+	FollowOutside bool
+	MaxBytes      int64 // a larger file is an error; 0 is no limit
 }
 
 // repoNames are the base names, lowercased and without extension, of a
