@@ -67,7 +67,7 @@ type SiteConfig struct {
 	MaxFileMB       int    `yaml:"max_file_mb"`
 	TemplateTimeout string `yaml:"template_timeout"`
 	templateTimeout time.Duration
-	Feed      struct {
+	Feed            struct {
 		Entries int    `yaml:"entries"`
 		Content string `yaml:"content"`
 	} `yaml:"feed"`
