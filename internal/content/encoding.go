@@ -38,7 +38,7 @@ func decodeText(p string, src []byte) ([]byte, error) {
 		src = b.Bytes()
 	}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
-		l, c := lineCol(src, i)
+		l, c := textPos(src, i)
 		return nil, &diag.Error{Pos: diag.Position{Path: p, Line: l, Col: c}, Msg: "binary data (a NUL byte): not a text document; exclude it in folio.yaml or rename it"}
 	}
 	if !utf8.Valid(src) {
@@ -50,10 +50,20 @@ func decodeText(p string, src []byte) ([]byte, error) {
 			}
 			off += n
 		}
-		l, c := lineCol(src, off)
+		l, c := textPos(src, off)
 		return nil, &diag.Error{Pos: diag.Position{Path: p, Line: l, Col: c}, Msg: fmt.Sprintf("byte 0x%02X is not UTF-8; save the file as UTF-8 (a GBK file converts with iconv -f GB18030 -t UTF-8)", src[off])}
 	}
 	return src, nil
+}
+
+// textPos is the line and column of src[off] as split counts them, once
+// the byte order mark is gone and every line ends in "\n": a bare CR ends
+// a line too.
+func textPos(src []byte, off int) (line, col int) {
+	before := bytes.TrimPrefix(src[:off], []byte("\ufeff"))
+	before = bytes.ReplaceAll(before, []byte("\r\n"), []byte("\n"))
+	before = bytes.ReplaceAll(before, []byte("\r"), []byte("\n"))
+	return lineCol(before, len(before))
 }
 
 // unterminated reports an opening front-matter delimiter with no closing

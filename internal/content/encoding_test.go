@@ -38,6 +38,8 @@ func TestEncodingsAndBrokenText(t *testing.T) {
 		{"utf-32", "\xFF\xFE\x00\x00a\x00\x00\x00", "content/a.md:1:1: the file is UTF-32; save it as UTF-8"},
 		{"NUL byte", "# 标题\n正文\x00二进制", "content/a.md:2:7: binary data (a NUL byte)"},
 		{"GBK bytes", "# 标题\n\xd5\xfd\xce\xc4", "content/a.md:2:1: byte 0xD5 is not UTF-8; save the file as UTF-8 (a GBK file converts with iconv -f GB18030 -t UTF-8)"},
+		{"GBK bytes after a bare CR", "# 标题\r\xd5\xfd", "content/a.md:2:1: byte 0xD5 is not UTF-8"},
+		{"NUL byte after a BOM and CRLF", "\ufeff# 标题\r\n\r正文\x00", "content/a.md:3:7: binary data (a NUL byte)"},
 		{"unterminated yaml", "\n---\ntitle: x\n\n正文没有结束标记。\n", "content/a.md:2:1: front matter opened with --- is not closed: add a --- line after its last key"},
 		{"unterminated toml", "+++\ntitle = \"x\"\n", "content/a.md:1:1: front matter opened with +++ is not closed"},
 	}
