@@ -299,6 +299,9 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if b.cfg.Strict && len(res.Warnings) > 0 {
 		return nil, fmt.Errorf("--strict: %s", strings.Join(res.Warnings, "; "))
 	}
+	if err := out.put(manifestFile, manifest(out.names()), "page /"+manifestFile); err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
 	if err := out.commit(); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
@@ -320,6 +323,23 @@ func (b *Builder) checkDest() error {
 	if err != nil {
 		return err
 	}
+	// A symlinked destination is followed: the tree is swapped in where
+	// it points, and the link stays.
+	if fi, err := os.Lstat(dst); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		real, err := filepath.EvalSymlinks(dst)
+		if err != nil { // a link to a folder not made yet
+			target, err := os.Readlink(dst)
+			if err != nil {
+				return fmt.Errorf("destination: %w", err)
+			}
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(dst), target)
+			}
+			real = filepath.Clean(target)
+		}
+		dst = real
+		b.cfg.Dest = real
+	}
 	if rel, err := filepath.Rel(dst, src); err == nil && filepath.IsLocal(rel) {
 		return fmt.Errorf("destination %s contains the site root %s", b.cfg.Dest, b.cfg.Source)
 	}
@@ -339,57 +359,97 @@ func (b *Builder) checkDest() error {
 		}
 		return fmt.Errorf("destination: %w", err)
 	}
-	if len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(dst, "index.html")); err != nil {
-			return fmt.Errorf("destination %s is not empty and holds no previous build (no index.html); refusing to replace it", b.cfg.Dest)
+	if len(entries) == 0 {
+		if b.cfg.InPlace {
+			return b.adopt(dst, nil)
 		}
+		return nil
+	}
+	own, err := readManifest(dst)
+	if err != nil {
+		return fmt.Errorf("destination %s is not empty and holds no %s, so folio cannot tell which files are its own; refusing to replace it (empty it, or choose another --dest)", b.cfg.Dest, manifestFile)
 	}
 	if b.cfg.InPlace {
-		return b.adopt(dst)
+		return b.adopt(dst, own)
+	}
+	// Replacing the folder whole would take the files folio did not write
+	// with it.
+	if foreign := foreignFiles(dst, own); len(foreign) > 0 {
+		more := ""
+		if len(foreign) > 5 {
+			foreign, more = foreign[:5], fmt.Sprintf(" and %d more", len(foreign)-5)
+		}
+		return fmt.Errorf("destination %s holds files folio did not write (%s%s); refusing to replace it: move them out, or build into another folder", b.cfg.Dest, strings.Join(foreign, ", "), more)
 	}
 	return nil
 }
 
-// adopt records what an existing destination holds before the first build
-// in place, so that build rewrites only what differs and removes what the
-// site no longer has. Dot-files and dot-folders other than .nojekyll (a
-// .git of a deploy checkout, say) are not folio's and are left alone.
-func (b *Builder) adopt(dst string) error {
-	output, sizes := map[string][32]byte{}, map[string]int64{}
-	err := filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dst && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
-			}
-			return err
+// manifestFile lists, in every output folder, the files folio wrote there.
+const manifestFile = ".folio-manifest"
+
+func readManifest(dst string) (map[string]bool, error) {
+	data, err := os.ReadFile(filepath.Join(dst, manifestFile))
+	if err != nil {
+		return nil, err
+	}
+	own := map[string]bool{}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			own[line] = true
 		}
-		if p == dst {
+	}
+	return own, nil
+}
+
+func manifest(files []string) []byte {
+	var b strings.Builder
+	b.WriteString("# The files folio wrote here, which it alone may replace or remove.\n")
+	for _, f := range files {
+		if f != manifestFile {
+			b.WriteString(f)
+			b.WriteByte('\n')
+		}
+	}
+	return []byte(b.String())
+}
+
+// foreignFiles lists the files under dst the manifest does not name.
+func foreignFiles(dst string, own map[string]bool) []string {
+	var foreign []string
+	filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dst {
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), ".") && d.Name() != ".nojekyll" {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dst, p)
-		if err != nil {
-			return err
-		}
+		rel, _ := filepath.Rel(dst, p)
 		name := filepath.ToSlash(rel)
-		output[name] = sha256.Sum256(data)
-		sizes[name] = int64(len(data))
+		if d.IsDir() {
+			return nil
+		}
+		if name != manifestFile && !own[name] {
+			foreign = append(foreign, name)
+		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("destination: %w", err)
+	slices.Sort(foreign)
+	return foreign
+}
+
+// adopt records what an existing destination holds before the first build
+// in place, so that build rewrites only what differs and removes what the
+// site no longer has. Only the files of the manifest are folio's; any
+// other (a .git of a deploy checkout, a user's notes) is left alone.
+func (b *Builder) adopt(dst string, own map[string]bool) error {
+	output, sizes := map[string][32]byte{}, map[string]int64{}
+	for name := range own {
+		if !validOutput(name) {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dst, filepath.FromSlash(name)))
+		if err != nil {
+			continue // gone since: written again
+		}
+		output[name] = sha256.Sum256(data)
+		sizes[name] = int64(len(data))
 	}
 	b.output, b.sizes, b.pages = output, sizes, map[string]pageStamp{}
 	b.adopted = true

@@ -58,3 +58,70 @@ func TestSymlinkOutOfTheSiteIsRefused(t *testing.T) {
 		t.Errorf("warnings: %s", w)
 	}
 }
+
+func TestDestinationIsTheUsers(t *testing.T) {
+	s := newSite(t, "-- content/a.md --\n# 甲\n").build()
+	s.assertFile(".folio-manifest", "a/index.html", "index.html", "! .folio-manifest\n")
+
+	// A file folio did not write: the folder is not replaced whole.
+	s.write("public/notes.txt", "mine")
+	s.write("public/.git/HEAD", "ref: refs/heads/gh-pages")
+	s.write("content/b.md", "# 乙\n")
+	s.tryBuild()
+	if s.err == nil || !strings.Contains(s.err.Error(), "holds files folio did not write (.git/HEAD, notes.txt); refusing to replace it") {
+		t.Fatalf("build over a user's files: %v", s.err)
+	}
+	if s.exists("b/index.html") {
+		t.Error("the refused build wrote")
+	}
+	// In place, folio writes its own files and leaves the others alone.
+	s.b = nil
+	s.build(func(c *Config) { c.InPlace = true })
+	s.assertFile("b/index.html", "乙")
+	s.assertFile("notes.txt", "mine")
+	s.assertFile(".git/HEAD", "gh-pages")
+
+	// A destination with an index.html but no manifest is not folio's.
+	s2 := newSite(t, "-- content/a.md --\n# 甲\n-- public/index.html --\n<p>someone's site</p>\n")
+	s2.tryBuild()
+	if s2.err == nil || !strings.Contains(s2.err.Error(), "holds no .folio-manifest") {
+		t.Errorf("a foreign site as destination: %v", s2.err)
+	}
+	if s2.file("index.html") != "<p>someone's site</p>\n" {
+		t.Error("a foreign site was replaced")
+	}
+}
+
+func TestSymlinkedDestinationIsFollowed(t *testing.T) {
+	s := newSite(t, "-- content/a.md --\n# 甲\n")
+	real := filepath.Join(t.TempDir(), "site")
+	if err := os.Symlink(real, s.dest); err != nil {
+		t.Fatal(err)
+	}
+	s.build()
+	s.b = nil
+	s.write("content/b.md", "# 乙\n")
+	s.build()
+	if fi, err := os.Lstat(s.dest); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the destination symlink was replaced: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(real, "b", "index.html")); err != nil {
+		t.Errorf("the build did not land where the link points: %v", err)
+	}
+}
+
+func TestLeftoverTemporaryFoldersAreRemoved(t *testing.T) {
+	s := newSite(t, "-- content/a.md --\n# 甲\n")
+	left := filepath.Join(s.root, ".public.tmp-123456")
+	s.write(".public.tmp-123456/x.html", "half a build")
+	s.build()
+	if _, err := os.Stat(left); err == nil {
+		t.Error("a killed build's temporary folder is still there")
+	}
+	entries, _ := os.ReadDir(s.root)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("left over: %s", e.Name())
+		}
+	}
+}

@@ -55,6 +55,11 @@ func (b *Builder) openOutput() (*output, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
+	// Temporary folders a killed build left behind go first.
+	leftovers, _ := filepath.Glob(filepath.Join(parent, "."+filepath.Base(o.dest)+".tmp-*"))
+	for _, l := range leftovers {
+		os.RemoveAll(l)
+	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(o.dest)+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -126,6 +131,13 @@ func (o *output) mkdirs(dir string) error {
 	return nil
 }
 
+// names lists the files of this output so far, sorted.
+func (o *output) names() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return sortedKeys(o.sums)
+}
+
 // owned reports whether something of this build already wrote name.
 func (o *output) owned(name string) bool {
 	o.mu.Lock()
@@ -181,6 +193,22 @@ func (o *output) keep(name, from string) error {
 func (o *output) commit() error {
 	if o.inPlace {
 		return o.commitInPlace()
+	}
+	if fi, err := os.Lstat(o.dest); err == nil && fi.IsDir() {
+		// One atomic exchange where the system has it: a build killed at
+		// any moment leaves the old tree or the new one, never neither.
+		if err := exchange(o.tmp, o.dest); err == nil {
+			o.done = true
+			if err := os.RemoveAll(o.tmp); err != nil { // the old tree
+				return err
+			}
+			o.changed = sortedKeys(o.sums)
+			o.b.output, o.b.sizes = o.sums, o.sizes
+			if o.onCommit != nil {
+				o.onCommit()
+			}
+			return nil
+		}
 	}
 	old := ""
 	if _, err := os.Lstat(o.dest); err == nil {

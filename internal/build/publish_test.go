@@ -224,7 +224,7 @@ func TestStrictFailsOverPagesLimitsAndWritesNothing(t *testing.T) {
 	if w := pagesWarnings(10<<20, "a.html", 1<<20); len(w) != 0 {
 		t.Errorf("pagesWarnings for a small site = %v", w)
 	}
-	s := newSite(t, "-- content/a.md --\n# A\n")
+	s := newSite(t, "-- folio.yaml --\nmax_file_mb: 200\n-- content/a.md --\n# A\n")
 	big := make([]byte, pagesFileLimit+1)
 	s.write("static/big.bin", string(big))
 	s.build()
