@@ -262,11 +262,7 @@ func TestOverflowMeansRebuildEverything(t *testing.T) {
 	}
 	defer w.Close()
 	out := make(chan event, 1)
-	n := &notifier{
-		source: &source{root: root, log: discard(), out: out},
-		w:      w,
-		dirs:   make(map[string]bool),
-	}
+	n := newNotifier(&source{root: root, log: discard(), out: out}, w)
 	if err := n.error(t.Context(), fsnotify.ErrEventOverflow); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -21,11 +22,13 @@ func everything() event {
 // source turns file system activity under a site root into events for a
 // batcher, with fsnotify or by polling. It runs on one goroutine.
 type source struct {
-	root   string   // absolute
-	ignore []string // clean slash paths relative to root
-	log    *slog.Logger
-	out    chan<- event
-	ready  func() // called once, when watching has started; may be nil
+	root     string   // absolute
+	ignore   []string // clean slash paths relative to root
+	log      *slog.Logger
+	out      chan<- event
+	problems chan<- error      // to Run's goroutine; nil logs them instead
+	ready    func()            // called once, when watching has started; may be nil
+	warned   map[string]string // read errors logged, by slash path
 }
 
 func (s *source) run(ctx context.Context, poll bool, interval time.Duration) {
@@ -83,16 +86,37 @@ func (s *source) keep(rel string, dir bool) (Kind, bool) {
 	return k, true
 }
 
+// found is one path a walk found.
+type found struct {
+	rel  string
+	kind Kind
+	d    fs.DirEntry
+	info fs.FileInfo // d's, as from os.Lstat; nil if err is set
+	mode fs.FileMode // info's, or for a symlink its target's unless loop is set
+	loop *LoopError  // d is a symlink that walk did not follow, as it loops
+	err  error       // d is a folder, passed to fn already, that cannot be read
+}
+
 // walk calls fn for the root and every file and folder under it that is
 // not ignored, skipping ignored folders. Symlinks to folders are followed,
-// as the build follows them, except one that loops back to a folder it is
-// in. It stops early if ctx is cancelled or fn returns an error. Paths that
-// vanish during the walk are skipped; other read errors are logged.
-func (s *source) walk(ctx context.Context, from string, fn func(rel string, kind Kind, d fs.DirEntry) error) error {
+// as the build follows them, except one that loops (see LoopError): fn
+// gets it as a file, with loop set. It stops early if ctx is cancelled or
+// fn returns an error. Paths that vanish during the walk are skipped; a
+// folder that cannot be read is passed to fn a second time, with err set,
+// and logged once per path and error.
+func (s *source) walk(ctx context.Context, from string, fn func(found) error) error {
 	start := filepath.Join(s.root, filepath.FromSlash(from))
 	if fi, err := os.Lstat(start); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		if s.loops(start) {
-			return nil
+		if loop := s.loops(from, start); loop != nil {
+			kind, ok := s.keep(from, true)
+			if !ok {
+				return nil
+			}
+			err := fn(found{rel: from, kind: kind, d: fs.FileInfoToDirEntry(fi), info: fi, mode: fi.Mode(), loop: loop})
+			if err == fs.SkipDir {
+				err = nil
+			}
+			return err
 		}
 		start += string(filepath.Separator) // walk the folder the link names
 	}
@@ -100,27 +124,42 @@ func (s *source) walk(ctx context.Context, from string, fn func(rel string, kind
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				s.log.Warn("watch: walk", "err", err)
-			}
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
 		rel, ok := s.rel(name)
 		if !ok {
 			return nil
 		}
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			s.warn(rel, err)
+			if d == nil || !d.IsDir() {
+				return nil
+			}
+			// The folder, already passed to fn, cannot be read.
+			if kind, ok := s.keep(rel, true); ok {
+				if err := fn(found{rel: rel, kind: kind, d: d, err: err}); err != nil && err != fs.SkipDir {
+					return err
+				}
+			}
+			return fs.SkipDir
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return nil // vanished
+		}
+		f := found{rel: rel, d: d, info: fi, mode: fi.Mode()}
 		dir, linked := d.IsDir(), false
 		if d.Type()&fs.ModeSymlink != 0 {
-			if fi, err := os.Stat(name); err == nil && fi.IsDir() {
-				dir, linked = true, true
+			switch fi, err := os.Stat(name); {
+			case err == nil:
+				f.mode = fi.Mode()
+				dir, linked = fi.IsDir(), fi.IsDir()
+			case errors.Is(err, syscall.ELOOP):
+				f.loop = &LoopError{Path: rel}
 			}
 		}
-		kind, ok := s.keep(rel, dir)
-		if !ok {
+		if f.kind, ok = s.keep(rel, dir); !ok {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -129,25 +168,75 @@ func (s *source) walk(ctx context.Context, from string, fn func(rel string, kind
 		if linked {
 			return s.walk(ctx, rel, fn)
 		}
-		return fn(rel, kind, d)
+		return fn(f)
 	})
 }
 
-// loops reports whether the symlink name leads to a folder it is in.
-func (s *source) loops(name string) bool {
+// loops returns a LoopError if the symlink name (rel, relative to the root)
+// leads to a folder it is in, inside the root or above it.
+func (s *source) loops(rel, name string) *LoopError {
 	fi, err := os.Stat(name)
+	if errors.Is(err, syscall.ELOOP) {
+		return &LoopError{Path: rel}
+	}
 	if err != nil {
-		return false
+		return nil
 	}
 	for a := filepath.Dir(name); ; a = filepath.Dir(a) {
 		if ai, err := os.Stat(a); err == nil && os.SameFile(fi, ai) {
-			s.log.Warn("watch: symlink loops back to a folder it is in; not followed", "link", name)
-			return true
+			target := a
+			if r, ok := s.rel(a); ok && (r == "." || filepath.IsLocal(r)) {
+				target = r
+			}
+			return &LoopError{Path: rel, Target: target}
 		}
-		if a == s.root || a == filepath.Dir(a) {
-			return false
+		if a == filepath.Dir(a) {
+			return nil
 		}
 	}
+}
+
+// warn logs a read error for rel unless the same error was logged for it
+// already (polling walks the tree again and again).
+func (s *source) warn(rel string, err error) {
+	msg := err.Error()
+	if s.warned[rel] == msg {
+		return
+	}
+	if s.warned == nil {
+		s.warned = make(map[string]string)
+	}
+	s.warned[rel] = msg
+	s.log.Warn("watch: cannot read", "path", rel, "err", err)
+}
+
+// problem hands err to Run's goroutine, or logs it if there is none; it
+// reports false if ctx was cancelled.
+func (s *source) problem(ctx context.Context, err error) bool {
+	if s.problems == nil {
+		s.log.Warn("watch: not followed", "err", err)
+		return true
+	}
+	select {
+	case s.problems <- err:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// modeOf returns the mode of name, following a symlink.
+func modeOf(name string) (fs.FileMode, error) {
+	fi, err := os.Lstat(name)
+	if err != nil {
+		return 0, err
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if ti, err := os.Stat(name); err == nil {
+			return ti.Mode(), nil
+		}
+	}
+	return fi.Mode(), nil
 }
 
 // notify watches with fsnotify until ctx is cancelled (returning a nil
@@ -159,7 +248,7 @@ func (s *source) notify(ctx context.Context) (started bool, err error) {
 		return false, err
 	}
 	defer w.Close()
-	n := &notifier{source: s, w: w, dirs: make(map[string]bool)}
+	n := newNotifier(s, w)
 	if err := n.add(ctx, ".", false); err != nil {
 		if ctx.Err() != nil {
 			return false, nil
@@ -196,58 +285,143 @@ func (s *source) notify(ctx context.Context) (started bool, err error) {
 // notifier is the fsnotify side of a source.
 type notifier struct {
 	*source
-	w    *fsnotify.Watcher
-	dirs map[string]bool // watched folders as slash paths relative to the root; "." is the root
+	w      *fsnotify.Watcher
+	dirs   map[string]bool                   // watched folders as slash paths relative to the root; "." is the root
+	modes  map[string]map[string]fs.FileMode // last seen modes: folder, then name in it
+	looped map[string]LoopError              // symlinks reported as loops, by slash path
+}
+
+func newNotifier(s *source, w *fsnotify.Watcher) *notifier {
+	return &notifier{
+		source: s,
+		w:      w,
+		dirs:   make(map[string]bool),
+		modes:  make(map[string]map[string]fs.FileMode),
+		looped: make(map[string]LoopError),
+	}
 }
 
 // add watches the folder rel and every folder under it. With report, it
 // sends a Create for every file it finds: they may have been written before
-// the watch was in place.
+// the watch was in place. A folder that cannot be watched for lack of
+// permission is logged and skipped (and sent as a Write with report): its
+// parent's watch reports when its mode changes, and it is added then.
 func (n *notifier) add(ctx context.Context, rel string, report bool) error {
-	return n.walk(ctx, rel, func(rel string, kind Kind, d fs.DirEntry) error {
-		if !d.IsDir() {
-			if report && !n.send(ctx, event{Change: Change{Path: rel, Kind: kind, Op: Create}}) {
+	return n.walk(ctx, rel, func(f found) error {
+		if f.err != nil {
+			return n.unreadable(ctx, f, report)
+		}
+		n.setMode(f.rel, f.mode)
+		if f.loop != nil && !n.loop(ctx, f.loop) {
+			return ctx.Err()
+		}
+		if !f.d.IsDir() {
+			if report && !n.send(ctx, event{Change: Change{Path: f.rel, Kind: f.kind, Op: Create}}) {
 				return ctx.Err()
 			}
 			return nil
 		}
-		if kind == ConfigFile && rel != "." {
+		if f.kind == ConfigFile && f.rel != "." {
 			return fs.SkipDir // a folder named folio.yaml
 		}
-		if err := n.w.Add(filepath.Join(n.root, filepath.FromSlash(rel))); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipDir
+		if err := n.w.Add(filepath.Join(n.root, filepath.FromSlash(f.rel))); err != nil {
+			if !n.skip(f.rel, err) {
+				return err
 			}
-			return err
+			if errors.Is(err, fs.ErrPermission) {
+				return n.unreadable(ctx, f, report)
+			}
+			return fs.SkipDir
 		}
-		n.dirs[rel] = true
+		n.dirs[f.rel] = true
 		return nil
 	})
 }
 
-// forget drops the watches on rel and the folders under it, and reports
-// whether rel was a watched folder. inotify drops the watch of a removed
-// folder by itself, but not those of its sub-folders when it is moved away.
+// skip reports whether the folder rel, which could not be watched because
+// of err, is skipped rather than given up on: it vanished, or it may not be
+// read (logged). Any other error, such as the inotify watch limit, means
+// fsnotify cannot watch the tree.
+func (n *notifier) skip(rel string, err error) bool {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return true
+	case errors.Is(err, fs.ErrPermission):
+		n.warn(rel, err)
+		return true
+	}
+	return false
+}
+
+// unreadable skips the folder f, which cannot be read. With report, it is
+// new: it is sent as a Write, so that the build runs and reports it.
+func (n *notifier) unreadable(ctx context.Context, f found, report bool) error {
+	if report && !n.send(ctx, event{Change: Change{Path: f.rel, Kind: f.kind, Op: Write}}) {
+		return ctx.Err()
+	}
+	return fs.SkipDir
+}
+
+// loop reports e unless it was reported already for the same link and
+// target; it returns false if ctx was cancelled.
+func (n *notifier) loop(ctx context.Context, e *LoopError) bool {
+	if was, ok := n.looped[e.Path]; ok && was == *e {
+		return true
+	}
+	n.looped[e.Path] = *e
+	return n.problem(ctx, e)
+}
+
+// setMode records the last seen mode of rel.
+func (n *notifier) setMode(rel string, mode fs.FileMode) {
+	dir, name := path.Split(rel)
+	m := n.modes[dir]
+	if m == nil {
+		m = make(map[string]fs.FileMode)
+		n.modes[dir] = m
+	}
+	m[name] = mode
+}
+
+// forget drops what is known about rel and, if it was a watched folder, the
+// watches on it and the folders under it; it reports whether rel was a
+// watched folder. inotify drops the watch of a removed folder by itself,
+// but not those of its sub-folders when it is moved away.
 func (n *notifier) forget(rel string) bool {
+	dir, name := path.Split(rel)
+	delete(n.modes[dir], name)
+	delete(n.looped, rel)
+	delete(n.warned, rel)
 	if !n.dirs[rel] {
 		return false
 	}
 	for d := range n.dirs {
 		if under(d, rel) {
 			delete(n.dirs, d)
+			delete(n.modes, d+"/")
 			_ = n.w.Remove(filepath.Join(n.root, filepath.FromSlash(d))) // usually gone already
+		}
+	}
+	for p := range n.looped {
+		if under(p, rel) {
+			delete(n.looped, p)
+		}
+	}
+	for p := range n.warned {
+		if under(p, rel) {
+			delete(n.warned, p)
 		}
 	}
 	return true
 }
 
 func (n *notifier) event(ctx context.Context, e fsnotify.Event) error {
-	if !e.Has(fsnotify.Create | fsnotify.Write | fsnotify.Remove | fsnotify.Rename) {
-		return nil // Chmod
-	}
 	rel, ok := n.rel(e.Name)
 	if !ok {
 		return nil
+	}
+	if !e.Has(fsnotify.Create | fsnotify.Write | fsnotify.Remove | fsnotify.Rename) {
+		return n.chmod(ctx, rel)
 	}
 	if rel == "." {
 		if e.Has(fsnotify.Remove | fsnotify.Rename) {
@@ -256,10 +430,14 @@ func (n *notifier) event(ctx context.Context, e fsnotify.Event) error {
 		return nil
 	}
 	dir := n.dirs[rel]
+	var loop *LoopError
 	if e.Has(fsnotify.Create) {
 		// Stat, not Lstat: a symlink to a folder is watched as a folder.
 		fi, err := os.Stat(e.Name)
 		dir = err == nil && fi.IsDir()
+		if errors.Is(err, syscall.ELOOP) {
+			loop = &LoopError{Path: rel}
+		}
 	}
 	kind, ok := n.keep(rel, dir)
 	if !ok {
@@ -280,6 +458,12 @@ func (n *notifier) event(ctx context.Context, e fsnotify.Event) error {
 		if dir {
 			return n.add(ctx, rel, true)
 		}
+		if mode, err := modeOf(e.Name); err == nil {
+			n.setMode(rel, mode)
+		}
+		if loop != nil && !n.loop(ctx, loop) {
+			return ctx.Err()
+		}
 		// A file, or a path removed again already: its Remove follows
 		// and wins the merge.
 		if !n.send(ctx, event{Change: Change{Path: rel, Kind: kind, Op: Create}}) {
@@ -292,6 +476,37 @@ func (n *notifier) event(ctx context.Context, e fsnotify.Event) error {
 		if !n.send(ctx, event{Change: Change{Path: rel, Kind: kind, Op: Write}}) {
 			return ctx.Err()
 		}
+	}
+	return nil
+}
+
+// chmod handles an attribute change of rel. Only a change of its mode is
+// reported, as a Write: touch, chown, a new hard link or an editor setting
+// the mode a file already has change other attributes or none. A folder
+// that could not be watched is added once its mode changes.
+func (n *notifier) chmod(ctx context.Context, rel string) error {
+	if rel == "." {
+		return nil
+	}
+	mode, err := modeOf(filepath.Join(n.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil // gone: its Remove follows
+	}
+	kind, ok := n.keep(rel, mode.IsDir())
+	if !ok {
+		return nil
+	}
+	dir, name := path.Split(rel)
+	if was, ok := n.modes[dir][name]; ok && was == mode {
+		return nil
+	}
+	n.setMode(rel, mode)
+	delete(n.warned, rel)
+	if !n.send(ctx, event{Change: Change{Path: rel, Kind: kind, Op: Write}}) {
+		return ctx.Err()
+	}
+	if _, loop := n.looped[rel]; mode.IsDir() && !n.dirs[rel] && !loop {
+		return n.add(ctx, rel, true)
 	}
 	return nil
 }
@@ -316,11 +531,17 @@ type stat struct {
 	size  int64
 	mtime time.Time
 	mode  fs.FileMode
+	loop  *LoopError // a symlink not followed
+	// unreadable is a folder whose files could not be listed
+	unreadable bool
 }
 
 // poll walks the tree every interval until ctx is cancelled.
 func (s *source) poll(ctx context.Context, interval time.Duration) {
 	prev := s.snapshot(ctx)
+	if !s.reportLoops(ctx, nil, prev) {
+		return
+	}
 	s.log.Debug("watch: polling", "root", s.root, "files", len(prev), "interval", interval)
 	s.markReady()
 	t := time.NewTicker(interval)
@@ -332,7 +553,7 @@ func (s *source) poll(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 		cur := s.snapshot(ctx)
-		if ctx.Err() != nil || !s.compare(ctx, prev, cur) {
+		if ctx.Err() != nil || !s.compare(ctx, prev, cur) || !s.reportLoops(ctx, prev, cur) {
 			return
 		}
 		prev = cur
@@ -342,26 +563,47 @@ func (s *source) poll(ctx context.Context, interval time.Duration) {
 // snapshot walks the watched part of the tree.
 func (s *source) snapshot(ctx context.Context) map[string]stat {
 	snap := make(map[string]stat)
-	_ = s.walk(ctx, ".", func(rel string, kind Kind, d fs.DirEntry) error {
-		if rel == "." {
+	_ = s.walk(ctx, ".", func(f found) error {
+		if f.rel == "." {
 			return nil
 		}
-		if kind == ConfigFile && d.IsDir() {
+		if f.err != nil {
+			if st, ok := snap[f.rel]; ok {
+				st.unreadable = true
+				snap[f.rel] = st
+			}
+			return nil
+		}
+		if f.kind == ConfigFile && f.d.IsDir() {
 			return fs.SkipDir // a folder named folio.yaml
 		}
-		fi, err := d.Info()
-		if err != nil {
-			return nil // vanished
-		}
-		snap[rel] = stat{size: fi.Size(), mtime: fi.ModTime(), mode: fi.Mode()}
+		snap[f.rel] = stat{size: f.info.Size(), mtime: f.info.ModTime(), mode: f.mode, loop: f.loop}
 		return nil
 	})
 	return snap
 }
 
+// reportLoops reports the loops in cur that were not in prev; it returns
+// false if ctx was cancelled.
+func (s *source) reportLoops(ctx context.Context, prev, cur map[string]stat) bool {
+	for rel, now := range cur {
+		if now.loop == nil {
+			continue
+		}
+		if was := prev[rel].loop; was != nil && *was == *now.loop {
+			continue
+		}
+		if !s.problem(ctx, now.loop) {
+			return false
+		}
+	}
+	return true
+}
+
 // compare sends the events that turn prev into cur. A removed folder is
-// sent alone, without the files that were under it. It reports false if
-// ctx was cancelled.
+// sent alone, without the files that were under it; a folder whose mode
+// changed, or that cannot be read any more, is sent as a Write. It reports
+// false if ctx was cancelled.
 func (s *source) compare(ctx context.Context, prev, cur map[string]stat) bool {
 	send := func(rel string, op Op, dir bool) bool {
 		kind, _ := Classify(rel)
@@ -375,23 +617,30 @@ func (s *source) compare(ctx context.Context, prev, cur map[string]stat) bool {
 		case !ok && s.parentGone(rel, prev, cur):
 			continue
 		}
+		delete(s.warned, rel)
 		if !send(rel, Remove, was.mode.IsDir()) {
 			return false
 		}
 	}
 	for rel, now := range cur {
-		if now.mode.IsDir() {
-			continue
-		}
 		was, ok := prev[rel]
 		var op Op
 		switch {
+		case now.mode.IsDir():
+			changed := ok && was.mode.IsDir() && was.mode != now.mode
+			if !changed && (!now.unreadable || ok && was.unreadable) {
+				continue
+			}
+			op = Write // its mode changed, or it cannot be read any more
 		case !ok || was.mode.IsDir():
 			op = Create
 		case was.size != now.size || !was.mtime.Equal(now.mtime) || was.mode != now.mode:
 			op = Write
 		default:
 			continue
+		}
+		if was.mode != now.mode {
+			delete(s.warned, rel)
 		}
 		if !send(rel, op, false) {
 			return false

@@ -14,6 +14,15 @@
 // Create arrives, and it is walked at once: files written into it before its
 // watch was in place are reported as Create.
 //
+// Symlinks to folders are followed, as the build follows them, except a
+// symlink that loops: one that leads to a folder it is in (itself through
+// ".", the site root, any folder between, or a folder above the root) or
+// that never resolves. Such a link is watched like a file (its Create and
+// Remove are reported, so the build runs and reports it) and reported once
+// as a *LoopError to Config.Problem, whether it was there at the start or
+// appeared later; the rest of the tree is watched as usual. Following a
+// loop would add watches without end.
+//
 // These are never reported (Classify returns false for them):
 //
 //   - a path with any element starting with "." (dotfiles and dot-folders,
@@ -23,7 +32,9 @@
 //     "x___jb_old___" (files only: a folder named 4913 is watched, as the
 //     build reads it; see content.Skip);
 //   - any path equal to or under an entry of Config.Ignore;
-//   - attribute changes (fsnotify's Chmod).
+//   - attribute changes other than a change of mode (fsnotify's Chmod when
+//     the mode is the same as last seen: touch, chown, a new hard link, or
+//     an editor setting the mode a saved file already has).
 //
 // # Changes
 //
@@ -34,14 +45,23 @@
 //
 //	Create  the path exists and did not before (or a file was renamed over
 //	        it, which is how editors save atomically): read it
-//	Write   the path existed and still does, with new contents: read it again
+//	Write   the path existed and still does, with new contents or a new mode
+//	        (permission bits): read it again. On a folder, its mode changed:
+//	        read everything under it again (it may have become unreadable,
+//	        or readable again)
 //	Remove  the path is gone; if it was a folder, everything under it is gone
 //	        and no separate Change is reported for its contents
 //	Rename  the path is gone because it was moved; treat it like Remove. Its
 //	        new name, if it is inside the site, arrives as its own Create
 //
-// Only files are reported as Create or Write; folders appear only when they
-// are removed. A new folder shows up as Creates for the files in it.
+// Only files are reported as Create; folders appear only when they are
+// removed or their mode changes. A new folder shows up as Creates for the
+// files in it, or as a Write of the folder if it cannot be read, so that
+// the build runs and reports it. A mode change is noticed by comparing the
+// mode (os.Lstat's, or the target's for a symlink) with the last one seen,
+// so it is reported even where it does not stop reading (as root); a folder
+// that could not be watched for lack of permission is watched once its mode
+// changes, and the files in it are reported as Create.
 //
 // The Change {Path: ".", Kind: ConfigFile, Op: Write} is synthetic and means
 // "rebuild everything": it is sent when the operating system dropped events
@@ -80,14 +100,18 @@
 // Config.PollInterval instead of using fsnotify, and compares each file's
 // size, modification time and mode with the previous walk: for network
 // drives, containers and systems out of inotify watches. Poll mode reports
-// no Rename (a move is a Remove and a Create) and reports a mode change as
-// Write. Its changes are debounced the same way.
+// no Rename (a move is a Remove and a Create) and reports a mode change of
+// a file or folder as Write. A folder it cannot read loses its files (each a
+// Remove) until it can again. Symlink loops are skipped and reported once,
+// as with fsnotify. Its changes are debounced the same way.
 //
 // # Errors
 //
-// Errors reported by fsnotify are logged and never stop the watcher. If a
-// watch cannot be added (typically the inotify watch limit), Run logs it and
-// falls back to polling the whole tree.
+// Errors reported by fsnotify are logged and never stop the watcher; so are
+// folders that cannot be read or watched for lack of permission (logged
+// once per path and error). If a watch cannot be added for another reason
+// (typically the inotify watch limit), Run logs it and falls back to
+// polling the whole tree. Symlink loops go to Config.Problem.
 package watch
 
 import (
@@ -174,6 +198,33 @@ type Config struct {
 	// Ready, if set, is called once the initial watches (or the first poll
 	// snapshot) are in place: a change made after it is never missed.
 	Ready func()
+	// Problem, if set, is called with each problem Run works around without
+	// stopping: today a *LoopError for a symlink it does not follow. Each is
+	// reported once, when found, and again only if it goes away and comes
+	// back or changes. It runs on Run's goroutine, never while fn runs. Nil
+	// logs them as warnings.
+	Problem func(error)
+}
+
+// LoopError reports a symlink that Run does not follow because it loops:
+// it leads to a folder it is in (the site root, a folder under it or a
+// folder above it), or it never resolves (it leads to itself through
+// links). Following it would never end; the build reports it too.
+type LoopError struct {
+	Path   string // the symlink, a slash path relative to the site root
+	Target string // the folder it leads to: "." for the site root, a slash path under it, an absolute path above it, or "" if it leads to itself
+}
+
+func (e *LoopError) Error() string {
+	switch {
+	case e.Target == "":
+		return e.Path + ": symlink loops back to itself"
+	case e.Target == ".":
+		return e.Path + ": symlink loops back to the site root, a folder it is in"
+	case filepath.IsAbs(e.Target):
+		return e.Path + ": symlink loops back to " + e.Target + ", a folder it is in"
+	}
+	return e.Path + ": symlink loops back to " + e.Target + "/, a folder it is in"
 }
 
 // Run watches cfg.Root until ctx is cancelled, calling fn on Run's goroutine
@@ -211,13 +262,20 @@ func run(ctx context.Context, cfg Config, fn func([]Change), ready func()) error
 		interval = 500 * time.Millisecond
 	}
 
+	problem := cfg.Problem
+	if problem == nil {
+		problem = func(err error) { log.Warn("watch: not followed", "err", err) }
+	}
+
 	b := newBatcher(debounce)
+	problems := make(chan error, 16)
 	s := &source{
-		root:   root,
-		ignore: cleanIgnore(root, cfg.Ignore),
-		log:    log,
-		out:    b.in,
-		ready:  ready,
+		root:     root,
+		ignore:   cleanIgnore(root, cfg.Ignore),
+		log:      log,
+		out:      b.in,
+		problems: problems,
+		ready:    ready,
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -232,6 +290,8 @@ func run(ctx context.Context, cfg Config, fn func([]Change), ready func()) error
 			return nil
 		case batch := <-b.out:
 			fn(batch)
+		case err := <-problems:
+			problem(err)
 		}
 	}
 }
