@@ -114,6 +114,8 @@ type Builder struct {
 	adopted bool
 	// fileWarnings are listFiles' findings for the output to report.
 	fileWarnings []string
+	// templateTimeout bounds the rendering of one page.
+	templateTimeout time.Duration
 	// urls is where each document (by source path) was at the last build.
 	urls map[string]string
 	// index is the search index of the last build and a digest of what it
@@ -176,6 +178,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if err := b.checkDest(); err != nil {
 		return nil, err
 	}
+	b.templateTimeout = sc.templateTimeout
 
 	// Load and parse templates concurrently.
 	var rnd *render.Renderer
@@ -260,7 +263,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if sc.SearchOn() {
-		if err := b.writeSearch(out, s, res); err != nil {
+		if err := b.writeSearch(ctx, out, s, res); err != nil {
 			return nil, err
 		}
 	}
@@ -702,7 +705,7 @@ func (b *Builder) copyFiles(ctx context.Context, out *output, files []file) erro
 // writeSearch writes the search index of every document that does not
 // opt out (search: false), reusing the last build's when no document it
 // indexes changed.
-func (b *Builder) writeSearch(out *output, s *site.Site, res *Result) error {
+func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, res *Result) error {
 	h := sha256.New()
 	var docs []*site.Doc
 	for _, d := range s.Docs {
@@ -736,7 +739,12 @@ func (b *Builder) writeSearch(out *output, s *site.Site, res *Result) error {
 				in[i].Facets = facets
 			}
 		}
-		files, stats, err := search.Build(in, search.Config{})
+		var files map[string][]byte
+		var stats search.Stats
+		err := whileNotCancelled(ctx, func() (err error) {
+			files, stats, err = search.Build(in, search.Config{})
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
@@ -783,8 +791,8 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 			}
 			return
 		}
-		var buf bytes.Buffer
-		if err := rnd.Render(&buf, s, p); err != nil {
+		buf, err := renderTimed(ctx, rnd, s, p, b.templateTimeout)
+		if err != nil {
 			mu.Lock()
 			errs.Append(rnd.Template(p.Kind), fmt.Errorf("render %s: %w", p.Path, err))
 			mu.Unlock()
@@ -812,6 +820,46 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	}
 	out.onCommit = func() { b.pages = next }
 	return nil
+}
+
+// whileNotCancelled runs fn, returning early with ctx's error when ctx is
+// cancelled first (fn is left to end with the process).
+func whileNotCancelled(ctx context.Context, fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// renderTimed renders one page, giving up when ctx is cancelled or the
+// page's templates run longer than limit (a template that loops): the
+// build fails at once with the template named, and a render left running
+// ends with the process.
+func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *site.Page, limit time.Duration) (*bytes.Buffer, error) {
+	type result struct {
+		buf *bytes.Buffer
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var buf bytes.Buffer
+		err := rnd.Render(&buf, s, p)
+		done <- result{&buf, err}
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.buf, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-timer.C:
+		return nil, fmt.Errorf("its templates ran longer than %s (template_timeout in folio.yaml): does a template loop?", limit)
+	}
 }
 
 // parallel calls fn(0…n-1) on workers goroutines and stops early when ctx

@@ -125,3 +125,21 @@ func TestLeftoverTemporaryFoldersAreRemoved(t *testing.T) {
 		}
 	}
 }
+
+func TestLoopingTemplateStopsTheBuild(t *testing.T) {
+	s := newSite(t, `
+-- folio.yaml --
+template_timeout: 300ms
+-- templates/doc.html --
+{{template "base" .}}{{define "main"}}{{range seq 4000}}{{range seq 4000}}{{end}}{{end}}{{end}}
+-- content/a.md --
+# 甲
+`)
+	s.tryBuild()
+	if s.err == nil || !strings.Contains(s.err.Error(), "templates/doc.html: render /a/: its templates ran longer than 300ms (template_timeout in folio.yaml)") {
+		t.Errorf("looping template: %v", s.err)
+	}
+	if s.exists("index.html") {
+		t.Error("a build with a looping template wrote")
+	}
+}
