@@ -46,7 +46,8 @@ func rebuildLoop(ctx context.Context, e *env, b *build.Builder, cfg build.Config
 	ready := make(chan struct{})
 	errc := make(chan error, 1)
 	go func() {
-		errc <- watch.Run(ctx, watch.Config{Root: cfg.Source, Ignore: ignore, Poll: poll, Logger: e.log, Ready: func() { close(ready) }},
+		errc <- watch.Run(ctx, watch.Config{Root: cfg.Source, Ignore: ignore, Poll: poll, Logger: e.log, Ready: func() { close(ready) },
+			Problem: func(err error) { fmt.Fprintf(e.stderr, "folio: warning: %v\n", err) }},
 			func([]watch.Change) { rebuild() })
 	}()
 	select {
