@@ -67,7 +67,11 @@ type Config struct {
 	Logger  *slog.Logger // nil discards
 	Workers int          // parallelism; 0 is GOMAXPROCS
 	InPlace bool         // write changed files into Dest instead of swapping a new folder in
-	Strict  bool         // fail, writing nothing, on any warning (GitHub Pages limits, tags merged by URL)
+	// DryRun does everything but write (folio check): Result.Checks holds
+	// its findings, and documents that fail to load do not stop the rest
+	// from being checked; Build then returns both a Result and the errors.
+	DryRun bool
+	Strict bool // fail, writing nothing, on any warning (GitHub Pages limits, tags merged by URL)
 	// SourceDate is the time to write where a time is needed but the
 	// content gives none (a feed without dated entries); zero falls back
 	// to the newest dated document, then to 2000-01-01 (see package feed),
@@ -95,6 +99,7 @@ type Result struct {
 	// so a preview can send an open page after its document.
 	Moved    map[string]string
 	Search   search.Stats  // the search index written (zero when search is off)
+	Checks   []string      // with DryRun: what folio check reports besides warnings
 	Duration time.Duration // wall time
 }
 
@@ -175,8 +180,10 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if b.cfg.BaseURL != "" {
 		sc.BaseURL = b.cfg.BaseURL
 	}
-	if err := b.checkDest(); err != nil {
-		return nil, err
+	if !b.cfg.DryRun {
+		if err := b.checkDest(); err != nil {
+			return nil, err
+		}
 	}
 	b.templateTimeout = sc.templateTimeout
 
@@ -195,8 +202,14 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// folio check goes on past the documents that failed, to report what
+	// else it finds in the rest; a build stops here.
+	var checkErrs diag.List
 	if err := errs.Err(); err != nil {
-		return nil, err
+		if !b.cfg.DryRun || lr == nil || rnd == nil {
+			return nil, err
+		}
+		checkErrs = errs
 	}
 	res.Assets, res.Skipped, res.Removed = lr.assets, lr.skipped, lr.removed
 
@@ -294,6 +307,9 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("write: %w", err)
 		}
 	}
+	if b.cfg.DryRun {
+		res.Checks = checkSite(s)
+	}
 	res.Warnings = append(slices.Clone(s.Warnings), out.warnings()...)
 	if len(lr.skipped) > 0 {
 		res.Warnings = append(res.Warnings, repoWarning(lr.skipped))
@@ -312,6 +328,9 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	b.urls = urls
 	res.Duration = time.Since(start)
 	b.log.Info("built", "docs", res.Docs, "pages", res.Pages, "rendered", res.Rendered, "written", res.Written, "took", res.Duration.Round(time.Millisecond))
+	if len(checkErrs) > 0 {
+		return res, checkErrs.Err() // DryRun: the findings and the errors both
+	}
 	return res, nil
 }
 

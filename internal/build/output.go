@@ -26,6 +26,7 @@ type output struct {
 	tmp     string   // swap mode: the folder being assembled
 	dirs    sync.Map // swap mode: folders already made in tmp
 	inPlace bool
+	dry     bool // folio check: everything but writing
 
 	mu      sync.Mutex
 	owners  map[string]string // output file -> what produced it
@@ -47,8 +48,8 @@ func (o *output) warn(msg string) {
 }
 
 func (b *Builder) openOutput() (*output, error) {
-	o := &output{b: b, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pending: map[string][]byte{}}
-	if o.inPlace {
+	o := &output{b: b, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pending: map[string][]byte{}}
+	if o.inPlace || o.dry {
 		return o, nil
 	}
 	parent := filepath.Dir(filepath.Clean(o.dest))
@@ -92,6 +93,10 @@ func (o *output) put(name string, data []byte, from string) error {
 	}
 	o.sums[name] = sum
 	o.sizes[name] = int64(len(data))
+	if o.dry {
+		o.mu.Unlock()
+		return nil
+	}
 	if o.inPlace {
 		if old, ok := o.b.output[name]; !ok || old != sum {
 			o.pending[name] = data
@@ -191,6 +196,10 @@ func (o *output) keep(name, from string) error {
 
 // commit makes the output the destination's content.
 func (o *output) commit() error {
+	if o.dry {
+		o.done = true
+		return nil
+	}
 	if o.inPlace {
 		return o.commitInPlace()
 	}
@@ -302,7 +311,7 @@ func (o *output) commitInPlace() (err error) {
 
 // abort discards an uncommitted output.
 func (o *output) abort() {
-	if o.done || o.inPlace {
+	if o.done || o.inPlace || o.dry {
 		return
 	}
 	os.RemoveAll(o.tmp)

@@ -66,6 +66,7 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"build", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict]", "build the site into the destination folder", runBuild},
+		{"check", "[--source DIR] [--format text|json] [--strict]", "load and validate the site without writing it; exit 1 on errors", runCheck},
 		{"serve", "[--source DIR] [--addr HOST:PORT] [--base-url URL] [--drafts] [--poll]", "build, serve with live reload, and rebuild on every change", runServe},
 		{"watch", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--poll]", "build into the destination and rebuild on every change", runWatch},
 		{"linkcheck", "[--base-url URL] [DIR]", "report broken internal links and assets in a built site (default DIR: public)", runLinkcheck},

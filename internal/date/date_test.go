@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -426,4 +427,16 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %q, without a calendar date", s, d)
 		}
 	})
+}
+
+func TestAmbiguousDayMonthIsExplained(t *testing.T) {
+	for s, want := range map[string]string{
+		"04/05/2025": "ambiguous: day and month cannot be told apart; write 2025-MM-DD or 2025年M月D日",
+		"25/12/2025": "unrecognized format: write 2025-MM-DD or 2025年M月D日",
+	} {
+		_, err := FromValue(s, nil)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("FromValue(%q) = %v, want %q", s, err, want)
+		}
+	}
 }

@@ -121,7 +121,8 @@ const (
 var (
 	numericForm = regexp.MustCompile(`^(\d{4})(?:(\d{2})(\d{2})|([-/.])(\d{1,2})(?:([-/.])(\d{1,2}))?)?` +
 		`(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$`)
-	chineseForm = regexp.MustCompile(`^` + cnYear + `\s*年(?:\s*` + cnSmall + `\s*月(?:\s*` + cnSmall + `\s*[日号])?)?` +
+	dayFirstForm = regexp.MustCompile(`^(\d{1,2})([-/.])(\d{1,2})[-/.](\d{4})$`)
+	chineseForm  = regexp.MustCompile(`^` + cnYear + `\s*年(?:\s*` + cnSmall + `\s*月(?:\s*` + cnSmall + `\s*[日号])?)?` +
 		`(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
 )
 
@@ -191,6 +192,13 @@ func parse(s string, loc *time.Location) (Date, string) {
 				}
 			}
 		}
+	} else if m := dayFirstForm.FindStringSubmatch(s); m != nil {
+		// 04/05/2025: April 5 in America, 4 May in Europe.
+		a, b := atoi(m[1]), atoi(m[3])
+		if a <= 12 && b <= 12 && a != b {
+			return Date{}, "ambiguous: day and month cannot be told apart; write " + m[4] + "-MM-DD or " + m[4] + "年M月D日"
+		}
+		return Date{}, "unrecognized format: write " + m[4] + "-MM-DD or " + m[4] + "年M月D日"
 	} else {
 		return Date{}, "unrecognized format"
 	}

@@ -1,9 +1,10 @@
 // Package scaffold creates new sites and new documents.
 //
 // Site writes a site that builds at once: folio.yaml, content/ with an
-// example document, a .gitignore for public/, and
-// .github/workflows/pages.yml, which installs folio at a pinned version,
-// builds with the base URL GitHub Pages reports, and deploys with
+// example document, a .gitignore for public/ and the temporary folders of
+// killed builds, and .github/workflows/pages.yml, which installs folio at a
+// pinned version, runs folio check, builds with the base URL GitHub Pages
+// reports, and deploys with
 // actions/upload-pages-artifact and actions/deploy-pages.
 //
 // Doc writes content/<slug>.md with today's date and the front-matter keys
