@@ -250,6 +250,12 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("assemble: %w", err)
 	}
 	res.Docs = len(s.Docs)
+	// A site that suddenly has no documents (content/ emptied by a
+	// checkout in progress, a mistyped move) is not published over the
+	// last good output by serve or watch.
+	if b.cfg.InPlace && len(s.Docs) == 0 && len(b.urls) > 0 {
+		return nil, fmt.Errorf("content/ now holds no documents (the last build had %d): the output is left as it was; run folio build to publish an empty site", len(b.urls))
+	}
 	urls := make(map[string]string, len(s.Docs))
 	for _, d := range s.Docs {
 		urls[d.Doc.Path] = d.Path

@@ -143,3 +143,21 @@ template_timeout: 300ms
 		t.Error("a build with a looping template wrote")
 	}
 }
+
+func TestEmptiedSiteIsNotPublishedInPlace(t *testing.T) {
+	s := newSite(t, "-- content/a.md --\n# 甲\n-- content/b.md --\n# 乙\n")
+	s.build(func(c *Config) { c.InPlace = true })
+	s.remove("content/a.md")
+	s.remove("content/b.md")
+	s.tryBuild()
+	if s.err == nil || !strings.Contains(s.err.Error(), "content/ now holds no documents (the last build had 2)") {
+		t.Fatalf("emptied site: %v", s.err)
+	}
+	s.assertFile("a/index.html", "甲")
+	s.remove("content")
+	s.tryBuild()
+	if s.err == nil || !strings.Contains(s.err.Error(), "has no content/ folder") {
+		t.Errorf("content/ deleted: %v", s.err)
+	}
+	s.assertFile("b/index.html", "乙")
+}
