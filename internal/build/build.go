@@ -298,7 +298,12 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("write: %w", err)
 		}
 	}
-	extra, warned, err := publishFiles(s, sc, publishConfig{sourceDate: b.cfg.SourceDate})
+	var extra map[string][]byte
+	var warned []string
+	err = whileNotCancelled(ctx, func() (err error) {
+		extra, warned, err = publishFiles(s, sc, publishConfig{sourceDate: b.cfg.SourceDate})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
