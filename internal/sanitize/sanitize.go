@@ -11,7 +11,10 @@
 // removed:
 //
 //   - script, style, iframe, frame, object, embed, applet, form controls,
-//     template, noscript, svg and math elements, with their content;
+//     template, noscript, noembed, noframes, svg and math elements, with
+//     their content, which ends at the element's own end tag (one of its
+//     kind nested in it is counted); an end tag with no such element open
+//     is ignored, as browsers ignore it;
 //   - any other element not listed (font, center, Word's o:p), keeping its
 //     text;
 //   - event handlers (onclick, onerror, …), style (but a cell's alignment)
@@ -63,10 +66,12 @@ var elements = map[string][]string{
 // global attributes are allowed on every allowed element.
 var global = []string{"id", "class", "title", "lang", "dir", "role"}
 
-// dropped elements are removed with their content.
+// dropped elements are removed with their content. The list includes
+// every element bluemonday drops with its content by default (noembed,
+// noframes, nostyle, …), so that what Scan reports is what HTML does.
 var dropped = []string{"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
-	"template", "noscript", "svg", "math", "select", "textarea", "button", "form", "option", "canvas",
-	"audio", "video", "head", "title", "meta", "link", "base"}
+	"template", "noscript", "noembed", "noframes", "nostyle", "svg", "math", "select", "textarea", "button",
+	"form", "option", "canvas", "audio", "video", "head", "title", "meta", "link", "base"}
 
 // void elements have no content to drop.
 func void(tag string) bool {
@@ -121,7 +126,68 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 })
 
 // HTML sanitizes a fragment of HTML by the package's policy.
-func HTML(b []byte) []byte { return policy().SanitizeBytes(b) }
+//
+// The dropped elements are removed here, by the same rules Scan and Text
+// follow, before bluemonday sees the fragment: bluemonday's own count of
+// them goes below zero at a stray end tag (a "</form>" left over from a
+// scraped page), after which it drops everything that follows the next one.
+func HTML(b []byte) []byte {
+	var kept bytes.Buffer
+	var skip dropping
+	gap := false
+	z := html.NewTokenizer(bytes.NewReader(b))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		var name []byte
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken || tt == html.EndTagToken {
+			name, _ = z.TagName()
+		}
+		if removed, _ := skip.next(tt, string(name)); removed {
+			gap = true
+			continue
+		}
+		if gap && kept.Len() > 0 {
+			// An empty comment keeps the tokens on either side of what
+			// was removed from running together ("<" and "p>").
+			kept.WriteString("<!---->")
+		}
+		gap = false
+		kept.Write(z.Raw())
+	}
+	return policy().SanitizeBytes(kept.Bytes())
+}
+
+// dropping follows a fragment's tokens through the dropped elements.
+type dropping struct {
+	tag   string // the dropped element being removed; "" outside one
+	depth int    // how many elements named tag are open
+}
+
+// next reports whether the token of type tt (with tag name, for a tag) is
+// removed with a dropped element, and whether it starts the removal.
+func (d *dropping) next(tt html.TokenType, name string) (removed, starts bool) {
+	if d.tag != "" {
+		switch {
+		case tt == html.StartTagToken && name == d.tag:
+			d.depth++
+		case tt == html.EndTagToken && name == d.tag:
+			if d.depth--; d.depth == 0 {
+				d.tag = ""
+			}
+		}
+		return true, false
+	}
+	if (tt == html.StartTagToken || tt == html.SelfClosingTagToken || tt == html.EndTagToken) && slices.Contains(dropped, name) {
+		if tt == html.StartTagToken && !void(name) {
+			d.tag, d.depth = name, 1
+		}
+		return true, tt != html.EndTagToken
+	}
+	return false, false
+}
 
 // Removal is one thing HTML removes from a fragment.
 type Removal struct {
@@ -135,7 +201,7 @@ func Scan(fragment string) []Removal {
 	var out []Removal
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	off := 0
-	skipping := "" // inside a dropped element
+	var skip dropping
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -145,20 +211,16 @@ func Scan(fragment string) []Removal {
 		at := off
 		off += raw
 		switch tt {
-		case html.StartTagToken, html.SelfClosingTagToken:
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			if skipping != "" {
-				continue
-			}
-			if slices.Contains(dropped, tag) {
-				what := "<%s> and its content"
-				if void(tag) {
-					what = "<%s>"
-				}
-				out = append(out, Removal{at, fmt.Sprintf(what, tag)})
-				if tt == html.StartTagToken && !void(tag) {
-					skipping = tag
+			if removed, starts := skip.next(tt, tag); removed || tt == html.EndTagToken {
+				if starts {
+					what := "<%s> and its content"
+					if void(tag) || tt == html.SelfClosingTagToken {
+						what = "<%s>"
+					}
+					out = append(out, Removal{at, fmt.Sprintf(what, tag)})
 				}
 				continue
 			}
@@ -184,11 +246,6 @@ func Scan(fragment string) []Removal {
 				case urlAttrs[attr] && !safeURL(string(v)):
 					out = append(out, Removal{at, fmt.Sprintf("%s URL in %s of <%s>", scheme(string(v)), attr, tag)})
 				}
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			if skipping != "" && string(name) == skipping {
-				skipping = ""
 			}
 		}
 	}
@@ -221,29 +278,26 @@ func scheme(v string) string {
 func Text(fragment string) string {
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(fragment))
-	skipping := ""
+	var skip dropping
 	for {
-		switch z.Next() {
+		tt := z.Next()
+		var tag string
+		switch tt {
 		case html.ErrorToken:
 			return b.String()
-		case html.TextToken:
-			if skipping == "" {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken:
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, _ := z.TagName()
-			tag := string(name)
-			if skipping == "" && slices.Contains(dropped, tag) && !void(tag) {
-				skipping = tag
-			}
-			if tag == "br" || tag == "p" || tag == "div" || tag == "li" || tag == "tr" || len(tag) == 2 && tag[0] == 'h' {
-				b.WriteByte('\n')
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			if string(name) == skipping {
-				skipping = ""
-			}
+			tag = string(name)
+		}
+		if removed, _ := skip.next(tt, tag); removed {
+			continue
+		}
+		switch {
+		case tt == html.TextToken:
+			b.Write(z.Text())
+		case tt == html.EndTagToken:
+		case tag == "br" || tag == "p" || tag == "div" || tag == "li" || tag == "tr" || len(tag) == 2 && tag[0] == 'h':
+			b.WriteByte('\n')
 		}
 	}
 }

@@ -82,3 +82,37 @@ func TestBlocks(t *testing.T) {
 		t.Errorf("Blocks = %q, want %q", got, want)
 	}
 }
+
+func TestDroppedElementsEndAtTheirOwnEndTag(t *testing.T) {
+	tests := []struct {
+		in, want string
+		report   []string
+	}{
+		// A stray end tag, common in scraped pages, ends nothing; the
+		// text after a later form is kept.
+		{"</form><p>一</p><form>x</form><p>二</p>", "<p>一</p><p>二</p>", []string{"<form> and its content"}},
+		// Another dropped element's end tag does not end an svg.
+		{"<svg></math>0</svg>1", "1", []string{"<svg> and its content"}},
+		{"<svg><svg></svg>x</svg>y", "y", []string{"<svg> and its content"}},
+		// Elements bluemonday drops with their content are reported so.
+		{"<noembed><b>x</b></noembed>y<noframes>z</noframes>", "y", []string{"<noembed> and its content", "<noframes> and its content"}},
+		{"<iframe/>正文", "正文", []string{"<iframe>"}},
+		// What was removed does not join its neighbours into a tag.
+		{"<<iframe></iframe>p onclick=x>", "&lt;p onclick=x&gt;", []string{"<iframe> and its content"}},
+	}
+	for _, tt := range tests {
+		if got := string(HTML([]byte(tt.in))); got != tt.want {
+			t.Errorf("HTML(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		var got []string
+		for _, r := range Scan(tt.in) {
+			got = append(got, r.What)
+		}
+		if strings.Join(got, "|") != strings.Join(tt.report, "|") {
+			t.Errorf("Scan(%q) = %q, want %q", tt.in, got, tt.report)
+		}
+		if a, b := visible(Text(tt.in)), visible(Text(tt.want)); a != b {
+			t.Errorf("Text(%q) = %q, want the text of %q", tt.in, a, tt.want)
+		}
+	}
+}
