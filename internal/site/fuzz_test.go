@@ -138,9 +138,9 @@ func FuzzExpand(f *testing.F) {
 		if !strings.HasPrefix(got, "/") || !strings.HasSuffix(got, "/") {
 			t.Fatalf("expand(%q) for %q = %q, want a path that starts and ends with /", pattern, rel, got)
 		}
-		segs := strings.Split(got[1:len(got)-1], "/")
-		if got == "/" {
-			segs = nil
+		var segs []string
+		if got != "/" {
+			segs = strings.Split(got[1:len(got)-1], "/")
 		}
 		for _, seg := range segs {
 			if seg == "" || seg == "." || seg == ".." {
