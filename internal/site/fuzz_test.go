@@ -44,7 +44,8 @@ func kept(s string) string {
 // dots, and invalid UTF-8 ("a b", "a-b" and "a（b）" all give "a-b"); the
 // site tells such names apart when it is assembled (see Site.place).
 // Names too long to keep or with nothing to keep get a hash of the whole
-// name, so they could only meet another name by a 32-bit hash collision.
+// name, so they meet another name only by a 32-bit hash collision or when
+// that name is written exactly as the hashed segment ("《》" and "a4a0b1c2").
 func FuzzPathSegment(f *testing.F) {
 	for _, pair := range [][2]string{
 		{"民法典（第一编 总则）", "民法典-第一编-总则"},

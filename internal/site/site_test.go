@@ -194,7 +194,8 @@ func TestURLFrom(t *testing.T) {
 }
 
 func FuzzSlug(f *testing.F) {
-	for _, s := range []string{"人工智能", "Hello, World", "国办发〔2018〕128号", "..", strings.Repeat("法", 100)} {
+	for _, s := range []string{"人工智能", "Hello, World", "国办发〔2018〕128号", "..", strings.Repeat("法", 100),
+		"a/b", "../..", "C++/C#", "\x00", "\xff\xfe", "标题\n第二行", "\ufeff\r\n", "二〇二五年十三月一日", "İSTANBUL", strings.Repeat("ǅ", 100) + "x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
