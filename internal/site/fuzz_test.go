@@ -45,7 +45,8 @@ func kept(s string) string {
 // site tells such names apart when it is assembled (see Site.place).
 // Names too long to keep or with nothing to keep get a hash of the whole
 // name, so they meet another name only by a 32-bit hash collision or when
-// that name is written exactly as the hashed segment ("《》" and "a4a0b1c2").
+// that name is written exactly as the hashed segment (such as "《》" and a
+// file named with its 8 hex digits).
 func FuzzPathSegment(f *testing.F) {
 	for _, pair := range [][2]string{
 		{"民法典（第一编 总则）", "民法典-第一编-总则"},
