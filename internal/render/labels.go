@@ -1,9 +1,6 @@
 package render
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // labels are the default theme's interface strings.
 var labels = map[string][2]string{ // key -> {zh, en}
@@ -70,6 +67,73 @@ var labels = map[string][2]string{ // key -> {zh, en}
 	"newest1st":     {"最新在前", "Newest first"},
 	"allfacets":     {"全部来源与作者", "All sources and authors"},
 	"allyears":      {"全部年份", "All years"},
+	"yes":           {"是", "Yes"},
+	"sep":           {"、", ", "},
+	"no":            {"否", "No"},
+	"sitenav":       {"网站导航", "Site"},
+	"breadcrumb":    {"当前位置", "Breadcrumb"},
+	"docnav":        {"上一篇和下一篇", "Previous and next"},
+	"pagination":    {"分页", "Pagination"},
+	"totop":         {"回到顶部", "Back to top"},
+	"darkmode":      {"深色模式", "Dark mode"},
+	"timeline":      {"时间线", "Timeline"},
+	"months":        {"按月份", "By month"},
+	"monthcount":    {"%s：%d 篇", "%s: %d"},
+	"bycount":       {"按数量", "By count"},
+	"byname":        {"按名称", "By name"},
+	"sortby":        {"排序：", "Sort: "},
+	"alltagsn":      {"全部 %d 个标签", "All %d tags"},
+	"browse":        {"浏览", "Browse"},
+	"thisurl":       {"本页网址", "This page"},
+	"span":          {"%d—%d年", "%d–%d"},
+	"moredocs":      {"按时间浏览全部文档", "All documents by date"},
+	"facetsof":      {"分类浏览", "Browse by"},
+}
+
+// folderNames are the theme's names for common folders of content/ that
+// have no _index.md giving a title.
+var folderNames = map[string][2]string{
+	"news":            {"新闻", "News"},
+	"notes":           {"笔记", "Notes"},
+	"laws":            {"法律", "Laws"},
+	"regulations":     {"行政法规", "Regulations"},
+	"rules":           {"规章", "Rules"},
+	"interpretations": {"司法解释", "Judicial interpretations"},
+	"notices":         {"通知公告", "Notices"},
+	"policies":        {"政策文件", "Policies"},
+	"documents":       {"文件", "Documents"},
+	"reports":         {"报告", "Reports"},
+	"speeches":        {"讲话", "Speeches"},
+	"articles":        {"文章", "Articles"},
+	"orders":          {"命令", "Orders"},
+	"translations":    {"译文", "Translations"},
+}
+
+// keyNames label front-matter keys common in scraped collections that
+// folio does not read itself.
+var keyNames = map[string][2]string{
+	"is_emergency":       {"紧急命令", "Emergency order"},
+	"source_pdf_url":     {"PDF 原件", "Source PDF"},
+	"pdf_url":            {"PDF 原件", "PDF"},
+	"pdf_path":           {"PDF 文件", "PDF file"},
+	"page_count":         {"页数", "Pages"},
+	"pages":              {"页码", "Pages"},
+	"number":             {"编号", "Number"},
+	"year":               {"年份", "Year"},
+	"mayor":              {"市长", "Mayor"},
+	"administration":     {"任期", "Administration"},
+	"eo_id":              {"行政令编号", "Executive order"},
+	"text_source":        {"文本来源", "Text source"},
+	"text_quality":       {"文本质量", "Text quality"},
+	"establishes_entity": {"设立机构", "Establishes"},
+	"admin_note":         {"备注", "Note"},
+	"note":               {"备注", "Note"},
+	"notes":              {"备注", "Notes"},
+	"editor":             {"责任编辑", "Editor"},
+	"category":           {"分类", "Category"},
+	"column":             {"栏目", "Column"},
+	"index_no":           {"索引号", "Index number"},
+	"jurisdiction":       {"管辖", "Jurisdiction"},
 }
 
 func lang(l string) string {
@@ -79,18 +143,6 @@ func lang(l string) string {
 	return "zh"
 }
 
-// label returns the interface string for key, formatted with args.
-func (r *Renderer) label(key string, args ...any) string {
-	l, ok := labels[key]
-	if !ok {
-		return key
-	}
-	s := l[0]
-	if r.lang == "en" {
-		s = l[1]
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
-}
+// label returns the interface string for key in the site's language,
+// formatted with args.
+func (r *Renderer) label(key string, args ...any) string { return r.labelIn("", key, args...) }

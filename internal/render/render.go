@@ -19,34 +19,116 @@
 //	404      404.html
 //	alias    alias.html (a redirect from an old URL to .Page.Doc)
 //	search   search.html (the search form; its script reads search/index.json)
+//	facets   facets.html (the values of one facet)
+//	facet    facet.html, list.html
+//	compare  compare.html (a translation beside its original)
 //
 // Templates are named by their site-relative path ("templates/doc.html"),
 // so parse and execution errors name the right file and line.
 //
-// # Data and functions
+// # Partials
+//
+// base.html defines the page shell and the blocks title, head and main.
+// Shared fragments live under partials/, one or a few templates a file, so
+// that a site can replace one file and keep the rest of the theme:
+//
+//	crumbs.html        "crumbs": the breadcrumb, home → section → … (every page below the top)
+//	doclist.html       "doclist": the documents of .Page.Docs with date, source and summary
+//	pager.html         "pager": previous, numbered pages, next
+//	cloud.html         "cloud": tags or a facet's values sized by count, sortable by name
+//	doc-header.html    "doc-header": a document's title, metadata, details and reading time
+//	doc-body.html      "doc-body": its table of contents, text and back-to-top link
+//	doc-footer.html    "doc-footer": the sections after the text, in order
+//	doc-sections.html  "doc-relations", "doc-translations", "doc-provenance",
+//	                   "doc-cite", "doc-related" and "doc-nav" (previous and next)
+//
+// A site's partials/doc-footer.html may call the theme's sections by name
+// and add its own. Each partial receives the page's data ({{template
+// "doc-cite" .}}), so {{$.URL}} works inside it.
+//
+// # Data
 //
 // A template receives {{.Site}} (*site.Site) and {{.Page}} (*site.Page).
-// Every front-matter key of a document is in {{.Page.Doc.Params}}, so
-// {{.Page.Doc.Params.issuer}} works without code changes. Functions:
 //
-//	T KEY [ARGS]      an interface label in the site's language (zh or en)
-//	safeHTML BYTES    trusted HTML (the rendered body)
-//	extraParams DOC   front-matter keys folio does not read itself, as Key/Value pairs, sorted
-//	monthName PERIOD  "2025年4月" or "April 2025"
-//	add, seq          arithmetic for pagers
-//	list A B …        a list of strings
-//	cite FORMAT DOC   the document's citation: gbt7714, apa, bibtex, ris, csl-json
-//	citeAPA DOC       APA with the italics as HTML
+// Site: .Config (Title, BaseURL, Language, PageSize, Search, …), .Docs
+// (newest first), .Tags (terms, most documents first), .Years (periods,
+// newest first, each with .Months), .Undated, .Dated (a count), .Root (the
+// top of content/ as a section, its .Intro from content/_index.md, its
+// .Children), .Sections, .Facets and .Agencies (taxonomies),
+// .Timeline YEAR (twelve month bars: .Month, .Period or nil, .Count,
+// .Height in percent), .AbsURL PATH.
+//
+// Page: .Kind (home, doc, tags, tag, archive, year, month, undated,
+// section, facets, facet, search, compare, alias, 404), .Path, .Title, and
+// by kind .Doc, .Term (a tag or facet value), .Taxonomy, .Period (a year
+// or month), .Section, .Docs (the documents listed here) and .Pager.
+//
+// Doc: .Title, .Date (a date.Date; .Date.IsZero for undated), .Path,
+// .Lang ("" when the site's), .Summary, .Author, .Source, .OriginalURL,
+// .Version, .Tags and .TagLinks, .Params (every front-matter key), .HTML
+// (the body), .Minutes, .Chars, .Prev and .Next (older and newer),
+// .Sections (its folders, outermost first), .ArchiveMonth, and the policy
+// model: .Issuers, .FacetLinks KEY, .DocNumberText, .AgencyLink, .DocType,
+// .Written, .Effective, .Status, .Subjects, .Relations, .RelationsOf KIND,
+// .Versions, .Translations, .Original, .Related, .Retrieved, .SHA256.
+//
+// Term: .Name, .Path, .Docs, .Key (its taxonomy). Taxonomy: .Key, .Label,
+// .Path, .Terms. Period: .Year, .Month (0 for a year), .Path, .Docs,
+// .Months. Section: .Dir, .Title (from _index.md, else the folder name),
+// .Intro, .Path, .Docs, .Total, .Children, .Parent, .Trail (the section
+// and those above it). Pager: .Number, .Total, .Items, .First, .Prev,
+// .Next, .Last, .Numbers (entries .Number, .Path, .Current; Number 0 is a
+// gap), .PagePath N.
+//
+// # Functions
+//
+//	T KEY [ARGS]         an interface label in the site's language (zh or en)
+//	Tin LANG KEY [ARGS]  the label for text in LANG: Chinese labels for zh*, English
+//	                     for any other language, the site's for ""
+//	longDate DATE [LANG] "2025年4月27日" or "April 27, 2025" ("2025年4月", "April 2025")
+//	monthName PERIOD [LANG]  "2025年4月" or "April 2025"
+//	yearName PERIOD      "2025年" or "2025"
+//	sectionTitle SECTION its title: _index.md's, the site's label for the folder,
+//	                     the theme's for a common name (news → 新闻), else the name
+//	extraParams DOC      front-matter keys folio does not show itself, as .Key,
+//	                     .Label, .Text (lists joined, dates and yes/no in words)
+//	                     and .URL (for an http or https value), sorted by key
+//	toc DOC              the body's h2 headings with ids, each with its h3 as .Sub;
+//	                     nil for fewer than four
+//	cloud TERMS ["name"] terms with .Count and .Weight (1–5, logarithmic); by
+//	                     name: Chinese in pinyin order first, then Latin
+//	safeHTML BYTES       trusted HTML (the rendered body)
+//	add, seq             arithmetic for pagers
+//	list A B …           a list of strings
+//	cite FORMAT DOC      the document's citation: gbt7714, apa, bibtex, ris, csl-json
+//	citeAPA DOC          APA with the italics as HTML
 //	download FORMAT DOC  a data: URL of the citation, for <a download>
-//	jsonLD SITE DOC   the schema.org description (NewsArticle or Legislation)
-//	status STATUS     the status label: 有效, 失效, 已修改, 未知
-//	timestamp TIME    "2025-04-27 05:31:23 (UTC+08:00)"
-//	compare ORIG TRANS  the two bodies' paragraphs side by side, as .Original and .Translation
+//	jsonLD SITE DOC      the schema.org description (NewsArticle or Legislation)
+//	status STATUS        the status label: 有效, 失效, 已修改, 未知
+//	timestamp TIME       "2025-04-27 05:31:23 (UTC+08:00)"
+//	compare ORIG TRANS   the two bodies' paragraphs side by side, as .Original and .Translation
+//
+// Config.Labels (labels: in folio.yaml) gives the site's own words, in the
+// site's language, for the theme's labels ("newest"), front-matter keys
+// ("is_emergency") and folders ("notes", "laws/criminal").
 //
 // Links are made with {{$.URL PATH}}: {{$.URL "/tags/"}} gives "/repo/tags/"
 // under a base path, or "../../tags/index.html" when the site is built
 // without a base URL, to be opened from disk; {{$.URL .Path}} links a
 // document, term, period or section. {{$.Site.AbsURL PATH}} is absolute.
+//
+// # The default theme
+//
+// Every page works without JavaScript but search; static/folio.js adds the
+// dark-mode toggle (remembered in localStorage, applied before the first
+// paint by an inline script in base.html), copy buttons for citations and
+// the page's address in printouts of a site built without a base URL.
+// Nothing is loaded from another host. style.css follows
+// prefers-color-scheme, prints documents with their source URL, their own
+// URL and their citation and without navigation, sets Latin fonts and
+// left-aligned, hyphenated text for English (lang) and never slants
+// Chinese. The table of contents is a <details> element, collapsed on
+// phones and open beside the text on screens 75rem wide.
 package render
 
 import (
@@ -57,6 +139,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"slices"
@@ -75,15 +158,21 @@ type Config struct {
 	Theme    fs.FS  // the default theme's templates (files at its root)
 	Site     fs.FS  // the site's templates/ folder, or nil
 	Language string // "" is zh
+	// Labels are the site's own words for the theme's labels, front-matter
+	// keys and folders of content/, in the site's language (labels: in
+	// folio.yaml): {"newest": "最近收录", "is_emergency": "紧急", "notes": "札记"}.
+	Labels map[string]string
 }
 
 // Renderer executes page templates. It is safe for concurrent use.
 type Renderer struct {
-	lang string
-	sets map[string]*template.Template // page template file name -> its set
-	src  map[string]string             // file name -> "templates/x.html" it came from, for lookups
-	sums map[string][32]byte           // file name -> digest of its text and the shared templates'
-	own  map[string]bool               // file name -> it or a shared template comes from the site
+	lang   string                        // the interface language: zh or en
+	site   string                        // the site's language as configured
+	custom map[string]string             // Config.Labels
+	sets   map[string]*template.Template // page template file name -> its set
+	src    map[string]string             // file name -> "templates/x.html" it came from, for lookups
+	sums   map[string][32]byte           // file name -> digest of its text and the shared templates'
+	own    map[string]bool               // file name -> it or a shared template comes from the site
 }
 
 var fallbacks = map[string][]string{
@@ -106,7 +195,7 @@ var fallbacks = map[string][]string{
 
 // New parses the templates. All parse errors are returned together.
 func New(cfg Config) (*Renderer, error) {
-	r := &Renderer{lang: lang(cfg.Language), sets: map[string]*template.Template{}, src: map[string]string{}, sums: map[string][32]byte{}, own: map[string]bool{}}
+	r := &Renderer{lang: lang(cfg.Language), site: cmpOr(cfg.Language, "zh-CN"), custom: cfg.Labels, sets: map[string]*template.Template{}, src: map[string]string{}, sums: map[string][32]byte{}, own: map[string]bool{}}
 	files := map[string][]byte{} // name relative to templates/ -> text
 	origin := map[string]string{}
 	for _, layer := range []struct {
@@ -152,7 +241,10 @@ func New(cfg Config) (*Renderer, error) {
 	}
 	slices.Sort(sharedNames)
 	shash := sha256.New()
-	fmt.Fprintf(shash, "%s\x00", r.lang)
+	fmt.Fprintf(shash, "%s\x00%s\x00", r.lang, r.site)
+	for _, k := range slices.Sorted(maps.Keys(r.custom)) {
+		fmt.Fprintf(shash, "%s\x00%s\x00", k, r.custom[k])
+	}
 	for _, name := range sharedNames {
 		fmt.Fprintf(shash, "%s\x00%s\x00", name, files[name])
 	}
@@ -255,6 +347,7 @@ func (r *Renderer) Render(w io.Writer, s *site.Site, p *site.Page) error {
 // positioned diagnostic.
 func templateError(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "template: ")
+	msg = strings.TrimPrefix(msg, "html/template:") // "no such template" and escaping errors
 	msg = strings.TrimPrefix(msg, "theme:")
 	// "templates/doc.html:12:3: executing ..." or "templates/doc.html:12: ..."
 	var p string
@@ -278,19 +371,25 @@ func templateError(err error) error {
 
 func (r *Renderer) funcs() template.FuncMap {
 	return template.FuncMap{
-		"T":           r.label,
-		"safeHTML":    func(b []byte) template.HTML { return template.HTML(b) },
-		"extraParams": extraParams,
-		"monthName":   r.monthName,
-		"add":         func(a, b int) int { return a + b },
-		"cite":        func(format string, d *site.Doc) string { return d.Citation(format) },
-		"list":        func(s ...string) []string { return s },
-		"citeAPA":     func(d *site.Doc) template.HTML { return cite.APAHTML(d.Work()) },
-		"download":    download,
-		"jsonLD":      r.jsonLD,
-		"status":      func(st policy.Status) string { return st.Label(r.lang) },
-		"timestamp":   timestamp,
-		"compare":     compare,
+		"T":            r.label,
+		"Tin":          r.labelIn,
+		"safeHTML":     func(b []byte) template.HTML { return template.HTML(b) },
+		"extraParams":  r.extraParams,
+		"monthName":    r.monthName,
+		"yearName":     r.yearName,
+		"longDate":     r.longDate,
+		"sectionTitle": r.sectionTitle,
+		"toc":          toc,
+		"cloud":        r.cloud,
+		"add":          func(a, b int) int { return a + b },
+		"cite":         func(format string, d *site.Doc) string { return d.Citation(format) },
+		"list":         func(s ...string) []string { return s },
+		"citeAPA":      func(d *site.Doc) template.HTML { return cite.APAHTML(d.Work()) },
+		"download":     download,
+		"jsonLD":       r.jsonLD,
+		"status":       func(st policy.Status) string { return st.Label(r.lang) },
+		"timestamp":    timestamp,
+		"compare":      compare,
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {
@@ -299,43 +398,6 @@ func (r *Renderer) funcs() template.FuncMap {
 			return out
 		},
 	}
-}
-
-// KV is one front-matter key with its value as text.
-type KV struct{ Key, Value string }
-
-func extraParams(d *site.Doc) []KV {
-	var kvs []KV
-	for k, v := range d.Params {
-		if d.Known(k) || k == d.DateFrom {
-			continue
-		}
-		var s string
-		switch v := v.(type) {
-		case []any:
-			var parts []string
-			for _, x := range v {
-				if x != nil {
-					parts = append(parts, fmt.Sprint(x))
-				}
-			}
-			s = strings.Join(parts, ", ")
-		case map[string]any:
-			continue
-		case time.Time:
-			s = v.Format(time.RFC3339)
-			if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 {
-				s = v.Format(time.DateOnly)
-			}
-		default:
-			s = fmt.Sprint(v)
-		}
-		if s != "" {
-			kvs = append(kvs, KV{k, s})
-		}
-	}
-	slices.SortFunc(kvs, func(a, b KV) int { return strings.Compare(a.Key, b.Key) })
-	return kvs
 }
 
 // download is a data: URL holding a citation, for a link with a download
@@ -427,13 +489,6 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func (r *Renderer) monthName(p *site.Period) string {
-	if r.lang == "en" {
-		return fmt.Sprintf("%s %d", p.Month, p.Year)
-	}
-	return fmt.Sprintf("%d年%d月", p.Year, int(p.Month))
 }
 
 // Bytes renders one page to a new slice.

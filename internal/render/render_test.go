@@ -103,6 +103,18 @@ func TestTemplateErrorsArePositioned(t *testing.T) {
 	}
 }
 
+func TestMissingTemplateCallIsPositioned(t *testing.T) {
+	r, err := New(Config{Theme: theme(t), Site: fstest.MapFS{"doc.html": {Data: []byte("{{template \"base\" .}}\n{{define \"main\"}}\n<p>{{template \"nosuch\" .}}</p>{{end}}")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testSite(t, "")
+	_, err = r.Bytes(s, page(s, site.KindDoc))
+	if err == nil || !strings.HasPrefix(err.Error(), `templates/doc.html:3:14: no such template "nosuch"`) {
+		t.Errorf("error = %v, want it at templates/doc.html:3:14", err)
+	}
+}
+
 func TestMissingTemplatesAreAnError(t *testing.T) {
 	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "no template for") {
 		t.Errorf("New with no templates: %v", err)
@@ -111,16 +123,15 @@ func TestMissingTemplatesAreAnError(t *testing.T) {
 
 func TestExtraParamsAndLabels(t *testing.T) {
 	s := testSite(t, "en-US")
-	kv := extraParams(s.Docs[0])
-	var keys []string
-	for _, p := range kv {
-		keys = append(keys, p.Key+"="+p.Value)
-	}
-	if got := strings.Join(keys, " "); got != "pages=1, 2" {
-		t.Errorf("extraParams = %s", got)
-	}
 	zh, _ := New(Config{Theme: theme(t)})
 	en, _ := New(Config{Theme: theme(t), Language: "en-US"})
+	var keys []string
+	for _, p := range en.extraParams(s.Docs[0]) {
+		keys = append(keys, p.Key+"="+p.Label+"="+p.Text)
+	}
+	if got := strings.Join(keys, " "); got != "pages=Pages=1, 2" {
+		t.Errorf("extraParams = %s", got)
+	}
 	if zh.label("tags") != "标签" || en.label("tags") != "Tags" || en.label("page", 2, 3) != "Page 2 of 3" || zh.label("unknown") != "unknown" {
 		t.Error("labels are wrong")
 	}
