@@ -302,10 +302,10 @@ type CloudTerm struct {
 }
 
 // cloud sizes terms by their number of documents, in their order (most
-// documents first), or sorted by name with order "name": in a Chinese or
-// English site Chinese names first, in pinyin order, then the others
-// alphabetically, as CLDR collates Chinese; else in the site language's
-// order.
+// documents first), or sorted by name with order "name": in a Chinese site
+// Chinese names first, in pinyin order, then the others alphabetically, as
+// CLDR collates Chinese; in an English site Latin names first, then Chinese
+// in pinyin order; else in the site language's order.
 func (r *Renderer) cloud(terms []*site.Term, order ...string) []CloudTerm {
 	lo, hi := math.MaxInt, 0
 	for _, t := range terms {
@@ -324,7 +324,7 @@ func (r *Renderer) cloud(terms []*site.Term, order ...string) []CloudTerm {
 		// concurrently.
 		tag := r.collation()
 		c := collate.New(tag, collate.IgnoreCase)
-		zh := strings.HasPrefix(tag.String(), "zh")
+		zh := r.lang == "zh"
 		slices.SortStableFunc(out, func(a, b CloudTerm) int {
 			byScript := 0
 			if zh { // Chinese names first, as CLDR collates Chinese today

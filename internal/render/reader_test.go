@@ -259,3 +259,19 @@ func TestOverridingOnePartialKeepsTheTheme(t *testing.T) {
 		t.Error("the theme's related documents are still shown")
 	}
 }
+
+func TestCloudByNameInAnEnglishSite(t *testing.T) {
+	var files []string
+	for i, tag := range []string{"宪法", "Zeta", "安全", "ai"} {
+		files = append(files, fmt.Sprintf("content/%d.md", i), "---\ntitle: x\ntags: ["+tag+"]\n---\n")
+	}
+	s := readerSite(t, "en", files...)
+	r, _ := New(Config{Theme: theme(t), Language: "en"})
+	var names []string
+	for _, c := range r.cloud(s.Tags, "name") {
+		names = append(names, c.Name)
+	}
+	if got, want := strings.Join(names, " "), "ai Zeta 安全 宪法"; got != want {
+		t.Errorf("cloud by name in an English site = %s, want %s", got, want)
+	}
+}
