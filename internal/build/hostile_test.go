@@ -1,3 +1,5 @@
+//go:build unix
+
 package build
 
 import (
@@ -283,6 +285,29 @@ func TestHostileInputsFailSafely(t *testing.T) {
 	writeArchive(t, base, txtar.Parse([]byte(hostileBase)).Files)
 	if _, err := Build(t.Context(), Config{Source: base, Theme: folio.Theme()}); err != nil {
 		t.Fatalf("the good version of the site does not build: %v", err)
+	}
+	// So are the large generated inputs: each is made once, and a case
+	// links it into its site.
+	if err := os.Mkdir(filepath.Join(base, "generated"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		for _, st := range c.setups {
+			if st[0] != "generate" || len(st) != 4 {
+				continue
+			}
+			n, err := strconv.Atoi(st[3])
+			if err != nil {
+				t.Fatalf("%s: setup %q: %v", c.name, st, err)
+			}
+			p := filepath.Join(base, "generated", generatedName(st[1], n))
+			if _, err := os.Stat(p); err == nil {
+				continue
+			}
+			if err := os.WriteFile(p, generate(t, st[1], n), 0o444); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -993,9 +1018,15 @@ func hostileSetup(t *testing.T, root string, st []string) {
 		if src, err = os.ReadFile(at(st[2])); err == nil {
 			write(st[2], encodeText(t, st[1], src))
 		}
-	case "generate": // generate KIND FILE N
+	case "generate": // generate KIND FILE N, made once by the parent
 		need(3)
-		write(st[2], generate(t, st[1], num(st[3])))
+		gen := filepath.Join(os.Getenv(hostileBaseEnv), "..", "generated", generatedName(st[1], num(st[3])))
+		if err = os.MkdirAll(filepath.Dir(at(st[2])), 0o755); err == nil {
+			if err = os.Link(gen, at(st[2])); err != nil {
+				write(st[2], generate(t, st[1], num(st[3])))
+				err = nil
+			}
+		}
 	default:
 		t.Fatalf("unknown setup %q", st[0])
 	}
@@ -1027,6 +1058,8 @@ func encodeText(t *testing.T, enc string, src []byte) []byte {
 	}
 	return b.Bytes()
 }
+
+func generatedName(kind string, n int) string { return fmt.Sprintf("%s-%d.md", kind, n) }
 
 // generate writes the large inputs: n tags, n table rows, lists or
 // quotes n deep, n MB of text, n identical headings, n open brackets.
