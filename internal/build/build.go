@@ -192,7 +192,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	var rndErr error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		rnd, rndErr = render.New(render.Config{Theme: subFS(b.cfg.Theme, "templates"), Site: dirFS(b.cfg.Source, "templates"), Language: sc.Language})
+		rnd, rndErr = render.New(render.Config{Theme: subFS(b.cfg.Theme, "templates"), Site: dirFS(b.cfg.Source, "templates"), Language: sc.Language, Labels: sc.Labels})
 	})
 	lr, loadErr := b.load(ctx, sc)
 	wg.Wait()
@@ -810,9 +810,10 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	stamps := make([]pageStamp, len(pages))
 	rendered := make([]bool, len(pages))
 	tmpl := templateStamps(rnd, s)
+	secs := sectionsDigest(s)
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		p := pages[i]
-		stamps[i] = stampPage(s, p, tmpl[p.Kind])
+		stamps[i] = stampPage(s, p, tmpl[p.Kind], secs)
 		if b.cfg.InPlace && out.has(p.Output) && b.pages[p.Output] == stamps[i] {
 			if err := out.keep(p.Output, "page "+p.Path); err != nil {
 				mu.Lock()

@@ -67,7 +67,7 @@ func TestSeedArticlePage(t *testing.T) {
 	const page = "news/000_0cc289df36280051/index.html"
 	s.assertFile(page,
 		"<h1>习近平在中共中央政治局第二十次集体学习时强调</h1>",
-		`<time datetime="2025-04-27">2025-04-27</time>`,
+		`<time datetime="2025-04-27">2025年4月27日</time>`,
 		`href="http://paper.people.com.cn/rmrb/pc/content/202504/27/content_30070122.html"`,
 		">人民日报</a>",
 		"第01版",
@@ -108,9 +108,9 @@ func TestUndatedAndBodyDatedDocuments(t *testing.T) {
 
 func TestChineseTagPages(t *testing.T) {
 	s := newSite(t, seedSite).build()
-	s.assertFile("tags/index.html", "人工智能", "人民日报", `href="%e4%ba%ba%e5%b7%a5%e6%99%ba%e8%83%bd/index.html"`)
+	s.assertFile("tags/index.html", "人工智能", "人民日报", `href="%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/index.html"`)
 	b := newSite(t, seedSite).build(func(c *Config) { c.BaseURL = "https://example.org/" })
-	b.assertFile("tags/index.html", `href="/tags/%e4%ba%ba%e5%b7%a5%e6%99%ba%e8%83%bd/"`)
+	b.assertFile("tags/index.html", `href="/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/"`)
 	s.assertFile("tags/人民日报/index.html", "习近平")
 }
 

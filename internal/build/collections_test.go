@@ -65,13 +65,13 @@ func TestScrapedTranscriptsKeepEveryChineseCharacter(t *testing.T) {
 
 func TestLinksBetweenDocumentsResolve(t *testing.T) {
 	s := transcripts(t).build()
-	s.assertFile("2025/20250427/index.html",
+	s.assertDecoded("2025/20250427/index.html",
 		`<a href="../20250426/index.html">上一期</a>`,
 		`<a href="../../notes/要点/index.html#人工智能">本期要点</a>`,
 		`<img src="../../images/0427.jpg" alt="会议现场">`,
 		`<a href="./20250428.md">下一期</a>`, // to nothing: left as written
 	)
-	s.assertFile("notes/要点/index.html", `<a href="../../2025/20250427/index.html">4月27日</a>`, `<a href="../../images/0427.jpg">资料图</a>`)
+	s.assertDecoded("notes/要点/index.html", `<a href="../../2025/20250427/index.html">4月27日</a>`, `<a href="../../images/0427.jpg">资料图</a>`)
 	s.assertFile("images/0427.jpg", "JFIF")
 	warned := strings.Join(s.result.Warnings, "\n")
 	if !strings.Contains(warned, "content/2025/20250427.md:18:31: link to ./20250428.md: no document or file content/2025/20250428.md") {

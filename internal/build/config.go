@@ -42,6 +42,8 @@ import (
 //	follow_symlinks: false      # follow symlinks that lead outside the site root (with a warning)
 //	max_file_mb: 50             # a larger file under content/ or static/ is an error
 //	template_timeout: 10s       # a page whose templates run longer fails the build
+//	labels:                     # the theme's words, and labels for front-matter keys
+//	  metadata: 文件信息
 //	feed:
 //	  entries: 20               # newest documents in each feed
 //	  content: summary          # summary, or full for the whole text
@@ -66,6 +68,9 @@ type SiteConfig struct {
 	FollowSymlinks  bool   `yaml:"follow_symlinks"`
 	MaxFileMB       int    `yaml:"max_file_mb"`
 	TemplateTimeout string `yaml:"template_timeout"`
+	// Labels are the site's own words for the theme's labels and
+	// front-matter keys: {"metadata": "文件信息", "is_emergency": "紧急"}.
+	Labels          map[string]string `yaml:"labels"`
 	templateTimeout time.Duration
 	Feed            struct {
 		Entries int    `yaml:"entries"`

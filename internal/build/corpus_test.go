@@ -255,7 +255,7 @@ func TestCorpusSeed(t *testing.T) {
 	page := s.file("000_0cc289df36280051/index.html")
 	// In the article's header and body (provenance and citations, below
 	// them, name the title and source again, as they should).
-	for _, once := range []string{"习近平在中共中央政治局第二十次集体学习时强调", "第01版", ">2025-04-27</time>", `href="http://paper.people.com.cn/rmrb/pc/content/202504/27/content_30070122.html"`} {
+	for _, once := range []string{"习近平在中共中央政治局第二十次集体学习时强调", "第01版", ">2025年4月27日</time>", `href="http://paper.people.com.cn/rmrb/pc/content/202504/27/content_30070122.html"`} {
 		_, body, _ := strings.Cut(page, "<main")
 		body, _, _ = strings.Cut(body, `<section class="doc-`)
 		if n := strings.Count(body, once); n != 1 {

@@ -175,7 +175,7 @@ func TestFeeds(t *testing.T) {
 	s.assertFile("index.html",
 		`<link rel="alternate" type="application/atom+xml" title="测试文库" href="/repo/feed.xml">`,
 		`<link rel="alternate" type="application/feed+json" title="测试文库" href="/repo/feed.json">`)
-	s.assertFile("tags/人工智能/index.html", `type="application/atom+xml" title="测试文库 · 人工智能" href="/repo/tags/%e4%ba%ba%e5%b7%a5%e6%99%ba%e8%83%bd/feed.xml"`)
+	s.assertFile("tags/人工智能/index.html", `type="application/atom+xml" title="测试文库 · 人工智能" href="/repo/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/feed.xml"`)
 
 	full := newSite(t, seedSite+"-- folio.yaml --\nfeed:\n  content: full\n").build()
 	var ff atomFeed

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -177,4 +178,19 @@ func TestBrowserReloadsAndShowsOverlay(t *testing.T) {
 	editFile(t, root, docFile, "slug: 人工智能健康有序发展", "slug: 人工智能发展")
 	pollNavigating(t, ctx, "the open page follows its document to the new URL",
 		`decodeURIComponent(location.pathname) === "/repo/news/人工智能发展/" && document.querySelector("h1")?.textContent === "`+newTitle+`"`)
+}
+
+// TestBrowserVisitsManyPagesInOneTab: pages left for another close their
+// live-reload stream, so a reader moving through a dozen pages of folio
+// serve in one tab never waits for a stream slot (browsers keep left pages
+// alive for the back button, and allow six connections a host).
+func TestBrowserVisitsManyPagesInOneTab(t *testing.T) {
+	ctx := newBrowser(t)
+	root := writeSite(t, liveSite)
+	_, site := startServe(t, root)
+	paths := []string{"", "tags/", "archive/", "news/", "laws/", "notes/", "archive/2025/", "archive/2023/", "tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/", "search/", "", "tags/"}
+	for i, p := range paths {
+		// Each load must finish well within the 60 s a stalled one takes.
+		step(t, ctx, "open page "+strconv.Itoa(i)+" "+p, chromedp.Navigate(site+p))
+	}
 }

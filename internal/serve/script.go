@@ -18,12 +18,14 @@ const script = `// Live reload for "folio serve"; built sites never include it.
 		return p.endsWith("/index.html") ? p.slice(0, -"index.html".length) : p;
 	};
 	let server = "";
+	let current = null;
 	const connect = () => {
 		const events = new EventSource(url);
+		current = events;
 		events.addEventListener("error", () => {
 			// EventSource retries by itself after a network error, but gives up
 			// on an answer other than 200, such as 503 for too many streams.
-			if (events.readyState === EventSource.CLOSED) setTimeout(connect, 5000 + 5000 * Math.random());
+			if (events.readyState === EventSource.CLOSED && current === events) setTimeout(connect, 5000 + 5000 * Math.random());
 		});
 		events.addEventListener("hello", (e) => {
 			const id = JSON.parse(e.data);
@@ -61,6 +63,11 @@ const script = `// Live reload for "folio serve"; built sites never include it.
 			document.body.append(box);
 		});
 	};
+	// A page left for another keeps no stream open (browsers keep left
+	// pages alive for the back button, and allow few streams a host), and
+	// opens one again when it is shown again.
+	addEventListener("pagehide", () => { current?.close(); current = null; });
+	addEventListener("pageshow", (e) => { if (e.persisted && !current) connect(); });
 	connect();
 })();
 `

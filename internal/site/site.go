@@ -61,6 +61,7 @@ import (
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/diag"
 	"github.com/folio-ssg/folio/internal/policy"
+	"github.com/folio-ssg/folio/internal/sitemap"
 )
 
 // Config describes the site. The zero value works.
@@ -517,9 +518,13 @@ func (s *Site) buildSections(info map[string]SectionInfo) {
 // BasePath is the path the site is served under: "/" or "/repo/".
 func (s *Site) BasePath() string { return s.basePath }
 
-// RelURL prefixes a site path with the base path: "/tags/" -> "/repo/tags/".
+// RelURL prefixes a site path with the base path: "/tags/人工智能/" ->
+// "/repo/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/". Every URL folio
+// writes — in pages, feeds, the sitemap and the catalog — is
+// percent-encoded this one way (RFC 3986, upper-case hex; see
+// sitemap.EscapeURL).
 func (s *Site) RelURL(p string) string {
-	return s.basePath + strings.TrimPrefix(p, "/")
+	return sitemap.EscapeURL(s.basePath + strings.TrimPrefix(p, "/"))
 }
 
 // URLFrom is the link from the page at site path from to site path to:
@@ -528,6 +533,10 @@ func (s *Site) URLFrom(from, to string) string {
 	if !s.Config.RelativeURLs {
 		return s.RelURL(to)
 	}
+	return sitemap.EscapeURL(s.relativeURL(from, to))
+}
+
+func (s *Site) relativeURL(from, to string) string {
 	dir := from[:strings.LastIndexByte(from, '/')+1] // "/a/b/" or "/a/" for "/a/404.html"
 	target := strings.TrimPrefix(to, "/")
 	if target == "" || strings.HasSuffix(target, "/") {

@@ -179,7 +179,7 @@ func TestURLFrom(t *testing.T) {
 		{"/", "/", "index.html", "/repo/"},
 		{"/2025/04/x/", "/style.css", "../../../style.css", "/repo/style.css"},
 		{"/2025/04/x/", "/2025/04/y/", "../y/index.html", "/repo/2025/04/y/"},
-		{"/tags/", "/tags/人工智能/", "人工智能/index.html", "/repo/tags/人工智能/"},
+		{"/tags/", "/tags/人工智能/", "%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/index.html", "/repo/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/"},
 		{"/tags/a/page/2/", "/tags/a/", "../../index.html", "/repo/tags/a/"},
 		{"/archive/2025/", "/archive/", "../index.html", "/repo/archive/"},
 	}
