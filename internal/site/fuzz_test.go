@@ -2,6 +2,7 @@ package site
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -132,7 +133,7 @@ func FuzzExpand(f *testing.F) {
 			if simple {
 				t.Fatalf("expand(%q) for %q: %v", pattern, rel, err)
 			}
-			if !strings.Contains(err.Error(), pattern) {
+			if !strings.Contains(err.Error(), strconv.Quote(pattern)) {
 				t.Fatalf("expand(%q): error %q does not name the pattern", pattern, err)
 			}
 			return
