@@ -36,8 +36,13 @@ func Local(dest string) bool {
 	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") {
 		return false
 	}
+	// A browser drops leading spaces and controls, and tabs and newlines
+	// anywhere, before it reads a scheme: " java\tscript:x" is a script.
+	if strings.TrimFunc(dest, func(r rune) bool { return r <= ' ' }) != dest || strings.ContainsAny(dest, "\t\n\r") {
+		return false
+	}
 	u, err := url.Parse(dest)
-	return err != nil || u.Scheme == ""
+	return err == nil && u.Scheme == ""
 }
 
 // links is the AST transformer that collects local links and puts markers
