@@ -187,6 +187,11 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	}
 	b.templateTimeout = sc.templateTimeout
 
+	// Templates are read as content is: regular files inside the site.
+	if _, _, err := (content.Files{Root: b.cfg.Source, FollowOutside: sc.FollowSymlinks, MaxBytes: int64(sc.MaxFileMB) << 20}).Scan(os.DirFS(b.cfg.Source), "templates"); err != nil {
+		return nil, err
+	}
+
 	// Load and parse templates concurrently.
 	var rnd *render.Renderer
 	var rndErr error

@@ -89,6 +89,9 @@ var yamlErrLine = regexp.MustCompile(`line (\d+): `)
 // the defaults.
 func LoadSiteConfig(root string) (*SiteConfig, error) {
 	c := &SiteConfig{}
+	if err := checkConfigFile(root); err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(filepath.Join(root, ConfigFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
@@ -198,6 +201,36 @@ func checkPermalink(p string) error {
 	}
 	if strings.Contains(p, "..") {
 		return fmt.Errorf("permalink %q: \"..\" is not allowed", p)
+	}
+	return nil
+}
+
+// maxConfigBytes bounds folio.yaml.
+const maxConfigBytes = 1 << 20
+
+// checkConfigFile refuses a folio.yaml that is not a regular file of the
+// site (a FIFO would block, /dev/zero never ends) or is implausibly large.
+// A symlink is followed only inside the site root.
+func checkConfigFile(root string) error {
+	p := filepath.Join(root, ConfigFile)
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return nil // absent: the defaults; unreadable: reported on reading
+	}
+	at := diag.Position{Path: ConfigFile}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if target, out := (content.Files{Root: root}).Outside(ConfigFile); out {
+			return diag.Errorf(at, "a symlink to %s, outside the site root", target)
+		}
+		if fi, err = os.Stat(p); err != nil {
+			return diag.Errorf(at, "follow symlink: %v", err)
+		}
+	}
+	if !fi.Mode().IsRegular() {
+		return diag.Errorf(at, "not a regular file: folio reads only regular files")
+	}
+	if fi.Size() > maxConfigBytes {
+		return diag.Errorf(at, "%d bytes: a configuration is at most 1 MB", fi.Size())
 	}
 	return nil
 }
