@@ -41,6 +41,7 @@ import (
 //	id_key: eo_id               # the key relations name documents by, besides slug, file name, path, doc number
 //	follow_symlinks: false      # follow symlinks that lead outside the site root (with a warning)
 //	max_file_mb: 50             # a larger file under content/ or static/ is an error
+//	max_document_mb: 10         # a larger document is an error
 //	template_timeout: 10s       # a page whose templates run longer fails the build
 //	labels:                     # the theme's words, and labels for front-matter keys
 //	  metadata: 文件信息
@@ -67,6 +68,7 @@ type SiteConfig struct {
 	// Safety limits.
 	FollowSymlinks  bool   `yaml:"follow_symlinks"`
 	MaxFileMB       int    `yaml:"max_file_mb"`
+	MaxDocumentMB   int    `yaml:"max_document_mb"`
 	TemplateTimeout string `yaml:"template_timeout"`
 	// Labels are the site's own words for the theme's labels and
 	// front-matter keys: {"metadata": "文件信息", "is_emergency": "紧急"}.
@@ -131,6 +133,12 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 	if c.MaxFileMB == 0 {
 		c.MaxFileMB = 50
 	}
+	if c.MaxDocumentMB < 0 {
+		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "max_document_mb %d: want a positive number", c.MaxDocumentMB)
+	}
+	if c.MaxDocumentMB == 0 {
+		c.MaxDocumentMB = 10
+	}
 	c.templateTimeout = 10 * time.Second
 	if c.TemplateTimeout != "" {
 		d, err := time.ParseDuration(c.TemplateTimeout)
@@ -188,7 +196,7 @@ func (c *SiteConfig) SearchOn() bool { return c.Search == nil || *c.Search }
 // which files may be read at all, for the site at root.
 func (c *SiteConfig) Files(root string) content.Files {
 	return content.Files{Exts: c.Documents, Exclude: c.Exclude, Include: c.Include,
-		Root: root, FollowOutside: c.FollowSymlinks, MaxBytes: int64(c.MaxFileMB) << 20}
+		Root: root, FollowOutside: c.FollowSymlinks, MaxBytes: int64(c.MaxFileMB) << 20, MaxDocBytes: int64(c.MaxDocumentMB) << 20}
 }
 
 // checkPermalink refuses patterns that cannot be a path: a query or

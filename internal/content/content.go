@@ -341,6 +341,10 @@ func (f Files) Scan(fsys fs.FS, dir string) (files, warnings []string, err error
 				return nil
 			}
 			rel := strings.TrimPrefix(p, dir+"/")
+			if d.IsDir() && strings.Count(rel, "/")+1 > MaxDepth {
+				bad(p, "folders nested more than %d deep: folio reads at most %d levels under %s/", MaxDepth, MaxDepth, dir)
+				return fs.SkipDir
+			}
 			if SkipDir(d.Name()) || d.IsDir() && f.ExcludedDir(rel) {
 				if d.IsDir() {
 					return fs.SkipDir
@@ -397,6 +401,10 @@ func (f Files) Scan(fsys fs.FS, dir string) (files, warnings []string, err error
 			}
 			if f.MaxBytes > 0 && fi.Size() > f.MaxBytes {
 				bad(p, "%.1f MB, over the limit of %.0f MB a file (max_file_mb in folio.yaml)", float64(fi.Size())/(1<<20), float64(f.MaxBytes)/(1<<20))
+				return nil
+			}
+			if k := f.Classify(rel); f.MaxDocBytes > 0 && fi.Size() > f.MaxDocBytes && (k == KindDoc || k == KindSection) {
+				bad(p, "%.1f MB, over the limit of %.0f MB a document (max_document_mb in folio.yaml)", float64(fi.Size())/(1<<20), float64(f.MaxDocBytes)/(1<<20))
 				return nil
 			}
 			files = append(files, rel)

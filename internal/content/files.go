@@ -41,7 +41,15 @@ type Files struct {
 	Root          string
 	FollowOutside bool
 	MaxBytes      int64 // a larger file is an error; 0 is no limit
+	// MaxDocBytes limits documents (which are parsed and held whole)
+	// more tightly than assets; 0 is MaxBytes.
+	MaxDocBytes int64
 }
+
+// MaxDepth is how many folders deep under content/ a file may be: every
+// page of a folder links the folders above it, so a chain of folders
+// costs output that grows faster than its depth.
+const MaxDepth = 32
 
 // repoNames are the base names, lowercased and without extension, of a
 // repository's own files.
