@@ -130,6 +130,15 @@ func decodeYAML(p string, data []byte, first int, m *meta) error {
 		tk := body.GetToken()
 		return &diag.Error{Pos: at(tk.Position.Line, tk.Position.Column), Msg: "yaml: front matter must be a mapping of keys to values"}
 	}
+	// Decoded whole, so anchors and aliases resolve across keys; key by
+	// key only to position an error. Aliases that would expand into more
+	// values than a front matter needs ("billion laughs") are refused.
+	if at2, n := aliasBomb(body, map[string]int{}); n > maxYAMLValues {
+		tk := at2.GetToken()
+		return &diag.Error{Pos: at(tk.Position.Line, tk.Position.Column), Msg: fmt.Sprintf("yaml: aliases expand to more than %d values", maxYAMLValues)}
+	}
+	var whole map[string]any
+	wholeErr := yaml.NodeToValue(body, &whole)
 	var errs diag.List
 	for _, mv := range values {
 		kt := mv.Key.GetToken()
@@ -144,7 +153,9 @@ func decodeYAML(p string, data []byte, first int, m *meta) error {
 			}
 		}
 		var v any
-		if err := yaml.NodeToValue(mv.Value, &v); err != nil {
+		if wholeErr == nil {
+			v = whole[key]
+		} else if err := yaml.NodeToValue(mv.Value, &v); err != nil {
 			errs.Add(vpos, "yaml: "+yamlMessage(err))
 			continue
 		}
@@ -159,6 +170,61 @@ func decodeYAML(p string, data []byte, first int, m *meta) error {
 		}
 	}
 	return errs.Err()
+}
+
+// maxYAMLValues bounds how many values a front matter's aliases may
+// expand to.
+const maxYAMLValues = 100_000
+
+// aliasBomb counts the values n expands to, aliases expanded, stopping
+// early past maxYAMLValues; it returns the node where the count ran over.
+func aliasBomb(n ast.Node, anchors map[string]int) (ast.Node, int) {
+	if n == nil {
+		return nil, 0
+	}
+	total := 1
+	add := func(c ast.Node) ast.Node {
+		at, k := aliasBomb(c, anchors)
+		total = min(total+k, maxYAMLValues+1)
+		if total > maxYAMLValues {
+			if at == nil {
+				at = c
+			}
+			return at
+		}
+		return nil
+	}
+	switch n := n.(type) {
+	case *ast.AnchorNode:
+		at, k := aliasBomb(n.Value, anchors)
+		if n.Name != nil {
+			anchors[n.Name.GetToken().Value] = k
+		}
+		return at, k
+	case *ast.AliasNode:
+		if n.Value != nil {
+			return n, anchors[n.Value.GetToken().Value]
+		}
+	case *ast.MappingNode:
+		for _, v := range n.Values {
+			if at := add(v); at != nil {
+				return at, total
+			}
+		}
+	case *ast.MappingValueNode:
+		if at := add(n.Value); at != nil {
+			return at, total
+		}
+	case *ast.SequenceNode:
+		for _, v := range n.Values {
+			if at := add(v); at != nil {
+				return at, total
+			}
+		}
+	case *ast.TagNode:
+		return aliasBomb(n.Value, anchors)
+	}
+	return nil, total
 }
 
 // yamlError positions a YAML parser error at its token.
