@@ -7,13 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai and every other zone, on any machine
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/diag"
@@ -85,8 +81,6 @@ type SiteConfig struct {
 // ConfigFile is the name of the site configuration file.
 const ConfigFile = "folio.yaml"
 
-var yamlErrLine = regexp.MustCompile(`line (\d+): `)
-
 // LoadSiteConfig reads folio.yaml from the site root; a missing file gives
 // the defaults.
 func LoadSiteConfig(root string) (*SiteConfig, error) {
@@ -99,19 +93,8 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
 	}
 	if len(bytes.TrimSpace(b)) > 0 {
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(c); err != nil {
-			var errs diag.List
-			var te *yaml.TypeError
-			if errors.As(err, &te) {
-				for _, e := range te.Errors {
-					errs.Add(yamlPos(e), yamlMsg(e))
-				}
-			} else {
-				errs.Add(yamlPos(err.Error()), yamlMsg(err.Error()))
-			}
-			return nil, errs.Err()
+		if err := content.DecodeConfig(ConfigFile, b, c); err != nil {
+			return nil, err
 		}
 	}
 	if c.PageSize < 0 {
@@ -245,21 +228,3 @@ func checkConfigFile(root string) error {
 
 // Location is the configured time zone.
 func (c *SiteConfig) Location() *time.Location { return c.location }
-
-func yamlPos(msg string) diag.Position {
-	pos := diag.Position{Path: ConfigFile}
-	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-	}
-	return pos
-}
-
-func yamlMsg(msg string) string {
-	if loc := yamlErrLine.FindStringIndex(msg); loc != nil {
-		msg = msg[:loc[0]] + msg[loc[1]:]
-	}
-	if len(msg) > 0 && msg[:min(5, len(msg))] != "yaml:" {
-		msg = "yaml: " + msg
-	}
-	return msg
-}

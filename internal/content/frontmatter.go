@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/frontmatter"
@@ -170,6 +171,17 @@ func decodeYAML(p string, data []byte, first int, m *meta) error {
 		}
 	}
 	return errs.Err()
+}
+
+// DecodeConfig decodes a YAML file such as folio.yaml into v strictly: an
+// unknown key, a repeated key or a value of the wrong type is an error at
+// its line and column in the file p.
+func DecodeConfig(p string, data []byte, v any) error {
+	err := yaml.UnmarshalWithOptions(data, v, yaml.Strict())
+	if err == nil {
+		return nil
+	}
+	return yamlError(err, func(l, c int) diag.Position { return diag.Position{Path: p, Line: l, Col: c} })
 }
 
 // maxYAMLValues bounds how many values a front matter's aliases may
@@ -357,6 +369,9 @@ func decodeJSON(p string, data []byte, first int, m *meta, whole bool) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	fail := func(err error) error {
+		if !closes(data) {
+			return &diag.Error{Pos: at(skipSpace(data, 0)), Msg: "json: the front matter object that opens here is not closed"}
+		}
 		// The token stream's offsets are its own; decoding the whole
 		// object again gives the error at an offset into data.
 		var whole any
@@ -367,7 +382,17 @@ func decodeJSON(p string, data []byte, first int, m *meta, whole bool) error {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return &diag.Error{Pos: at(int(syn.Offset) - 1), Msg: "json: " + err.Error()}
+			off := int(syn.Offset) - 1
+			msg := err.Error()
+			if off >= 0 && off < len(data) && data[off] >= 0x80 {
+				// The decoder names the first byte of a character: name the character.
+				for off > 0 && !utf8.RuneStart(data[off]) {
+					off--
+				}
+				r, _ := utf8.DecodeRune(data[off:])
+				msg = fmt.Sprintf("invalid character %q in the front matter (is a comma or quote missing before it?)", r)
+			}
+			return &diag.Error{Pos: at(off), Msg: "json: " + msg}
 		case errors.As(err, &typ):
 			return &diag.Error{Pos: at(int(typ.Offset)), Msg: "json: front matter must be an object"}
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
@@ -412,6 +437,33 @@ func decodeJSON(p string, data []byte, first int, m *meta, whole bool) error {
 	m.fm = fm
 	m.body = data[end:] // the caller cuts the body itself
 	return nil
+}
+
+// closes reports whether the JSON object data opens is ever closed: its
+// braces and brackets, outside strings, balance somewhere.
+func closes(data []byte) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range data {
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString && c == '"':
+			inString = false
+		case inString:
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func skipSpace(data []byte, off int) int {
