@@ -39,9 +39,9 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 		for i, c := range catalogColumns {
 			switch v := row[c].(type) {
 			case string:
-				rec[i] = v
+				rec[i] = csvCell(v)
 			case []string:
-				rec[i] = strings.Join(v, "; ")
+				rec[i] = csvCell(strings.Join(v, "; "))
 			}
 		}
 		if err := w.Write(rec); err != nil {
@@ -57,6 +57,23 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 		return nil, fmt.Errorf("catalog.json: %w", err)
 	}
 	return map[string][]byte{"catalog.csv": buf.Bytes(), "catalog.json": append(js, '\n')}, nil
+}
+
+// csvCell makes a value safe for a spreadsheet: control characters other
+// than line breaks and tabs go, and a cell that a spreadsheet would run as
+// a formula (=, +, -, @ first) starts with an apostrophe, which Excel and
+// LibreOffice show as text (OWASP's advice on CSV injection).
+func csvCell(v string) string {
+	v = strings.Map(func(r rune) rune {
+		if r < ' ' && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, v)
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 func catalogRow(s *site.Site, d *site.Doc) map[string]any {

@@ -260,3 +260,15 @@ func TestBundledCatalog(t *testing.T) {
 		}
 	}
 }
+
+func TestCatalogCellsAreNotFormulas(t *testing.T) {
+	s := newSite(t, "-- content/a.md --\n---\ntitle: \"=HYPERLINK(\\\"http://evil.example\\\")\"\nauthor: \"@SUM(1+1)\"\nsource: \"a\\0b\"\n---\n正文。\n").build()
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix([]byte(s.file("catalog.csv")), []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := recs[1]
+	if row[2] != `'=HYPERLINK("http://evil.example")` || row[10] != "'@SUM(1+1)" || row[11] != "ab" {
+		t.Errorf("catalog row = %q", row)
+	}
+}

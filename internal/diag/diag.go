@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Position is a place in a file of the site.
@@ -27,6 +29,12 @@ type Position struct {
 
 func (p Position) String() string {
 	s := p.Path
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		// A file name with a newline would split the line editors and CI
+		// read: its control characters are written as Go escapes.
+		q := strconv.Quote(s)
+		s = q[1 : len(q)-1]
+	}
 	if p.Line > 0 {
 		s += fmt.Sprintf(":%d", p.Line)
 		if p.Col > 0 {

@@ -40,3 +40,10 @@ func TestListSortsAndFlattens(t *testing.T) {
 		t.Error("empty list is an error")
 	}
 }
+
+func TestPositionOfAFileNameWithANewline(t *testing.T) {
+	p := Position{Path: "content/第一行\n第二行.md", Line: 3, Col: 7}
+	if got, want := p.String(), `content/第一行\n第二行.md:3:7`; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
