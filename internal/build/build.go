@@ -815,10 +815,9 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	stamps := make([]pageStamp, len(pages))
 	rendered := make([]bool, len(pages))
 	tmpl := templateStamps(rnd, s)
-	secs := sectionsDigest(s)
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		p := pages[i]
-		stamps[i] = stampPage(s, p, tmpl[p.Kind], secs)
+		stamps[i] = stampPage(s, p, tmpl[p.Kind])
 		if b.cfg.InPlace && out.has(p.Output) && b.pages[p.Output] == stamps[i] {
 			if err := out.keep(p.Output, "page "+p.Path); err != nil {
 				mu.Lock()

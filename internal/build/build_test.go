@@ -517,7 +517,7 @@ func TestUnreadableTemplateIsReportedAtItsPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.tryBuild()
-	if s.err == nil || !strings.HasPrefix(s.err.Error(), "templates/doc.html: read template: ") {
+	if s.err == nil || !strings.HasPrefix(s.err.Error(), "templates/doc.html: follow symlink: ") {
 		t.Errorf("error = %v, want it at templates/doc.html", s.err)
 	}
 }

@@ -60,29 +60,7 @@ func siteDigest(s *site.Site) []byte {
 	return h.Sum(nil)
 }
 
-// sectionsDigest is a digest of every section's folder, title, URL, intro
-// and count: what breadcrumbs, section pages and the home page show of
-// content/'s folders.
-func sectionsDigest(s *site.Site) string {
-	h := sha256.New()
-	var walk func(sec *site.Section)
-	walk = func(sec *site.Section) {
-		if sec == nil {
-			return
-		}
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\n", sec.Dir, sec.Title, sec.Path, sec.Intro, sec.Total)
-		for _, c := range sec.Children {
-			walk(c)
-		}
-	}
-	walk(s.Root)
-	for _, sec := range s.Sections {
-		fmt.Fprintf(h, "%s\x00%s\n", sec.Dir, sec.Title)
-	}
-	return string(h.Sum(nil))
-}
-
-func stampPage(s *site.Site, p *site.Page, tmpl [32]byte, sections string) pageStamp {
+func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 	h := sha256.New()
 	var buf []byte
 	w := func(args ...any) {
@@ -106,9 +84,18 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte, sections string) pageS
 	c := s.Config
 	w(string(tmpl[:]), c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink, c.RelativeURLs)
 	w(p.Kind, p.Path, p.Title)
-	switch p.Kind {
-	case site.KindDoc, site.KindSection, site.KindHome:
-		w(sections) // breadcrumbs, the section tree, content/_index.md
+	// Breadcrumbs: the folders above a document or section, by title.
+	var trail []*site.Section
+	switch {
+	case p.Kind == site.KindDoc:
+		trail = p.Doc.Sections()
+	case p.Kind == site.KindSection:
+		trail = p.Section.Trail()
+	case p.Kind == site.KindHome && s.Root != nil:
+		w(s.Root.Title, string(s.Root.Intro)) // content/_index.md
+	}
+	for _, sec := range trail {
+		w(sec.Title, sec.Path)
 	}
 	if pg := p.Pager; pg != nil {
 		w(pg.Number, pg.Total, pg.Items, pg.First, pg.Prev, pg.Next, pg.Last)
