@@ -71,7 +71,7 @@ var global = []string{"id", "class", "title", "lang", "dir", "role"}
 // noframes, nostyle, …), so that what Scan reports is what HTML does.
 var dropped = []string{"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
 	"template", "noscript", "noembed", "noframes", "nostyle", "svg", "math", "select", "textarea", "button",
-	"form", "option", "canvas", "audio", "video", "head", "title", "meta", "link", "base"}
+	"option", "canvas", "audio", "video", "head", "title", "meta", "link", "base"}
 
 // void elements have no content to drop.
 func void(tag string) bool {

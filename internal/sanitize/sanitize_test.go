@@ -39,7 +39,9 @@ func TestHTMLRemovesWhatIsUnsafe(t *testing.T) {
 		{`<font color="red">红字</font>`, "font", "红字", []string{"<font> (its text is kept)"}},
 		{`<p style="color:red">正文</p>`, "color", "正文", []string{"attribute style of <p>"}},
 		{`<object data="x.swf"></object><embed src="x.swf">正文`, "swf", "正文", []string{"<object> and its content", "<embed>"}},
-		{`<form action="/x"><input type="text" name="q"></form>正文`, "input", "正文", []string{"<form> and its content"}},
+		// A form is unwrapped (old government pages put the whole article in
+		// one); its controls go.
+		{`<form action="/x"><p>全文</p><textarea>x</textarea></form>正文`, "textarea", "全文", []string{"<form> (its text is kept)", "<textarea> and its content"}},
 	}
 	for _, tt := range tests {
 		out := string(HTML([]byte(tt.in)))
@@ -90,7 +92,7 @@ func TestDroppedElementsEndAtTheirOwnEndTag(t *testing.T) {
 	}{
 		// A stray end tag, common in scraped pages, ends nothing; the
 		// text after a later form is kept.
-		{"</form><p>一</p><form>x</form><p>二</p>", "<p>一</p><p>二</p>", []string{"<form> and its content"}},
+		{"</form><p>一</p><form>x</form><p>二</p>", "<p>一</p>x<p>二</p>", []string{"<form> (its text is kept)"}},
 		// Another dropped element's end tag does not end an svg.
 		{"<svg></math>0</svg>1", "1", []string{"<svg> and its content"}},
 		{"<svg><svg></svg>x</svg>y", "y", []string{"<svg> and its content"}},
