@@ -29,7 +29,7 @@
 //	content/     the documents (package content); other files are copied as assets
 //	templates/   templates overriding the default theme's, file by file
 //	static/      files copied as they are, over the default theme's static/
-//	folio.yaml   the site configuration (SiteConfig)
+//	folio.yaml   the site configuration (config.Site)
 package build
 
 import (
@@ -47,8 +47,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/folio-ssg/folio/internal/config"
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/diag"
 	"github.com/folio-ssg/folio/internal/markdown"
@@ -78,6 +80,21 @@ type Config struct {
 	// never 1970. The CLI sets it from SOURCE_DATE_EPOCH. folio never
 	// writes the time it builds at.
 	SourceDate time.Time
+	// Progress, when set, is told how far the load and render phases
+	// are, from any goroutine; it must be quick and safe for concurrent use.
+	Progress func(Progress)
+}
+
+// Progress is one step of a long phase: Done of Total items.
+type Progress struct {
+	Phase       string // "load" (content files) or "render" (pages)
+	Done, Total int
+}
+
+// Phase is how long one phase of a build took.
+type Phase struct {
+	Name     string // load, assemble, render, write
+	Duration time.Duration
 }
 
 // Result tells what a build did.
@@ -101,6 +118,9 @@ type Result struct {
 	Search   search.Stats  // the search index written (zero when search is off)
 	Checks   []string      // with DryRun: what folio check reports besides warnings
 	Duration time.Duration // wall time
+	Kinds    map[string]int // pages by kind (site.Kinds)
+	Parsed   int            // content files parsed by this build; the rest were reused
+	Phases   []Phase        // time per phase, in order
 }
 
 // Builder builds one site, again and again.
@@ -169,11 +189,17 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	defer b.mu.Unlock()
 	start := time.Now()
 	res := &Result{}
+	mark := start
+	phase := func(name string) {
+		now := time.Now()
+		res.Phases = append(res.Phases, Phase{name, now.Sub(mark)})
+		mark = now
+	}
 
 	if fi, err := os.Stat(b.cfg.Source); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("site root %s is not a folder", b.cfg.Source)
 	}
-	sc, err := LoadSiteConfig(b.cfg.Source)
+	sc, err := config.Load(b.cfg.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +211,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 	}
-	b.templateTimeout = sc.templateTimeout
+	b.templateTimeout = sc.TemplateLimit()
 
 	// Templates are read as content is: regular files inside the site.
 	if _, _, err := (content.Files{Root: b.cfg.Source, FollowOutside: sc.FollowSymlinks, MaxBytes: int64(sc.MaxFileMB) << 20}).Scan(os.DirFS(b.cfg.Source), "templates"); err != nil {
@@ -201,6 +227,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	})
 	lr, loadErr := b.load(ctx, sc)
 	wg.Wait()
+	phase("load")
 	var errs diag.List
 	errs.Append("content", loadErr)
 	errs.Append("templates", rndErr)
@@ -216,7 +243,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		}
 		checkErrs = errs
 	}
-	res.Assets, res.Skipped, res.Removed = lr.assets, lr.skipped, lr.removed
+	res.Assets, res.Skipped, res.Removed, res.Parsed = lr.assets, lr.skipped, lr.removed, lr.parsed
 
 	var published []*site.Doc
 	drafts := map[string]bool{}
@@ -272,6 +299,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		}
 	}
 
+	phase("assemble")
 	out, err := b.openOutput()
 	if err != nil {
 		return nil, err
@@ -283,9 +311,14 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	}
 	pages := s.Pages()
 	res.Pages = len(pages)
+	res.Kinds = map[string]int{}
+	for _, p := range pages {
+		res.Kinds[p.Kind]++
+	}
 	if err := b.renderPages(ctx, out, rnd, s, pages, res); err != nil {
 		return nil, err
 	}
+	phase("render")
 	if sc.SearchOn() {
 		if err := b.writeSearch(ctx, out, s, res); err != nil {
 			return nil, err
@@ -342,6 +375,7 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	}
 	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
 	b.urls = urls
+	phase("write")
 	res.Duration = time.Since(start)
 	b.log.Info("built", "docs", res.Docs, "pages", res.Pages, "rendered", res.Rendered, "written", res.Written, "took", res.Duration.Round(time.Millisecond))
 	if len(checkErrs) > 0 {
@@ -495,7 +529,7 @@ func (b *Builder) adopt(dst string, own map[string]bool) error {
 }
 
 // load reads every content file, reusing what did not change since the last build.
-func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error) {
+func (b *Builder) load(ctx context.Context, sc *config.Site) (*loadResult, error) {
 	root := os.DirFS(b.cfg.Source)
 	rules := sc.Files(b.cfg.Source)
 	if fi, err := os.Stat(filepath.Join(b.cfg.Source, "content")); err != nil || !fi.IsDir() {
@@ -510,6 +544,8 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error)
 	stamp := fmt.Sprintf("%v|%s|%v|%s|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language, sc.IDKey)
 
 	lr := &loadResult{sections: map[string]site.SectionInfo{}, warnings: walkWarnings}
+	var parsed atomic.Int64
+	defer func() { lr.parsed = int(parsed.Load()) }()
 	var texts []string
 	for _, f := range files {
 		switch rules.Classify(f) {
@@ -524,7 +560,9 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error)
 	results := make([]*loaded, len(texts))
 	var ioErrs diag.List
 	var mu sync.Mutex
+	step := b.progress("load", len(texts))
 	err = parallel(ctx, b.cfg.Workers, len(texts), func(i int) {
+		defer step()
 		p := texts[i]
 		src, err := fs.ReadFile(root, p)
 		if err != nil {
@@ -540,6 +578,7 @@ func (b *Builder) load(ctx context.Context, sc *SiteConfig) (*loadResult, error)
 		}
 		results[i] = b.parse(p, src, ccfg, sc, rules.Classify(strings.TrimPrefix(p, "content/")) == content.KindSection)
 		results[i].sum = sum
+		parsed.Add(1)
 	})
 	if err != nil {
 		return nil, err
@@ -573,10 +612,11 @@ type loadResult struct {
 	skipped  []string // a repository's files, not published
 	removed  []string // sanitizer removals, positioned
 	warnings []string // symlinks followed out of the site root
+	parsed   int      // files parsed, not reused
 }
 
 // parse reads one document or _index file and converts its Markdown.
-func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *SiteConfig, section bool) *loaded {
+func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *config.Site, section bool) *loaded {
 	l := &loaded{}
 	trust := sc.HTML == "trusted"
 	if section {
@@ -815,7 +855,9 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	stamps := make([]pageStamp, len(pages))
 	rendered := make([]bool, len(pages))
 	tmpl := templateStamps(rnd, s)
+	step := b.progress("render", len(pages))
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
+		defer step()
 		p := pages[i]
 		stamps[i] = stampPage(s, p, tmpl[p.Kind])
 		if b.cfg.InPlace && out.has(p.Output) && b.pages[p.Output] == stamps[i] {
@@ -855,6 +897,18 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	}
 	out.onCommit = func() { b.pages = next }
 	return nil
+}
+
+// progress returns the function to call as each of total items of phase
+// is done, which tells Config.Progress.
+func (b *Builder) progress(phase string, total int) func() {
+	fn := b.cfg.Progress
+	if fn == nil {
+		return func() {}
+	}
+	var done atomic.Int64
+	fn(Progress{Phase: phase, Total: total})
+	return func() { fn(Progress{Phase: phase, Done: int(done.Add(1)), Total: total}) }
 }
 
 // whileNotCancelled runs fn, returning early with ctx's error when ctx is

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/folio-ssg/folio/internal/config"
 	"github.com/folio-ssg/folio/internal/date"
 	"github.com/folio-ssg/folio/internal/feed"
 	"github.com/folio-ssg/folio/internal/site"
@@ -46,7 +47,7 @@ type publishConfig struct {
 // package feed's fixed placeholder, 2000-01-01T00:00:00Z, and a warning;
 // never the Unix epoch. JSON Feed and the sitemap leave an undated
 // document's dates out.
-func publishFiles(s *site.Site, sc *SiteConfig, pc publishConfig) (map[string][]byte, []string, error) {
+func publishFiles(s *site.Site, sc *config.Site, pc publishConfig) (map[string][]byte, []string, error) {
 	var warnings []string
 	loc := func(p string) string { return sitemap.EscapeURL(s.AbsURL(p)) }
 	files := map[string][]byte{

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/folio-ssg/folio"
+	"github.com/folio-ssg/folio/internal/config"
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/site"
 	"github.com/folio-ssg/folio/internal/sitemap"
@@ -510,7 +511,7 @@ func TestSitemapSplitsIntoAnIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := &SiteConfig{}
+	sc := &config.Site{}
 	sc.Feed.Entries = 20
 	files, warned, err := publishFiles(s, sc, publishConfig{sitemap: sitemap.Config{MaxURLs: 5}})
 	if err != nil {
@@ -596,7 +597,7 @@ func TestSitemapLeavesOutOverlongURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := &SiteConfig{}
+	sc := &config.Site{}
 	sc.Feed.Entries = 20
 	files, warned, err := publishFiles(s, sc, publishConfig{})
 	if err != nil {

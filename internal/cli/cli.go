@@ -32,6 +32,7 @@ import (
 
 	"github.com/folio-ssg/folio"
 	"github.com/folio-ssg/folio/internal/build"
+	"github.com/folio-ssg/folio/internal/config"
 	"github.com/folio-ssg/folio/internal/diag"
 	"github.com/folio-ssg/folio/internal/linkcheck"
 	"github.com/folio-ssg/folio/internal/scaffold"
@@ -316,7 +317,7 @@ func runNew(_ context.Context, e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "usage: folio new doc [--source DIR] TITLE")
 			return 2
 		}
-		sc, err := build.LoadSiteConfig(*source)
+		sc, err := config.Load(*source)
 		if err != nil {
 			return report(e, err)
 		}

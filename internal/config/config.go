@@ -1,4 +1,6 @@
-package build
+// Package config reads folio.yaml, the site configuration: what the
+// build, the watcher and the command line share.
+package config
 
 import (
 	"bytes"
@@ -15,7 +17,7 @@ import (
 	"github.com/folio-ssg/folio/internal/diag"
 )
 
-// SiteConfig is folio.yaml at the site root. Every key is optional.
+// Site is folio.yaml at the site root. Every key is optional.
 //
 //	title: 政策文库              # the site's name
 //	base_url: https://user.github.io/repo/
@@ -44,7 +46,7 @@ import (
 //	feed:
 //	  entries: 20               # newest documents in each feed
 //	  content: summary          # summary, or full for the whole text
-type SiteConfig struct {
+type Site struct {
 	Title     string            `yaml:"title"`
 	BaseURL   string            `yaml:"base_url"`
 	Language  string            `yaml:"language"`
@@ -68,9 +70,9 @@ type SiteConfig struct {
 	TemplateTimeout string `yaml:"template_timeout"`
 	// Labels are the site's own words for the theme's labels and
 	// front-matter keys: {"metadata": "文件信息", "is_emergency": "紧急"}.
-	Labels          map[string]string `yaml:"labels"`
-	templateTimeout time.Duration
-	Feed            struct {
+	Labels  map[string]string `yaml:"labels"`
+	timeout time.Duration
+	Feed    struct {
 		Entries int    `yaml:"entries"`
 		Content string `yaml:"content"`
 	} `yaml:"feed"`
@@ -78,64 +80,64 @@ type SiteConfig struct {
 	location *time.Location
 }
 
-// ConfigFile is the name of the site configuration file.
-const ConfigFile = "folio.yaml"
+// File is the name of the site configuration file.
+const File = "folio.yaml"
 
-// LoadSiteConfig reads folio.yaml from the site root; a missing file gives
+// Load reads folio.yaml from the site root; a missing file gives
 // the defaults.
-func LoadSiteConfig(root string) (*SiteConfig, error) {
-	c := &SiteConfig{}
-	if err := checkConfigFile(root); err != nil {
+func Load(root string) (*Site, error) {
+	c := &Site{}
+	if err := checkFile(root); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(root, ConfigFile))
+	b, err := os.ReadFile(filepath.Join(root, File))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
+		return nil, fmt.Errorf("read %s: %w", File, err)
 	}
 	if len(bytes.TrimSpace(b)) > 0 {
-		if err := content.DecodeConfig(ConfigFile, b, c); err != nil {
+		if err := content.DecodeConfig(File, b, c); err != nil {
 			return nil, err
 		}
 	}
 	if c.PageSize < 0 {
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "page_size %d: want a positive number", c.PageSize)
+		return nil, diag.Errorf(diag.Position{Path: File}, "page_size %d: want a positive number", c.PageSize)
 	}
 	switch c.Feed.Content {
 	case "":
 		c.Feed.Content = "summary"
 	case "summary", "full":
 	default:
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "feed.content %q: want summary or full", c.Feed.Content)
+		return nil, diag.Errorf(diag.Position{Path: File}, "feed.content %q: want summary or full", c.Feed.Content)
 	}
-	if err := checkPermalink(c.Permalink); err != nil {
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "%v", err)
+	if err := CheckPermalink(c.Permalink); err != nil {
+		return nil, diag.Errorf(diag.Position{Path: File}, "%v", err)
 	}
 	if c.MaxFileMB < 0 {
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "max_file_mb %d: want a positive number", c.MaxFileMB)
+		return nil, diag.Errorf(diag.Position{Path: File}, "max_file_mb %d: want a positive number", c.MaxFileMB)
 	}
 	if c.MaxFileMB == 0 {
 		c.MaxFileMB = 50
 	}
 	if c.MaxDocumentMB < 0 {
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "max_document_mb %d: want a positive number", c.MaxDocumentMB)
+		return nil, diag.Errorf(diag.Position{Path: File}, "max_document_mb %d: want a positive number", c.MaxDocumentMB)
 	}
 	if c.MaxDocumentMB == 0 {
 		c.MaxDocumentMB = 10
 	}
-	c.templateTimeout = 10 * time.Second
+	c.timeout = 10 * time.Second
 	if c.TemplateTimeout != "" {
 		d, err := time.ParseDuration(c.TemplateTimeout)
 		if err != nil || d <= 0 {
-			return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "template_timeout %q: want a duration such as 10s", c.TemplateTimeout)
+			return nil, diag.Errorf(diag.Position{Path: File}, "template_timeout %q: want a duration such as 10s", c.TemplateTimeout)
 		}
-		c.templateTimeout = d
+		c.timeout = d
 	}
 	switch c.HTML {
 	case "":
 		c.HTML = "safe"
 	case "safe", "trusted":
 	default:
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "html %q: want safe or trusted", c.HTML)
+		return nil, diag.Errorf(diag.Position{Path: File}, "html %q: want safe or trusted", c.HTML)
 	}
 	for i, ext := range c.Documents {
 		if !strings.HasPrefix(ext, ".") {
@@ -144,18 +146,18 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 		c.Documents[i] = strings.ToLower(ext)
 	}
 	if c.Documents != nil && len(c.Documents) == 0 {
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "documents: name at least one extension, such as .md")
+		return nil, diag.Errorf(diag.Position{Path: File}, "documents: name at least one extension, such as .md")
 	}
 	for _, list := range [][]string{c.Exclude, c.Include} {
 		for _, p := range list {
 			if !content.ValidPattern(p) {
-				return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "pattern %q is malformed", p)
+				return nil, diag.Errorf(diag.Position{Path: File}, "pattern %q is malformed", p)
 			}
 		}
 	}
 	for k, v := range c.Keys {
 		if strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
-			return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "keys: %q: %q: want a front-matter name and the name folio should read it as", k, v)
+			return nil, diag.Errorf(diag.Position{Path: File}, "keys: %q: %q: want a front-matter name and the name folio should read it as", k, v)
 		}
 	}
 	if c.Feed.Entries <= 0 {
@@ -166,25 +168,25 @@ func LoadSiteConfig(root string) (*SiteConfig, error) {
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
-		return nil, diag.Errorf(diag.Position{Path: ConfigFile}, "timezone %q: %v", c.Timezone, err)
+		return nil, diag.Errorf(diag.Position{Path: File}, "timezone %q: %v", c.Timezone, err)
 	}
 	c.location = loc
 	return c, nil
 }
 
 // SearchOn reports whether the site has a search page and index.
-func (c *SiteConfig) SearchOn() bool { return c.Search == nil || *c.Search }
+func (c *Site) SearchOn() bool { return c.Search == nil || *c.Search }
 
 // Files are the rules for which files under content/ are documents, and
 // which files may be read at all, for the site at root.
-func (c *SiteConfig) Files(root string) content.Files {
+func (c *Site) Files(root string) content.Files {
 	return content.Files{Exts: c.Documents, Exclude: c.Exclude, Include: c.Include,
 		Root: root, FollowOutside: c.FollowSymlinks, MaxBytes: int64(c.MaxFileMB) << 20, MaxDocBytes: int64(c.MaxDocumentMB) << 20}
 }
 
 // checkPermalink refuses patterns that cannot be a path: a query or
 // fragment, a backslash, characters file systems refuse, controls.
-func checkPermalink(p string) error {
+func CheckPermalink(p string) error {
 	for _, r := range p {
 		if r < ' ' || r == 0x7f || strings.ContainsRune(`?#\"<>|*`, r) {
 			return fmt.Errorf("permalink %q: %q cannot be part of a path; use /, letters and placeholders such as /:path/", p, r)
@@ -199,18 +201,18 @@ func checkPermalink(p string) error {
 // maxConfigBytes bounds folio.yaml.
 const maxConfigBytes = 1 << 20
 
-// checkConfigFile refuses a folio.yaml that is not a regular file of the
+// checkFile refuses a folio.yaml that is not a regular file of the
 // site (a FIFO would block, /dev/zero never ends) or is implausibly large.
 // A symlink is followed only inside the site root.
-func checkConfigFile(root string) error {
-	p := filepath.Join(root, ConfigFile)
+func checkFile(root string) error {
+	p := filepath.Join(root, File)
 	fi, err := os.Lstat(p)
 	if err != nil {
 		return nil // absent: the defaults; unreadable: reported on reading
 	}
-	at := diag.Position{Path: ConfigFile}
+	at := diag.Position{Path: File}
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		if target, out := (content.Files{Root: root}).Outside(ConfigFile); out {
+		if target, out := (content.Files{Root: root}).Outside(File); out {
 			return diag.Errorf(at, "a symlink to %s, outside the site root", target)
 		}
 		if fi, err = os.Stat(p); err != nil {
@@ -226,5 +228,8 @@ func checkConfigFile(root string) error {
 	return nil
 }
 
+// TemplateLimit bounds the rendering of one page (template_timeout).
+func (c *Site) TemplateLimit() time.Duration { return c.timeout }
+
 // Location is the configured time zone.
-func (c *SiteConfig) Location() *time.Location { return c.location }
+func (c *Site) Location() *time.Location { return c.location }
