@@ -1,7 +1,7 @@
 // Package cli is folio's command line: it parses flags, runs one
 // subcommand and returns the process exit status.
 //
-//	folio build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict]
+//	folio build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict] [-v] [--quiet]
 //	folio serve [--source DIR] [--addr HOST:PORT] [--base-url URL] [--drafts] [--poll]
 //	folio watch [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--poll]
 //	folio linkcheck [--base-url URL] [DIR]
@@ -66,7 +66,7 @@ type env struct {
 
 func commands() []command {
 	return []command{
-		{"build", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict]", "build the site into the destination folder", runBuild},
+		{"build", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict] [-v] [--quiet]", "build the site into the destination folder", runBuild},
 		{"check", "[--source DIR] [--format text|json] [--strict]", "load and validate the site without writing it; exit 1 on errors", runCheck},
 		{"serve", "[--source DIR] [--addr HOST:PORT] [--base-url URL] [--drafts] [--poll]", "build, serve with live reload, and rebuild on every change", runServe},
 		{"watch", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--poll]", "build into the destination and rebuild on every change", runWatch},
@@ -168,7 +168,7 @@ func flagsFor(name string) *flag.FlagSet {
 	switch name {
 	case "build":
 		bf.register(fs, true)
-		fs.BoolVar(&bf.strict, "strict", false, "fail on any warning: output beyond GitHub Pages limits, symlinks, tags merged by URL")
+		buildOnly(fs, &bf, new(bool))
 	case "serve":
 		bf.register(fs, false)
 		fs.String("addr", "127.0.0.1:1313", "the address to serve on; port 0 picks a free port")
@@ -196,17 +196,47 @@ func parse(fs *flag.FlagSet, e *env, args []string) bool {
 	return true
 }
 
+// buildOnly registers the flags only folio build has.
+func buildOnly(fs *flag.FlagSet, bf *buildFlags, quiet *bool) {
+	fs.BoolVar(&bf.strict, "strict", false, "fail on any warning: output beyond GitHub Pages limits, symlinks, tags merged by URL")
+	fs.BoolVar(quiet, "quiet", false, "print nothing on success but warnings (errors still go to stderr)")
+	fs.BoolVar(quiet, "q", false, "short for -quiet")
+}
+
+// runBuild builds once. On a terminal it shows progress on stderr while it
+// works and ends with a summary; -v gives the summary anywhere, and
+// -quiet leaves out both and the "built …" line.
 func runBuild(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("folio build", flag.ContinueOnError)
 	var bf buildFlags
+	var quiet bool
 	bf.register(fs, true)
-	fs.BoolVar(&bf.strict, "strict", false, "fail on any warning: output beyond GitHub Pages limits, symlinks, tags merged by URL")
+	buildOnly(fs, &bf, &quiet)
 	if !parse(fs, e, args) {
 		return 2
 	}
 	cfg := bf.config(e)
 	cfg.Strict = bf.strict
+	// -v logs to stderr as the build goes, which a redrawn line would garble.
+	showProgress := !quiet && !bf.verbose && isTerminal(e.stderr)
+	showSummary := !quiet && (bf.verbose || isTerminal(e.stdout))
+	var pr *progress
+	if showProgress || showSummary {
+		var w io.Writer
+		if showProgress {
+			w = e.stderr
+		}
+		pr = newProgress(w, time.Now, 200*time.Millisecond)
+		cfg.Progress = pr.update
+		if showProgress {
+			// Warnings logged mid-build go above the line, not after it.
+			cfg.Logger = slog.New(slog.NewTextHandler(pr.above(e.stderr), &slog.HandlerOptions{Level: slog.LevelWarn}))
+		}
+	}
 	res, err := build.Build(ctx, cfg)
+	if pr != nil {
+		pr.clear()
+	}
 	if err != nil {
 		return report(e, err)
 	}
@@ -232,6 +262,9 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "sanitized: %s\n", r)
 		}
 	}
+	if quiet {
+		return 0
+	}
 	fmt.Fprintf(e.stdout, "built %s%s: %s, %s (%s) in %s → %s\n",
 		plural(res.Docs, "document"), drafts, plural(res.Pages, "page"), plural(res.Files, "file"), size(res.Bytes), res.Duration.Round(time.Millisecond), dest)
 	if len(res.Assets) > 0 {
@@ -246,6 +279,11 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 			more = "; -v lists them"
 		}
 		fmt.Fprintf(e.stdout, "  raw HTML sanitized: %s removed%s\n", plural(len(res.Removed), "element or attribute"), more)
+	}
+	if showSummary {
+		for _, l := range summary(res, pr.phaseTotal("load")) {
+			fmt.Fprintln(e.stdout, l)
+		}
 	}
 	return 0
 }
