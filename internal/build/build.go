@@ -80,6 +80,10 @@ type Config struct {
 	// never 1970. The CLI sets it from SOURCE_DATE_EPOCH. folio never
 	// writes the time it builds at.
 	SourceDate time.Time
+	// CacheDir is where the build cache is kept between runs (see
+	// cache.go); "" keeps none. folio build and serve use .folio-cache in
+	// the site root.
+	CacheDir string
 	// Progress, when set, is told how far the load and render phases
 	// are, from any goroutine; it must be quick and safe for concurrent use.
 	Progress func(Progress)
@@ -115,12 +119,15 @@ type Result struct {
 	// the Builder's last build to its new one ("/2025/04/旧/" -> "/2025/04/新/"),
 	// so a preview can send an open page after its document.
 	Moved    map[string]string
-	Search   search.Stats  // the search index written (zero when search is off)
-	Checks   []string      // with DryRun: what folio check reports besides warnings
-	Duration time.Duration // wall time
+	Search   search.Stats   // the search index written (zero when search is off)
+	Checks   []string       // with DryRun: what folio check reports besides warnings
+	Duration time.Duration  // wall time
 	Kinds    map[string]int // pages by kind (site.Kinds)
 	Parsed   int            // content files parsed by this build; the rest were reused
 	Phases   []Phase        // time per phase, in order
+	// Cache is why the build cache was not used, when it was there but
+	// could not be trusted ("" when it was used or absent).
+	Cache string
 }
 
 // Builder builds one site, again and again.
@@ -130,10 +137,8 @@ type Builder struct {
 	log  *slog.Logger
 
 	mu     sync.Mutex
-	loaded map[string]*loaded   // by site-relative path
-	output map[string][32]byte  // what each output file holds now
-	sizes  map[string]int64     // and its size
-	pages  map[string]pageStamp // output file -> inputs it was last rendered from
+	loaded map[string]*loaded // by site-relative path
+	dest   *written           // what the destination holds, from the last commit
 	// adopted is set once an in-place Builder has read what its
 	// destination held before its first build.
 	adopted bool
@@ -148,6 +153,13 @@ type Builder struct {
 	index      map[string][]byte
 	indexStats search.Stats
 	indexSum   [32]byte
+	indexFiles []string // the index's files, which the destination holds
+	// memory keeps the output in memory instead of writing it (tests:
+	// see memoryBuilder); dest.mem holds it after each build.
+	memory bool
+	// cacheRead is set once the build cache has been read; cacheValid
+	// when it could be trusted.
+	cacheRead, cacheValid bool
 }
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
@@ -175,7 +187,7 @@ func New(cfg Config) *Builder {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Builder{cfg: cfg, conv: markdown.New(), log: log, loaded: map[string]*loaded{}, output: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}}
+	return &Builder{cfg: cfg, conv: markdown.New(), log: log, loaded: map[string]*loaded{}, dest: newWritten()}
 }
 
 // Build builds the site once with a new Builder.
@@ -206,12 +218,23 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if b.cfg.BaseURL != "" {
 		sc.BaseURL = b.cfg.BaseURL
 	}
-	if !b.cfg.DryRun {
+	if !b.cfg.DryRun && !b.memory {
 		if err := b.checkDest(); err != nil {
 			return nil, err
 		}
 	}
 	b.templateTimeout = sc.TemplateLimit()
+	if b.cfg.CacheDir != "" && !b.cacheRead {
+		if err := b.checkCacheDir(); err != nil {
+			return nil, err
+		}
+		b.cacheRead = true
+		res.Cache = b.fromCache()
+		b.cacheValid = res.Cache == ""
+		if res.Cache != "" {
+			b.log.Warn(res.Cache)
+		}
+	}
 
 	// Templates are read as content is: regular files inside the site.
 	if _, _, err := (content.Files{Root: b.cfg.Source, FollowOutside: sc.FollowSymlinks, MaxBytes: int64(sc.MaxFileMB) << 20}).Scan(os.DirFS(b.cfg.Source), "templates"); err != nil {
@@ -367,14 +390,25 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	if b.cfg.Strict && len(res.Warnings) > 0 {
 		return nil, fmt.Errorf("--strict: %s", strings.Join(res.Warnings, "; "))
 	}
-	if err := out.put(manifestFile, manifest(out.names()), "page /"+manifestFile); err != nil {
+	man := manifest(out.names())
+	if err := out.put(manifestFile, man, "page /"+manifestFile); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	if err := out.commit(); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
+	b.dest = out.state()
 	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
 	b.urls = urls
+	// folio build saves the cache when anything changed; serve and watch,
+	// which rebuild on every save, only after their first build.
+	changed := res.Parsed > 0 || len(res.Changed) > 0 || lr.dropped
+	if b.cfg.CacheDir != "" && !b.cfg.DryRun && (!b.cacheValid || changed && !b.cfg.InPlace) {
+		if err := b.toCache(man); err != nil {
+			b.log.Warn(fmt.Sprintf("build cache not saved: %v", err))
+		}
+		b.cacheValid = true
+	}
 	phase("write")
 	res.Duration = time.Since(start)
 	b.log.Info("built", "docs", res.Docs, "pages", res.Pages, "rendered", res.Rendered, "written", res.Written, "took", res.Duration.Round(time.Millisecond))
@@ -523,7 +557,7 @@ func (b *Builder) adopt(dst string, own map[string]bool) error {
 		output[name] = sha256.Sum256(data)
 		sizes[name] = int64(len(data))
 	}
-	b.output, b.sizes, b.pages = output, sizes, map[string]pageStamp{}
+	b.dest = &written{sums: output, sizes: sizes, pages: map[string]pageStamp{}}
 	b.adopted = true
 	return nil
 }
@@ -600,6 +634,7 @@ func (b *Builder) load(ctx context.Context, sc *config.Site) (*loadResult, error
 			lr.removed = append(lr.removed, l.removed...)
 		}
 	}
+	lr.dropped = len(next) != len(b.loaded)
 	b.loaded = next
 	return lr, errs.Err()
 }
@@ -613,6 +648,7 @@ type loadResult struct {
 	removed  []string // sanitizer removals, positioned
 	warnings []string // symlinks followed out of the site root
 	parsed   int      // files parsed, not reused
+	dropped  bool     // a file the last build loaded is gone
 }
 
 // parse reads one document or _index file and converts its Markdown.
@@ -793,6 +829,10 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 	}
 	var sum [32]byte
 	h.Sum(sum[:0])
+	if b.index == nil && b.indexFiles != nil && sum == b.indexSum && b.keepIndex(out) {
+		res.Search = b.indexStats
+		return nil
+	}
 	if b.index == nil || sum != b.indexSum {
 		in := make([]search.Doc, len(docs))
 		for i, d := range docs {
@@ -823,7 +863,7 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
-		b.index, b.indexStats, b.indexSum = files, stats, sum
+		b.index, b.indexStats, b.indexSum, b.indexFiles = files, stats, sum, sortedKeys(files)
 	}
 	for _, name := range sortedKeys(b.index) {
 		if err := out.put(name, b.index[name], "the search index"); err != nil {
@@ -831,6 +871,35 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		}
 	}
 	res.Search = b.indexStats
+	return nil
+}
+
+// keepIndex keeps the search index the destination holds (from the build
+// cache), reporting false when any of its files is not as written.
+func (b *Builder) keepIndex(out *output) bool {
+	for _, name := range b.indexFiles {
+		kept, err := out.keep(name, "the search index")
+		if err != nil || !kept {
+			return false
+		}
+	}
+	return true
+}
+
+// checkCacheDir refuses a cache folder inside the output or the folders
+// folio reads.
+func (b *Builder) checkCacheDir() error {
+	dir, err := filepath.Abs(b.cfg.CacheDir)
+	if err != nil {
+		return err
+	}
+	src, _ := filepath.Abs(b.cfg.Source)
+	dst, _ := filepath.Abs(b.cfg.Dest)
+	for _, p := range []string{dst, filepath.Join(src, "content"), filepath.Join(src, "templates"), filepath.Join(src, "static")} {
+		if rel, err := filepath.Rel(p, dir); err == nil && filepath.IsLocal(rel) || dir == p {
+			return fmt.Errorf("cache folder %s is inside %s: choose one outside the output and content/, templates/, static/", b.cfg.CacheDir, p)
+		}
+	}
 	return nil
 }
 
@@ -852,21 +921,24 @@ func repoWarning(skipped []string) string {
 func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Renderer, s *site.Site, pages []*site.Page, res *Result) error {
 	var errs diag.List
 	var mu sync.Mutex
-	stamps := make([]pageStamp, len(pages))
 	rendered := make([]bool, len(pages))
 	tmpl := templateStamps(rnd, s)
 	step := b.progress("render", len(pages))
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		defer step()
 		p := pages[i]
-		stamps[i] = stampPage(s, p, tmpl[p.Kind])
-		if b.cfg.InPlace && out.has(p.Output) && b.pages[p.Output] == stamps[i] {
-			if err := out.keep(p.Output, "page "+p.Path); err != nil {
+		st := stampPage(s, p, tmpl[p.Kind])
+		out.stamp(p.Output, st)
+		if old, ok := out.prev.pages[p.Output]; ok && old == st && out.has(p.Output) {
+			kept, err := out.keep(p.Output, "page "+p.Path)
+			if err != nil {
 				mu.Lock()
 				errs.Append(p.Output, err)
 				mu.Unlock()
 			}
-			return
+			if kept || err != nil {
+				return
+			}
 		}
 		buf, err := renderTimed(ctx, rnd, s, p, b.templateTimeout)
 		if err != nil {
@@ -888,14 +960,11 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	next := make(map[string]pageStamp, len(pages))
-	for i, p := range pages {
-		next[p.Output] = stamps[i]
+	for i := range pages {
 		if rendered[i] {
 			res.Rendered++
 		}
 	}
-	out.onCommit = func() { b.pages = next }
 	return nil
 }
 

@@ -16,12 +16,29 @@ import (
 	"github.com/folio-ssg/folio/internal/diag"
 )
 
+// written is what the destination holds, as far as folio knows: the state
+// the output writer carries from one build to the next (and the build
+// cache across runs).
+type written struct {
+	sums  map[string][32]byte // file -> digest of its bytes
+	sizes map[string]int64
+	pages map[string]pageStamp // page file -> the stamp it was rendered from
+	mem   map[string][]byte    // an output kept in memory (Builder.memory): the bytes
+}
+
+func newWritten() *written {
+	return &written{sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}}
+}
+
 // output collects the files of one build. In swap mode it writes them into
 // a temporary folder beside the destination and renames that folder into
-// place on commit; in place mode it keeps the files whose bytes changed
-// and writes only those, into the destination, on commit.
+// place on commit; a file whose bytes the destination already holds is
+// linked from there instead of written. In place mode it keeps the files
+// whose bytes changed and writes only those, into the destination, on
+// commit. It reads the last build's state (prev) and hands the new one to
+// the Builder only from commit.
 type output struct {
-	b       *Builder
+	prev    *written
 	dest    string
 	tmp     string   // swap mode: the folder being assembled
 	dirs    sync.Map // swap mode: folders already made in tmp
@@ -32,12 +49,16 @@ type output struct {
 	owners  map[string]string // output file -> what produced it
 	sums    map[string][32]byte
 	sizes   map[string]int64
+	pages   map[string]pageStamp
 	pending map[string][]byte // in place: changed files to write
-	done    bool
+	linked  int               // swap mode: files linked from the destination
+	// mem, for tests, holds the output in memory instead of on disk:
+	// every file's bytes; prev.mem is the last build's.
+	mem  map[string][]byte
+	done bool
 
-	onCommit func()
-	changed  []string
-	warned   []string
+	changed []string
+	warned  []string
 }
 
 // warn records a problem GitHub Pages would have with the output.
@@ -48,7 +69,11 @@ func (o *output) warn(msg string) {
 }
 
 func (b *Builder) openOutput() (*output, error) {
-	o := &output{b: b, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pending: map[string][]byte{}}
+	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}, pending: map[string][]byte{}}
+	if b.memory {
+		o.mem = map[string][]byte{}
+		return o, nil
+	}
 	if o.inPlace || o.dry {
 		return o, nil
 	}
@@ -93,12 +118,15 @@ func (o *output) put(name string, data []byte, from string) error {
 	}
 	o.sums[name] = sum
 	o.sizes[name] = int64(len(data))
-	if o.dry {
+	if o.mem != nil {
+		o.mem[name] = data
+	}
+	if o.dry || o.mem != nil {
 		o.mu.Unlock()
 		return nil
 	}
 	if o.inPlace {
-		if old, ok := o.b.output[name]; !ok || old != sum {
+		if old, ok := o.prev.sums[name]; !ok || old != sum {
 			o.pending[name] = data
 		} else {
 			delete(o.pending, name)
@@ -107,6 +135,9 @@ func (o *output) put(name string, data []byte, from string) error {
 		return nil
 	}
 	o.mu.Unlock()
+	if old, ok := o.prev.sums[name]; ok && old == sum && o.link(name) {
+		return nil
+	}
 	// The temporary folder is new and only this build writes into it, so
 	// it holds no symlinks: a validated relative path stays inside it, and
 	// a plain write costs one system call where os.Root resolves every
@@ -151,9 +182,32 @@ func (o *output) owned(name string) bool {
 	return ok
 }
 
+// link makes name in the temporary folder a hard link to the file the
+// destination holds under that name (swap mode): reusing a file costs one
+// system call instead of three. It reports false, and the file is then
+// written, when the destination's file is not the regular file of the
+// size folio wrote there.
+func (o *output) link(name string) bool {
+	from := filepath.Join(o.dest, filepath.FromSlash(name))
+	fi, err := os.Lstat(from)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != o.prev.sizes[name] {
+		return false
+	}
+	if o.mkdirs(path.Dir(name)) != nil {
+		return false
+	}
+	if os.Link(from, filepath.Join(o.tmp, filepath.FromSlash(name))) != nil {
+		return false
+	}
+	o.mu.Lock()
+	o.linked++
+	o.mu.Unlock()
+	return true
+}
+
 // has reports whether the destination already holds name from the last build.
 func (o *output) has(name string) bool {
-	_, ok := o.b.output[name]
+	_, ok := o.prev.sums[name]
 	return ok
 }
 
@@ -180,23 +234,43 @@ func (o *output) claim(name, from string) error {
 	return nil
 }
 
-// keep records that the page from keeps name as the last build wrote it
-// (in place mode).
-func (o *output) keep(name, from string) error {
+// keep records that the page from keeps name as the last build wrote it,
+// and reports false when it cannot (swap mode: the destination's file is
+// gone or changed), so the page is rendered again.
+func (o *output) keep(name, from string) (bool, error) {
+	if !o.inPlace && !o.dry && o.mem == nil && !o.link(name) {
+		return false, nil
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if err := o.claim(name, from); err != nil {
-		return err
+		return false, err
 	}
-	o.sums[name] = o.b.output[name]
-	o.sizes[name] = o.b.sizes[name]
+	if o.mem != nil {
+		o.mem[name] = o.prev.mem[name]
+	}
+	o.sums[name] = o.prev.sums[name]
+	o.sizes[name] = o.prev.sizes[name]
 	delete(o.pending, name)
-	return nil
+	return true, nil
+}
+
+// stamp records the stamp a page file was rendered from.
+func (o *output) stamp(name string, st pageStamp) {
+	o.mu.Lock()
+	o.pages[name] = st
+	o.mu.Unlock()
+}
+
+// state is what the destination holds after commit.
+func (o *output) state() *written {
+	return &written{sums: o.sums, sizes: o.sizes, pages: o.pages, mem: o.mem}
 }
 
 // commit makes the output the destination's content.
 func (o *output) commit() error {
-	if o.dry {
+	if o.dry || o.mem != nil {
+		o.changed = o.changedFiles()
 		o.done = true
 		return nil
 	}
@@ -211,11 +285,7 @@ func (o *output) commit() error {
 			if err := os.RemoveAll(o.tmp); err != nil { // the old tree
 				return err
 			}
-			o.changed = sortedKeys(o.sums)
-			o.b.output, o.b.sizes = o.sums, o.sizes
-			if o.onCommit != nil {
-				o.onCommit()
-			}
+			o.changed = o.changedFiles()
 			return nil
 		}
 	}
@@ -238,17 +308,31 @@ func (o *output) commit() error {
 			return err
 		}
 	}
-	o.changed = sortedKeys(o.sums)
-	o.b.output, o.b.sizes = o.sums, o.sizes
-	if o.onCommit != nil {
-		o.onCommit()
-	}
+	o.changed = o.changedFiles()
 	return nil
+}
+
+// changedFiles lists, sorted, the files that differ from the last build's
+// or were removed since.
+func (o *output) changedFiles() []string {
+	var changed []string
+	for name, sum := range o.sums {
+		if old, ok := o.prev.sums[name]; !ok || old != sum {
+			changed = append(changed, name)
+		}
+	}
+	for name := range o.prev.sums {
+		if _, ok := o.sums[name]; !ok {
+			changed = append(changed, name)
+		}
+	}
+	slices.Sort(changed)
+	return changed
 }
 
 // commitInPlace removes what the site no longer has, then writes what
 // changed. Removing first lets a file take the place of a folder and the
-// other way round. On error the Builder still knows what the destination
+// other way round. On error, prev is updated to what the destination
 // holds, so the next build repairs it.
 func (o *output) commitInPlace() (err error) {
 	if err := os.MkdirAll(o.dest, 0o755); err != nil {
@@ -259,14 +343,14 @@ func (o *output) commitInPlace() (err error) {
 		return err
 	}
 	defer root.Close()
-	state := maps.Clone(o.b.output)
-	sizes := maps.Clone(o.b.sizes)
+	state := maps.Clone(o.prev.sums)
+	sizes := maps.Clone(o.prev.sizes)
 	defer func() {
 		if err != nil {
-			o.b.output, o.b.sizes, o.b.pages = state, sizes, map[string]pageStamp{}
+			*o.prev = written{sums: state, sizes: sizes, pages: map[string]pageStamp{}}
 		}
 	}()
-	for _, name := range sortedKeys(o.b.output) {
+	for _, name := range sortedKeys(o.prev.sums) {
 		if _, ok := o.sums[name]; ok {
 			continue
 		}
@@ -302,25 +386,29 @@ func (o *output) commitInPlace() (err error) {
 	}
 	slices.Sort(o.changed)
 	o.done = true
-	o.b.output, o.b.sizes = o.sums, o.sizes
-	if o.onCommit != nil {
-		o.onCommit()
-	}
 	return nil
 }
 
 // abort discards an uncommitted output.
 func (o *output) abort() {
-	if o.done || o.inPlace || o.dry {
+	if o.done || o.inPlace || o.dry || o.mem != nil {
 		return
 	}
 	os.RemoveAll(o.tmp)
 }
 
 func (o *output) stats() (files, written int, size int64, changed []string) {
-	written = len(o.sums)
+	written = len(o.sums) - o.linked
 	if o.inPlace {
 		written = len(o.pending)
+	}
+	if o.mem != nil {
+		written = 0
+		for name, sum := range o.sums {
+			if old, ok := o.prev.sums[name]; !ok || old != sum {
+				written++
+			}
+		}
 	}
 	for _, n := range o.sizes {
 		size += n

@@ -1,7 +1,7 @@
 // Package cli is folio's command line: it parses flags, runs one
 // subcommand and returns the process exit status.
 //
-//	folio build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict] [-v] [--quiet]
+//	folio build [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict] [--cache-dir DIR] [--no-cache] [-v] [--quiet]
 //	folio serve [--source DIR] [--addr HOST:PORT] [--base-url URL] [--drafts] [--poll]
 //	folio watch [--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--poll]
 //	folio linkcheck [--base-url URL] [DIR]
@@ -66,7 +66,7 @@ type env struct {
 
 func commands() []command {
 	return []command{
-		{"build", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict] [-v] [--quiet]", "build the site into the destination folder", runBuild},
+		{"build", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--strict] [--cache-dir DIR] [--no-cache] [-v] [--quiet]", "build the site into the destination folder", runBuild},
 		{"check", "[--source DIR] [--format text|json] [--strict]", "load and validate the site without writing it; exit 1 on errors", runCheck},
 		{"serve", "[--source DIR] [--addr HOST:PORT] [--base-url URL] [--drafts] [--poll]", "build, serve with live reload, and rebuild on every change", runServe},
 		{"watch", "[--source DIR] [--dest DIR] [--base-url URL] [--drafts] [--poll]", "build into the destination and rebuild on every change", runWatch},
@@ -137,6 +137,8 @@ type buildFlags struct {
 	source, dest, baseURL string
 	drafts, verbose       bool
 	strict                bool
+	cacheDir              string
+	noCache               bool
 }
 
 func (f *buildFlags) register(fs *flag.FlagSet, dest bool) {
@@ -147,10 +149,18 @@ func (f *buildFlags) register(fs *flag.FlagSet, dest bool) {
 	fs.StringVar(&f.baseURL, "base-url", "", "the URL the site is published at, e.g. https://user.github.io/repo/ (overrides folio.yaml)")
 	fs.BoolVar(&f.drafts, "drafts", false, "include documents marked draft: true")
 	fs.BoolVar(&f.verbose, "v", false, "log what each build does")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "where to keep the build cache, so the next build redoes only what changed (default: .folio-cache in the site root)")
+	fs.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the build cache")
 }
 
 func (f *buildFlags) config(e *env) build.Config {
 	cfg := build.Config{Source: f.source, Dest: f.dest, BaseURL: f.baseURL, Drafts: f.drafts, Theme: folio.Theme(), Logger: e.log}
+	if !f.noCache {
+		cfg.CacheDir = f.cacheDir
+		if cfg.CacheDir == "" {
+			cfg.CacheDir = filepath.Join(f.source, ".folio-cache")
+		}
+	}
 	// SOURCE_DATE_EPOCH (reproducible-builds.org) dates what the content
 	// leaves undated; folio never writes the time it runs at.
 	if sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {

@@ -1,0 +1,228 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/folio-ssg/folio/internal/content"
+	"github.com/folio-ssg/folio/internal/search"
+	"github.com/folio-ssg/folio/internal/site"
+)
+
+// The build cache (Config.CacheDir, folio build --cache-dir) keeps between
+// runs what a Builder keeps between builds: every content file's parse
+// and Markdown conversion, keyed by a digest of its bytes and of the
+// configuration it was read with, and what the destination holds (the
+// digest of every file, the stamp of every page, the search index's
+// inputs). A build that finds it renders and writes only what changed,
+// linking every other file from the previous output.
+//
+// The cache is one file, cacheFile, written beside and renamed into
+// place: a magic line, the digest of the folio executable that wrote it
+// (the default theme is part of the executable, so a cache never outlives
+// the templates it was made with), a gob stream, and the SHA-256 of all
+// that. A cache that fails any check is ignored with a warning and
+// replaced after the build; it is never trusted in part.
+
+const (
+	cacheFile  = "build.cache"
+	cacheMagic = "folio build cache 1\n"
+)
+
+// cacheData is what the cache file holds.
+type cacheData struct {
+	Files map[string]cachedFile // content file -> its parse
+
+	// The destination as the last build left it; used only while its
+	// manifest is byte for byte the one that build wrote.
+	Dest       string
+	Manifest   [32]byte
+	Sums       map[string][32]byte
+	Sizes      map[string]int64
+	Pages      map[string]pageStamp
+	URLs       map[string]string
+	IndexSum   [32]byte
+	IndexFiles []string
+	IndexStats search.Stats
+}
+
+// cachedFile is a loaded content file without its diagnostics (files with
+// errors are not cached: they are parsed, and reported, every time).
+type cachedFile struct {
+	Sum     [32]byte
+	Doc     *content.Stored
+	HTML    []byte
+	Links   []site.Link
+	Removed []string
+	Minutes int
+	Chars   int
+	Section *site.SectionInfo
+}
+
+var exeSum = sync.OnceValues(func() ([32]byte, error) {
+	var sum [32]byte
+	exe, err := os.Executable()
+	if err != nil {
+		return sum, err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	return sum, nil
+})
+
+// readCache reads the cache in dir. A missing cache is (nil, nil); one that
+// cannot be trusted is (nil, error), the error saying why.
+func readCache(dir string) (*cacheData, error) {
+	data, err := os.ReadFile(filepath.Join(dir, cacheFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	exe, err := exeSum()
+	if err != nil {
+		return nil, fmt.Errorf("cannot identify the folio executable: %v", err)
+	}
+	head := len(cacheMagic) + len(exe)
+	if len(data) < head+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
+		return nil, errors.New("not a folio build cache of this format")
+	}
+	body, trailer := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], trailer) {
+		return nil, errors.New("its checksum does not match: it is damaged")
+	}
+	if !bytes.Equal(body[len(cacheMagic):head], exe[:]) {
+		return nil, errors.New("another folio executable wrote it")
+	}
+	var c cacheData
+	if err := gob.NewDecoder(bytes.NewReader(body[head:])).Decode(&c); err != nil {
+		return nil, fmt.Errorf("cannot decode it: %v", err)
+	}
+	return &c, nil
+}
+
+// writeCache replaces the cache in dir with c.
+func writeCache(dir string, c *cacheData) error {
+	exe, err := exeSum()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, cacheFile+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+	w.WriteString(cacheMagic)
+	w.Write(exe[:])
+	if err := gob.NewEncoder(w).Encode(c); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(h.Sum(nil)); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, cacheFile))
+}
+
+// fromCache gives a Builder that has not built yet what the cache in
+// b.cfg.CacheDir holds. It returns a warning when the cache is there but
+// cannot be trusted.
+func (b *Builder) fromCache() string {
+	c, err := readCache(b.cfg.CacheDir)
+	if err != nil {
+		return fmt.Sprintf("build cache %s ignored, building everything: %v", filepath.Join(b.cfg.CacheDir, cacheFile), err)
+	}
+	if c == nil {
+		return ""
+	}
+	for p, f := range c.Files {
+		l := &loaded{sum: f.Sum, html: f.HTML, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
+		if f.Doc != nil {
+			l.doc = f.Doc.Restore()
+		}
+		if l.doc == nil && l.section == nil {
+			continue
+		}
+		b.loaded[p] = l
+	}
+	dest, err := filepath.Abs(b.cfg.Dest)
+	if err != nil || dest != c.Dest {
+		return ""
+	}
+	manifest, err := os.ReadFile(filepath.Join(dest, manifestFile))
+	if err != nil || sha256.Sum256(manifest) != c.Manifest {
+		return "" // the output was replaced or changed since: written anew
+	}
+	b.dest = &written{sums: c.Sums, sizes: c.Sizes, pages: c.Pages}
+	b.urls = c.URLs
+	b.indexSum, b.indexFiles, b.indexStats = c.IndexSum, c.IndexFiles, c.IndexStats
+	if b.cfg.InPlace {
+		b.adopted = true // the cache says what the destination holds
+	}
+	return ""
+}
+
+// toCache writes what b holds after a successful build into the cache.
+func (b *Builder) toCache(manifest []byte) error {
+	dest, err := filepath.Abs(b.cfg.Dest)
+	if err != nil {
+		return err
+	}
+	c := &cacheData{
+		Files:      make(map[string]cachedFile, len(b.loaded)),
+		Dest:       dest,
+		Manifest:   sha256.Sum256(manifest),
+		Sums:       b.dest.sums,
+		Sizes:      b.dest.sizes,
+		Pages:      b.dest.pages,
+		URLs:       b.urls,
+		IndexSum:   b.indexSum,
+		IndexFiles: b.indexFiles,
+		IndexStats: b.indexStats,
+	}
+	for p, l := range b.loaded {
+		if len(l.errs) > 0 {
+			continue
+		}
+		f := cachedFile{Sum: l.sum, HTML: l.html, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
+		if l.doc != nil {
+			st, ok := l.doc.Store()
+			if !ok {
+				continue
+			}
+			f.Doc = &st
+		}
+		c.Files[p] = f
+	}
+	return writeCache(b.cfg.CacheDir, c)
+}

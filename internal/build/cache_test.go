@@ -1,0 +1,195 @@
+package build
+
+import (
+	"context"
+	"crypto/sha256"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/folio-ssg/folio"
+)
+
+// cacheSite is a copy of the bundled example and of the New York executive
+// orders sample, built with a build cache.
+func cacheSite(t *testing.T) (root, cache string) {
+	t.Helper()
+	root = siteFromFolder(t, filepath.Join("..", "..", "content"), "title: 缓存\nbase_url: https://example.org/a/\n")
+	nyc := siteFromFolder(t, filepath.Join("..", "..", "testdata", "nyc-eo"), "")
+	if err := os.CopyFS(filepath.Join(root, "content", "eo"), os.DirFS(filepath.Join(nyc, "content"))); err != nil {
+		t.Fatal(err)
+	}
+	return root, filepath.Join(root, ".folio-cache")
+}
+
+// runCached builds root into dest with a new Builder, as a new folio
+// process would.
+func runCached(t *testing.T, root, dest, cache string) *Result {
+	t.Helper()
+	res, err := New(Config{Source: root, Dest: dest, Theme: folio.Theme(), CacheDir: cache}).Build(context.Background())
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return res
+}
+
+func sameTree(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s: %s is missing", what, name)
+		} else if g != want[name] {
+			t.Errorf("%s: %s differs from a cold build's", what, name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: %s is extra", what, name)
+		}
+	}
+}
+
+func TestCacheWarmBuildReusesEverythingAndMatchesACold(t *testing.T) {
+	root, cache := cacheSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	cold := runCached(t, root, dest, cache)
+	if cold.Parsed == 0 || cold.Rendered != cold.Pages {
+		t.Fatalf("cold build parsed %d files and rendered %d of %d pages", cold.Parsed, cold.Rendered, cold.Pages)
+	}
+	if _, err := os.Stat(filepath.Join(cache, cacheFile)); err != nil {
+		t.Fatalf("no cache written: %v", err)
+	}
+	want := readTree(t, dest)
+
+	warm := runCached(t, root, dest, cache)
+	if warm.Cache != "" {
+		t.Fatalf("warm build ignored the cache: %s", warm.Cache)
+	}
+	if warm.Parsed != 0 || warm.Rendered != 0 || warm.Written != 0 || len(warm.Changed) != 0 {
+		t.Errorf("warm build parsed %d, rendered %d, wrote %d, changed %v; want nothing", warm.Parsed, warm.Rendered, warm.Written, warm.Changed)
+	}
+	if warm.Files != cold.Files || warm.Search.Files != cold.Search.Files {
+		t.Errorf("warm build has %d files (%d of search), cold %d (%d)", warm.Files, warm.Search.Files, cold.Files, cold.Search.Files)
+	}
+	sameTree(t, "warm", readTree(t, dest), want)
+
+	// One document edited: only what shows it is rendered again, and the
+	// output is what a cold build without a cache makes.
+	doc := filepath.Join(root, "content", "eo", "1975-EO-040.md")
+	src, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(doc, []byte(strings.Replace(string(src), "\n---\n", "\n---\n缓存测试的新段落。\n\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edit := runCached(t, root, dest, cache)
+	if edit.Parsed != 1 {
+		t.Errorf("after one edit the build parsed %d files, want 1", edit.Parsed)
+	}
+	if edit.Rendered == 0 || edit.Rendered > cold.Pages/4 {
+		t.Errorf("after one edit the build rendered %d of %d pages", edit.Rendered, cold.Pages)
+	}
+	ref := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(context.Background(), Config{Source: root, Dest: ref, Theme: folio.Theme()}); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, "after an edit", readTree(t, dest), readTree(t, ref))
+	if got := readTree(t, dest)["eo/1975-EO-040/index.html"]; !strings.Contains(got, "缓存测试的新段落") {
+		t.Errorf("the edited document's page lacks its new paragraph")
+	}
+}
+
+func TestCacheThatCannotBeTrustedIsIgnored(t *testing.T) {
+	root, cache := cacheSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	runCached(t, root, dest, cache)
+	want := readTree(t, dest)
+	good, err := os.ReadFile(filepath.Join(cache, cacheFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flip := func(b []byte, i int) []byte {
+		b = slices.Clone(b)
+		b[i] ^= 0x20
+		return b
+	}
+	for _, c := range []struct {
+		name, why string
+		data      []byte
+	}{
+		{"a flipped byte in the middle", "damaged", flip(good, len(good)/2)},
+		{"a flipped byte in the checksum", "damaged", flip(good, len(good)-1)},
+		{"truncated", "damaged", good[:len(good)*2/3]},
+		{"empty", "not a folio build cache", nil},
+		{"another format", "not a folio build cache", append([]byte("folio build cache 0\n"), good[len(cacheMagic):]...)},
+		{"from another executable", "another folio executable", withSum(flip(good[:len(good)-32], len(cacheMagic)+3))},
+		{"checksummed garbage", "cannot decode", withSum(append(slices.Clone(good[:len(cacheMagic)+32]), "\x07garbage"...))},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(cache, cacheFile), c.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := runCached(t, root, dest, cache)
+			if !strings.Contains(res.Cache, c.why) {
+				t.Errorf("Result.Cache = %q, want it to say %q", res.Cache, c.why)
+			}
+			if res.Parsed == 0 || res.Rendered != res.Pages {
+				t.Errorf("an untrusted cache was used: parsed %d, rendered %d of %d pages", res.Parsed, res.Rendered, res.Pages)
+			}
+			sameTree(t, c.name, readTree(t, dest), want)
+			// The build replaced it with a good one.
+			if res := runCached(t, root, dest, cache); res.Cache != "" || res.Parsed != 0 {
+				t.Errorf("the cache was not replaced: %q, parsed %d", res.Cache, res.Parsed)
+			}
+		})
+	}
+}
+
+// withSum appends body's checksum, as writeCache does.
+func withSum(body []byte) []byte {
+	sum := sha256.Sum256(body)
+	return append(body, sum[:]...)
+}
+
+func TestCacheOutputChangedOrMovedIsWrittenAnew(t *testing.T) {
+	root, cache := cacheSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	runCached(t, root, dest, cache)
+	want := readTree(t, dest)
+
+	// A page of the output edited by hand is replaced; the documents'
+	// parse is still reused.
+	page := filepath.Join(dest, "eo", "1975-EO-040", "index.html")
+	if err := os.WriteFile(page, []byte("edited by hand"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := runCached(t, root, dest, cache)
+	if res.Parsed != 0 {
+		t.Errorf("parsed %d files, want the cache's", res.Parsed)
+	}
+	sameTree(t, "hand-edited page", readTree(t, dest), want)
+
+	// Another destination: everything is written, nothing parsed.
+	other := filepath.Join(t.TempDir(), "site")
+	res = runCached(t, root, other, cache)
+	if res.Parsed != 0 || res.Rendered != res.Pages {
+		t.Errorf("new destination: parsed %d, rendered %d of %d", res.Parsed, res.Rendered, res.Pages)
+	}
+	sameTree(t, "new destination", readTree(t, other), want)
+}
+
+func TestCacheFolderInsideTheOutputIsRefused(t *testing.T) {
+	root, _ := cacheSite(t)
+	dest := filepath.Join(root, "public")
+	_, err := New(Config{Source: root, Dest: dest, Theme: folio.Theme(), CacheDir: filepath.Join(dest, "cache")}).Build(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "cache folder") {
+		t.Errorf("err = %v, want the cache folder refused", err)
+	}
+	if _, err := os.Stat(dest); err == nil {
+		t.Errorf("the refused build wrote %s", dest)
+	}
+}

@@ -1,0 +1,55 @@
+package content
+
+import (
+	"bytes"
+	"encoding/gob"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestStoreRoundTrip(t *testing.T) {
+	src := `---
+title: 关于进一步优化营商环境的意见
+date: 2025年4月27日
+tags: [营商环境, 改革]
+issuer: [国务院, 国务院办公厅]
+doc_number: 国发〔2025〕1号
+written: 二〇二五年四月二十日
+n: 7
+ratio: 0.5
+flag: true
+empty:
+nested: {a: [1, "二", {b: 2025-04-27T05:31:23+08:00}]}
+supersedes: [旧文件]
+---
+正文第一段。
+`
+	d, errs := Parse("content/2025/a.md", []byte(src), Config{Location: time.FixedZone("CST", 8*3600)})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	s, ok := d.Store()
+	if !ok {
+		t.Fatalf("Store: not storable: %#v", d.Params)
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&s); err != nil {
+		t.Fatal(err)
+	}
+	var back Stored
+	if err := gob.NewDecoder(&buf).Decode(&back); err != nil {
+		t.Fatal(err)
+	}
+	got := back.Restore()
+	if !reflect.DeepEqual(got, d) {
+		t.Errorf("round trip differs:\n got %#v\nwant %#v", got, d)
+	}
+	if got.Value("doc_number") != d.Value("doc_number") || !got.Known("issuer") {
+		t.Errorf("restored doc lost its key table: doc_number %q, Known(issuer) %v", got.Value("doc_number"), got.Known("issuer"))
+	}
+	d.Params["odd"] = struct{}{}
+	if _, ok := d.Store(); ok {
+		t.Error("Store accepted a Params value gob cannot carry")
+	}
+}
