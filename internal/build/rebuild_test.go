@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/folio-ssg/folio"
 )
@@ -322,5 +324,32 @@ func TestRebuildReportsMovedDocuments(t *testing.T) {
 	s.build()
 	if len(s.result.Moved) != 0 {
 		t.Errorf("Moved after an unchanged rebuild = %v", s.result.Moved)
+	}
+}
+
+// The default theme changed to show a key in list entries that it did not
+// list before (issue 9: {{with .Author}} in a list partial left pages
+// stale after an author edit).
+func TestRebuildThemeListPartialShowingAuthor(t *testing.T) {
+	theme := fstest.MapFS{}
+	err := fs.WalkDir(folio.Theme(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(folio.Theme(), p)
+		theme[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theme["templates/partials/doclist.html"] = &fstest.MapFile{Data: []byte(`{{define "doclist"}}<ul>{{range .Page.Docs}}<li><a href="{{$.URL .Path}}">{{.Title}}</a>{{with .Author}} <span class="by">{{.}}</span>{{end}}</li>{{end}}</ul>{{end}}`)}
+	s := rebuildSite(t)
+	s.b = New(Config{Source: s.root, Dest: s.dest, Theme: theme, InPlace: true, BaseURL: "http://127.0.0.1/"})
+	s.build()
+	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\ntags: [丙]\nauthor: 新华社记者\n---\n正文5。\n")
+	s.build()
+	for _, page := range []string{"tags/丙/page/2/index.html", "archive/2024/06/index.html"} {
+		s.assertFile(page, `<span class="by">新华社记者</span>`)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/render"
 	"github.com/folio-ssg/folio/internal/site"
 )
@@ -174,14 +173,15 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 	return st
 }
 
-// listed appends what a list entry shows of a document: its URL and the
-// keys the front-matter table marks as listed.
+// listed appends what a list entry may show of a document: its URL, its
+// source and the configuration it was read with (so any front-matter key a
+// list template shows is covered, not only the keys the default theme
+// lists), and the URLs of its tags.
 func listed(b []byte, d *site.Doc) []byte {
 	b = append(append(b, d.Path...), 0)
-	for _, k := range content.Keys {
-		if k.Listed {
-			b = append(append(b, d.Value(k.Name)...), 0)
-		}
+	b = append(b, d.Sum[:]...)
+	for _, t := range d.TagLinks() {
+		b = append(append(append(append(b, t.Name...), 0), t.Path...), 0)
 	}
 	return append(b, '\n')
 }
