@@ -99,4 +99,3 @@ func TestWriteReportsAnUnusableRoot(t *testing.T) {
 		t.Fatal("Write under a regular file = nil, want an error")
 	}
 }
-
