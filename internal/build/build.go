@@ -154,6 +154,17 @@ type Builder struct {
 	indexStats search.Stats
 	indexSum   [32]byte
 	indexFiles []string // the index's files, which the destination holds
+	// hint is what changed since the last successful build, as Changed
+	// was told; nil when anything may have changed (before the first
+	// build, after folio.yaml changed, after a failed build).
+	hintMu  sync.Mutex
+	hint    *changes
+	hinting bool // Changed was called: a watcher reports every change
+	// The last build's templates and walk of content/, reused while the
+	// hint says no template or content file changed.
+	rnd      *render.Renderer
+	rndKey   string
+	lastScan *scanned
 	// memory keeps the output in memory instead of writing it (tests:
 	// see memoryBuilder); dest.mem holds it after each build.
 	memory bool
@@ -195,10 +206,87 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	return New(cfg).Build(ctx)
 }
 
+// changes is what changed in the site since a build.
+type changes struct {
+	content   map[string]bool // content files, by site-relative slash path
+	templates bool
+	static    bool
+}
+
+// scanned is one walk of content/.
+type scanned struct {
+	files, warnings []string
+}
+
+// Changed tells the Builder which files of the site changed since its last
+// build: slash paths relative to the site root, as the watcher reports
+// them. The next Build then reads again only the content files named,
+// parses the templates again only if one is named, and otherwise reuses
+// what it holds; folio.yaml, or "." for anything, makes it read
+// everything. A Builder that is never told reads everything every time.
+// Changed may be called while a build runs; what it names is read by the
+// next one.
+func (b *Builder) Changed(paths []string) {
+	b.hintMu.Lock()
+	defer b.hintMu.Unlock()
+	b.hinting = true
+	if b.hint == nil {
+		return // everything is read anyway
+	}
+	for _, p := range paths {
+		top, _, _ := strings.Cut(p, "/")
+		switch {
+		case top == "content" && p != "content":
+			b.hint.content[p] = true
+		case top == "templates":
+			b.hint.templates = true
+		case top == "static":
+			b.hint.static = true
+		default: // folio.yaml, ".", content/ itself
+			b.hint = nil
+			return
+		}
+	}
+}
+
+// takeHint returns what changed since the last successful build and starts
+// collecting anew; restore puts it back when the build fails.
+func (b *Builder) takeHint() (h *changes, restore func()) {
+	b.hintMu.Lock()
+	defer b.hintMu.Unlock()
+	h = b.hint
+	if !b.hinting {
+		h = nil
+	}
+	b.hint = &changes{content: map[string]bool{}}
+	return h, func() {
+		b.hintMu.Lock()
+		defer b.hintMu.Unlock()
+		if h == nil || b.hint == nil {
+			b.hint = nil
+			return
+		}
+		for p := range h.content {
+			b.hint.content[p] = true
+		}
+		b.hint.templates = b.hint.templates || h.templates
+		b.hint.static = b.hint.static || h.static
+	}
+}
+
 // Build runs every phase. On error nothing in the destination has changed.
 func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	hint, restore := b.takeHint()
+	res, err := b.build(ctx, hint)
+	if err != nil {
+		restore()
+	}
+	return res, err
+}
+
+func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
 	mark := start
@@ -236,19 +324,25 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 		}
 	}
 
-	// Templates are read as content is: regular files inside the site.
-	if _, _, err := (content.Files{Root: b.cfg.Source, FollowOutside: sc.FollowSymlinks, MaxBytes: int64(sc.MaxFileMB) << 20}).Scan(os.DirFS(b.cfg.Source), "templates"); err != nil {
-		return nil, err
-	}
-
-	// Load and parse templates concurrently.
-	var rnd *render.Renderer
+	// Load and parse templates concurrently; the last build's templates
+	// serve while none changed.
+	rnd := b.rnd
 	var rndErr error
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		rnd, rndErr = render.New(render.Config{Theme: subFS(b.cfg.Theme, "templates"), Site: dirFS(b.cfg.Source, "templates"), Language: sc.Language, Labels: sc.Labels})
-	})
-	lr, loadErr := b.load(ctx, sc)
+	if key := fmt.Sprint(sc.Language, sc.Labels); hint == nil || hint.templates || rnd == nil || key != b.rndKey {
+		// Templates are read as content is: regular files inside the site.
+		if _, _, err := (content.Files{Root: b.cfg.Source, FollowOutside: sc.FollowSymlinks, MaxBytes: int64(sc.MaxFileMB) << 20}).Scan(os.DirFS(b.cfg.Source), "templates"); err != nil {
+			return nil, err
+		}
+		b.rnd = nil
+		wg.Go(func() {
+			rnd, rndErr = render.New(render.Config{Theme: subFS(b.cfg.Theme, "templates"), Site: dirFS(b.cfg.Source, "templates"), Language: sc.Language, Labels: sc.Labels})
+			if rndErr == nil {
+				b.rnd, b.rndKey = rnd, key
+			}
+		})
+	}
+	lr, loadErr := b.load(ctx, sc, hint)
 	wg.Wait()
 	phase("load")
 	var errs diag.List
@@ -563,15 +657,27 @@ func (b *Builder) adopt(dst string, own map[string]bool) error {
 }
 
 // load reads every content file, reusing what did not change since the last build.
-func (b *Builder) load(ctx context.Context, sc *config.Site) (*loadResult, error) {
+//
+// With a hint (see Changed) it reads only the files the hint names and
+// those it has not loaded, and walks content/ again only if the hint names
+// a content file.
+func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*loadResult, error) {
 	root := os.DirFS(b.cfg.Source)
 	rules := sc.Files(b.cfg.Source)
 	if fi, err := os.Stat(filepath.Join(b.cfg.Source, "content")); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("site root %s has no content/ folder: folio builds the documents in content/ (pass --source with the site root, or start one with folio new site)", b.cfg.Source)
 	}
-	files, walkWarnings, err := rules.Scan(root, "content")
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
+	var files, walkWarnings []string
+	if hint != nil && len(hint.content) == 0 && b.lastScan != nil {
+		files, walkWarnings = b.lastScan.files, b.lastScan.warnings
+	} else {
+		var err error
+		files, walkWarnings, err = rules.Scan(root, "content")
+		if err != nil {
+			b.lastScan = nil
+			return nil, fmt.Errorf("load: %w", err)
+		}
+		b.lastScan = &scanned{files, walkWarnings}
 	}
 	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys, Keys: sc.Keys, IDKey: sc.IDKey}
 	// Everything parsing depends on besides the file's bytes.
@@ -595,9 +701,13 @@ func (b *Builder) load(ctx context.Context, sc *config.Site) (*loadResult, error
 	var ioErrs diag.List
 	var mu sync.Mutex
 	step := b.progress("load", len(texts))
-	err = parallel(ctx, b.cfg.Workers, len(texts), func(i int) {
+	err := parallel(ctx, b.cfg.Workers, len(texts), func(i int) {
 		defer step()
 		p := texts[i]
+		if old := b.loaded[p]; hint != nil && old != nil && !hint.content[p] {
+			results[i] = old // not changed since it was read
+			return
+		}
 		src, err := fs.ReadFile(root, p)
 		if err != nil {
 			mu.Lock()

@@ -25,38 +25,107 @@ import (
 // while the first build runs is not missed. done is called after each build
 // with its result or error, never concurrently.
 func rebuildLoop(ctx context.Context, e *env, b *build.Builder, cfg build.Config, poll bool, done func(*build.Result, error)) error {
-	var mu sync.Mutex
-	rebuild := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		start := time.Now()
-		res, err := b.Build(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		if err == nil {
-			e.log.Info("built", "rendered", res.Rendered, "written", res.Written, "took", time.Since(start).Round(time.Millisecond))
-		}
-		done(res, err)
-	}
 	var ignore []string
 	if rel, err := filepath.Rel(cfg.Source, cfg.Dest); err == nil && filepath.IsLocal(rel) {
 		ignore = append(ignore, filepath.ToSlash(rel))
 	}
+	r := newRebuilder(b, func(res *build.Result, err error) {
+		if err == nil {
+			e.log.Info("built", "rendered", res.Rendered, "written", res.Written, "took", res.Duration.Round(time.Millisecond))
+		}
+		done(res, err)
+	})
 	ready := make(chan struct{})
 	errc := make(chan error, 1)
 	go func() {
 		errc <- watch.Run(ctx, watch.Config{Root: cfg.Source, Ignore: ignore, Poll: poll, Logger: e.log, Ready: func() { close(ready) },
 			Problem: func(err error) { fmt.Fprintf(e.stderr, "folio: warning: %v\n", err) }},
-			func([]watch.Change) { rebuild() })
+			r.batch)
 	}()
 	select {
 	case <-ready:
 	case err := <-errc:
 		return err
 	}
-	rebuild()
+	go r.run(ctx)
+	r.kick()
 	return <-errc
+}
+
+// builder is what a rebuilder drives: a *build.Builder.
+type builder interface {
+	Build(context.Context) (*build.Result, error)
+	Changed(paths []string)
+}
+
+// rebuilder runs one build at a time on its own goroutine. A batch of
+// changes tells the builder what changed and cancels the build in flight,
+// whose work the next build, which reads the newer batch too, would
+// redo: the preview shows the latest save as soon as possible.
+type rebuilder struct {
+	b    builder
+	done func(*build.Result, error)
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc // the build in flight's, or nil
+	pending chan struct{}      // a build is wanted
+}
+
+func newRebuilder(b builder, done func(*build.Result, error)) *rebuilder {
+	return &rebuilder{b: b, done: done, pending: make(chan struct{}, 1)}
+}
+
+// batch is the watcher's callback: it returns at once.
+func (r *rebuilder) batch(changes []watch.Change) {
+	paths := make([]string, len(changes))
+	for i, c := range changes {
+		paths[i] = c.Path
+	}
+	r.b.Changed(paths)
+	r.mu.Lock()
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.mu.Unlock()
+	r.kick()
+}
+
+// kick asks for a build.
+func (r *rebuilder) kick() {
+	select {
+	case r.pending <- struct{}{}:
+	default: // one is asked for already
+	}
+}
+
+// run builds whenever asked, until ctx is cancelled. A build cancelled by
+// a newer batch reports nothing; one that finished reports even if a
+// newer batch came as it ended, since its output was written.
+func (r *rebuilder) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.pending:
+		}
+		bctx, cancel := context.WithCancel(ctx)
+		r.mu.Lock()
+		r.cancel = cancel
+		r.mu.Unlock()
+		res, err := r.b.Build(bctx)
+		r.mu.Lock()
+		r.cancel = nil
+		r.mu.Unlock()
+		superseded := bctx.Err() != nil
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil && superseded {
+			continue // the next build is pending
+		}
+		r.done(res, err)
+	}
 }
 
 // diagnostics renders a build error as the lines the overlay shows.
