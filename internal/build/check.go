@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,7 +21,7 @@ func checkSite(s *site.Site) []string {
 		if d.TitleFrom == "file name" && meaningless(d.Name()) {
 			out = append(out, fmt.Sprintf("%s:1:1: no title, and the file name %q reads as none (add title: or a # heading)", d.Doc.Path, d.Name()))
 		}
-		if len(bytes.TrimSpace(d.Doc.Body)) == 0 {
+		if d.Doc.Empty {
 			out = append(out, fmt.Sprintf("%s:%d:1: empty document: no text after the front matter", d.Doc.Path, d.BodyLine))
 		}
 		// A URL naming one document (not a site's home page) twice.

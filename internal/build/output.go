@@ -428,3 +428,16 @@ func (o *output) warnings() []string {
 	}
 	return append(o.warned, pagesWarnings(total, name, largest)...)
 }
+
+// nearing says how close the output is to GitHub Pages' limits.
+func (o *output) nearing(docs int) []string {
+	var total, largest int64
+	var name string
+	for _, n := range sortedKeys(o.sizes) {
+		total += o.sizes[n]
+		if o.sizes[n] > largest {
+			largest, name = o.sizes[n], n
+		}
+	}
+	return pagesNearing(total, len(o.sizes), docs, name, largest)
+}

@@ -179,6 +179,25 @@ func siteFeed(s *site.Site, loc func(string) string, title, home, self string, d
 	return f
 }
 
+// pagesNearing says how close an output of total bytes and files for docs
+// documents is to GitHub Pages' limits, once it is past 80% of one: a
+// growing archive hears of the limit before a push is refused.
+func pagesNearing(total int64, files, docs int, largest string, largestSize int64) []string {
+	var w []string
+	if total > pagesSiteLimit*8/10 && total <= pagesSiteLimit {
+		msg := fmt.Sprintf("the output is %.2f GB, %.0f%% of the 1 GB GitHub Pages publishes", float64(total)/(1<<30), 100*float64(total)/pagesSiteLimit)
+		if docs > 0 {
+			per := total / int64(docs)
+			msg += fmt.Sprintf(" (%.1f KB and %.1f files a document: about %d more documents fit)", float64(per)/1024, float64(files)/float64(docs), (pagesSiteLimit-total)/max(per, 1))
+		}
+		w = append(w, msg)
+	}
+	if largestSize > pagesFileLimit/2 && largestSize <= pagesFileLimit {
+		w = append(w, fmt.Sprintf("%s is %.1f MB; GitHub warns about files over 50 MB and refuses them over 100 MB", largest, float64(largestSize)/(1<<20)))
+	}
+	return w
+}
+
 // pagesWarnings reports what GitHub Pages would refuse.
 func pagesWarnings(total int64, largest string, largestSize int64) []string {
 	var w []string

@@ -283,3 +283,26 @@ func TestNoBuildTimeInOutput(t *testing.T) {
 	})
 	e.assertFile("feed.xml", "<updated>2025-04-27T00:00:00Z</updated>")
 }
+
+func TestPagesNearingLimits(t *testing.T) {
+	if w := pagesNearing(500<<20, 30000, 10000, "a.html", 1<<20); len(w) != 0 {
+		t.Errorf("half the limit: %v", w)
+	}
+	w := pagesNearing(900<<20, 300000, 100000, "search/x.json", 60<<20)
+	if len(w) != 2 {
+		t.Fatalf("nearing both limits: %v", w)
+	}
+	// 900 MiB for 100,000 documents is 9,437 bytes a document; 124 MiB are
+	// left, room for 13,778 more.
+	for _, want := range []string{"0.88 GB, 88% of the 1 GB", "9.2 KB and 3.0 files a document", "about 13778 more documents fit"} {
+		if !strings.Contains(w[0], want) {
+			t.Errorf("site warning %q lacks %q", w[0], want)
+		}
+	}
+	if !strings.Contains(w[1], "search/x.json is 60.0 MB") {
+		t.Errorf("file warning %q", w[1])
+	}
+	if w := pagesNearing(2<<30, 1, 1, "a", 200<<20); len(w) != 0 {
+		t.Errorf("over the limits is pagesWarnings' to say: %v", w)
+	}
+}

@@ -261,6 +261,9 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
+	for _, w := range res.Limits {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
 	if bf.verbose {
 		for _, a := range res.Assets {
 			fmt.Fprintf(e.stderr, "asset: %s\n", a)

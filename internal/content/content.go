@@ -133,8 +133,9 @@ type Doc struct {
 	SHA256         string              // hex digest of the source file
 	Params         map[string]any      // every front-matter key, as decoded
 
-	Body     []byte // the Markdown after the front matter
+	Body     []byte // the Markdown after the front matter; the build drops it once converted
 	BodyLine int    // the file line on which Body starts
+	Empty    bool   // Body holds nothing but space
 
 	keyOf map[string]string        // front-matter key -> the canonical key it was read as
 	pos   map[string]diag.Position // where each front-matter key's value starts
@@ -496,6 +497,7 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		Rel:      strings.TrimPrefix(p, "content/"),
 		Params:   fm,
 		Body:     m.body,
+		Empty:    len(bytes.TrimSpace(m.body)) == 0,
 		BodyLine: m.bodyLine,
 		keyOf:    map[string]string{},
 		pos:      m.pos,

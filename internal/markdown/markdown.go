@@ -196,10 +196,13 @@ func (c *Converter) Convert(src []byte, opt Options) (*Result, error) {
 	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
 	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/4 + 512)
 	if err := c.md.Renderer().Render(&buf, src, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
-	res := &Result{HTML: buf.Bytes(), Title: st.title, Links: st.links}
+	// An exact copy: the HTML is kept to the end of the build, the
+	// buffer's spare room need not be.
+	res := &Result{HTML: bytes.Clone(buf.Bytes()), Title: st.title, Links: st.links}
 	removed, raw := scanRawHTML(doc, src)
 	if raw {
 		res.RawHTML = true
