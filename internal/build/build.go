@@ -40,6 +40,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -219,6 +220,38 @@ type changes struct {
 // scanned is one walk of content/.
 type scanned struct {
 	files, warnings []string
+	known           map[string]bool // files, as site-relative paths
+}
+
+// holds reports whether the walk still lists the files of content/ after
+// the changed paths: each is a file it found that is still a regular file
+// of at most limit bytes (an edit). A file created, removed, replaced by
+// anything else or grown past a limit needs a new walk, which reports it.
+func (sc *scanned) holds(root string, changed map[string]bool, limit int64) bool {
+	if sc.known == nil {
+		sc.known = make(map[string]bool, len(sc.files))
+		for _, f := range sc.files {
+			sc.known["content/"+f] = true
+		}
+	}
+	for p := range changed {
+		if !sc.known[p] {
+			return false
+		}
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() > limit {
+			return false
+		}
+	}
+	return true
+}
+
+// nonZero is n, or the largest int64 for 0 (no limit).
+func nonZero(n int64) int64 {
+	if n <= 0 {
+		return math.MaxInt64
+	}
+	return n
 }
 
 // Changed tells the Builder which files of the site changed since its last
@@ -672,7 +705,7 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 		return nil, fmt.Errorf("site root %s has no content/ folder: folio builds the documents in content/ (pass --source with the site root, or start one with folio new site)", b.cfg.Source)
 	}
 	var files, walkWarnings []string
-	if hint != nil && len(hint.content) == 0 && b.lastScan != nil {
+	if hint != nil && b.lastScan != nil && b.lastScan.holds(b.cfg.Source, hint.content, min(nonZero(rules.MaxBytes), nonZero(rules.MaxDocBytes))) {
 		files, walkWarnings = b.lastScan.files, b.lastScan.warnings
 	} else {
 		var err error
@@ -681,7 +714,7 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 			b.lastScan = nil
 			return nil, fmt.Errorf("load: %w", err)
 		}
-		b.lastScan = &scanned{files, walkWarnings}
+		b.lastScan = &scanned{files: files, warnings: walkWarnings}
 	}
 	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys, Keys: sc.Keys, IDKey: sc.IDKey}
 	// Everything parsing depends on besides the file's bytes.

@@ -63,3 +63,18 @@ func TestChangedSurvivesAFailedBuild(t *testing.T) {
 		t.Error("title lost")
 	}
 }
+
+// An edit that grows a document past its limit is reported as a walk of
+// content/ would report it.
+func TestChangedEditPastTheLimitIsReported(t *testing.T) {
+	s := rebuildSite(t)
+	s.b.Changed(nil)
+	s.write("folio.yaml", "page_size: 5\npermalink: /:year/:month/:slug/\nmax_document_mb: 1\n")
+	s.b.Changed([]string{"folio.yaml"})
+	s.build()
+	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\n---\n"+strings.Repeat("长", 400_000))
+	s.b.Changed([]string{"content/d05.md"})
+	if s.tryBuild(); s.err == nil || !strings.Contains(s.err.Error(), "max_document_mb") {
+		t.Errorf("err = %v, want the document's size reported", s.err)
+	}
+}
