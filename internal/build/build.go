@@ -20,9 +20,12 @@
 // previous build (an index.html at its root).
 //
 // A Builder keeps what it loaded between builds: a document whose bytes did
-// not change is not parsed or converted again. With Config.InPlace it writes
-// into the destination directly and touches only files whose bytes changed,
-// which is what folio serve and folio watch use.
+// not change is not parsed or converted again, and a page whose stamp
+// (stamp.go) did not change is not rendered again. With Config.InPlace it
+// writes into the destination directly and touches only files whose bytes
+// changed, which is what folio serve and folio watch use; Builder.Changed
+// lets their watcher say what changed, so nothing else is read. With
+// Config.CacheDir (cache.go) what it keeps outlives the process.
 //
 // # Site layout
 //
