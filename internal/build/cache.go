@@ -127,6 +127,11 @@ func writeCache(dir string, c *cacheData) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	// What a build killed while writing left behind.
+	leftovers, _ := filepath.Glob(filepath.Join(dir, cacheFile+".tmp-*"))
+	for _, l := range leftovers {
+		os.Remove(l)
+	}
 	tmp, err := os.CreateTemp(dir, cacheFile+".tmp-*")
 	if err != nil {
 		return err

@@ -193,3 +193,22 @@ func TestCacheFolderInsideTheOutputIsRefused(t *testing.T) {
 		t.Errorf("the refused build wrote %s", dest)
 	}
 }
+
+func TestCacheLeftoversOfAKilledWriteAreRemoved(t *testing.T) {
+	root, cache := cacheSite(t)
+	left := filepath.Join(cache, cacheFile+".tmp-123")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(left, []byte("half a cache"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runCached(t, root, filepath.Join(t.TempDir(), "public"), cache)
+	if _, err := os.Stat(left); err == nil {
+		t.Error("a killed write's temporary file is still there")
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 1 || entries[0].Name() != cacheFile {
+		t.Errorf("cache folder holds %v, want only %s", entries, cacheFile)
+	}
+}
