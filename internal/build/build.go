@@ -191,6 +191,9 @@ type loaded struct {
 	chars   int
 	section *site.SectionInfo
 	errs    diag.List
+	// The text the search index is made from, extracted once.
+	textOnce sync.Once
+	text     string
 }
 
 // New returns a Builder for cfg.
@@ -988,8 +991,9 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 	}
 	if b.index == nil || sum != b.indexSum {
 		in := make([]search.Doc, len(docs))
-		for i, d := range docs {
-			in[i] = search.Doc{URL: d.Path, Title: d.Title, Text: search.TextFromHTML(d.HTML), Tags: d.Tags, Lang: d.Lang}
+		err := parallel(ctx, b.cfg.Workers, len(docs), func(i int) {
+			d := docs[i]
+			in[i] = search.Doc{URL: d.Path, Title: d.Title, Text: b.searchText(d), Tags: d.Tags, Lang: d.Lang}
 			switch {
 			case d.Date.IsZero():
 			case d.Date.Day() == 0:
@@ -1006,10 +1010,13 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 			if len(facets) > 0 {
 				in[i].Facets = facets
 			}
+		})
+		if err != nil {
+			return err
 		}
 		var files map[string][]byte
 		var stats search.Stats
-		err := whileNotCancelled(ctx, func() (err error) {
+		err = whileNotCancelled(ctx, func() (err error) {
 			files, stats, err = search.Build(in, search.Config{})
 			return err
 		})
@@ -1025,6 +1032,18 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 	}
 	res.Search = b.indexStats
 	return nil
+}
+
+// searchText is the text of a document the search index is made from,
+// kept with what was loaded, so a rebuild extracts only the texts of the
+// documents that changed. Its links do not matter: only text is kept.
+func (b *Builder) searchText(d *site.Doc) string {
+	l := b.loaded[d.Doc.Path]
+	if l == nil || l.doc != d.Doc {
+		return search.TextFromHTML(d.HTML)
+	}
+	l.textOnce.Do(func() { l.text = search.TextFromHTML(l.html) })
+	return l.text
 }
 
 // keepIndex keeps the search index the destination holds (from the build

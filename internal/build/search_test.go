@@ -1,12 +1,15 @@
 package build
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/folio-ssg/folio"
 	"github.com/folio-ssg/folio/internal/search"
+	"github.com/folio-ssg/folio/internal/site"
 )
 
 const searchSite = `
@@ -83,4 +86,55 @@ func TestSearchCanBeTurnedOff(t *testing.T) {
 		t.Error("search written although turned off")
 	}
 	s.assertFile("index.html", "! 搜索")
+}
+
+// The search text is extracted from a document's HTML before its links are
+// resolved, once per load: it must be the text of the page's HTML.
+func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
+	root := siteFromFolder(t, filepath.Join("..", "..", "content"), "base_url: https://example.org/a/\n")
+	links := "---\ntitle: 链接\ndate: 2025-01-02\n---\n见[宪法](laws/宪法.md#第一章)、[没有的文件](./无.md)和[标签](/tags/)。\n"
+	if err := os.WriteFile(filepath.Join(root, "content", "links.md"), []byte(links), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := New(Config{Source: root, Theme: folio.Theme()})
+	b.memory = true
+	if _, err := b.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var withLinks int
+	for _, l := range b.loaded {
+		if l.doc == nil || l.doc.Draft || l.doc.NoSearch {
+			continue
+		}
+		if len(l.links) > 0 {
+			withLinks++
+		}
+		if l.text == "" && len(l.html) > 0 {
+			t.Errorf("%s: no search text kept", l.doc.Path)
+		}
+	}
+	if withLinks == 0 {
+		t.Fatal("the bundled example has no document with local links")
+	}
+	// Every document's page holds its resolved HTML; its text is the kept one.
+	s, err := site.New(site.Config{PageSize: 20, BaseURL: "https://example.org/a/", Files: func(string) bool { return false }, Drafts: func(string) bool { return false }}, loadedDocs(b), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range s.Docs {
+		if got, want := b.loaded[d.Doc.Path].text, search.TextFromHTML(d.HTML); got != want {
+			t.Errorf("%s: search text differs from its resolved HTML's:\n%q\n%q", d.Doc.Path, got, want)
+		}
+	}
+}
+
+// loadedDocs are the Builder's documents as the next build would place them.
+func loadedDocs(b *Builder) []*site.Doc {
+	var docs []*site.Doc
+	for _, l := range b.loaded {
+		if l.doc != nil && !l.doc.Draft {
+			docs = append(docs, &site.Doc{Doc: l.doc, Raw: l.html, HTML: l.html, Links: l.links, Minutes: l.minutes, Chars: l.chars, Sum: l.sum})
+		}
+	}
+	return docs
 }
