@@ -993,7 +993,8 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		in := make([]search.Doc, len(docs))
 		err := parallel(ctx, b.cfg.Workers, len(docs), func(i int) {
 			d := docs[i]
-			in[i] = search.Doc{URL: d.Path, Title: d.Title, Text: b.searchText(d), Tags: d.Tags, Lang: d.Lang}
+			// The text is extracted as the index needs it, on every core.
+			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return b.searchText(d) }, Tags: d.Tags, Lang: d.Lang}
 			switch {
 			case d.Date.IsZero():
 			case d.Date.Day() == 0:
@@ -1034,12 +1035,14 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 	return nil
 }
 
-// searchText is the text of a document the search index is made from,
-// kept with what was loaded, so a rebuild extracts only the texts of the
-// documents that changed. Its links do not matter: only text is kept.
+// searchText is the text of a document the search index is made from.
+// folio serve and watch (InPlace) keep it with what was loaded, so a
+// rebuild extracts only the texts of the documents that changed; a single
+// build does not hold every text to its end. Its links do not matter:
+// only text is kept.
 func (b *Builder) searchText(d *site.Doc) string {
 	l := b.loaded[d.Doc.Path]
-	if l == nil || l.doc != d.Doc {
+	if l == nil || l.doc != d.Doc || !b.cfg.InPlace {
 		return search.TextFromHTML(d.HTML)
 	}
 	l.textOnce.Do(func() { l.text = search.TextFromHTML(l.html) })

@@ -96,7 +96,7 @@ func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "content", "links.md"), []byte(links), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b := New(Config{Source: root, Theme: folio.Theme()})
+	b := New(Config{Source: root, Theme: folio.Theme(), InPlace: true}) // serve keeps texts
 	b.memory = true
 	if _, err := b.Build(context.Background()); err != nil {
 		t.Fatal(err)

@@ -102,13 +102,17 @@ import (
 
 // Doc is one published document as the index sees it.
 type Doc struct {
-	URL    string              // site path relative to the base, "/2025/04/x/"
-	Title  string              // shown in results; searched, and ranked first
-	Text   string              // the body's plain text as a reader sees it
-	Tags   []string            // filter values
-	Facets map[string][]string // other filter values: {"source": {"人民日报"}}
-	Date   string              // "2025-04-27", "2025-04", "2025" or ""
-	Lang   string              // "zh", "en" or ""; text of any language is indexed alike
+	URL   string // site path relative to the base, "/2025/04/x/"
+	Title string // shown in results; searched, and ranked first
+	Text  string // the body's plain text as a reader sees it
+	// TextFrom, when Text is "", gives the text as Build needs it, so a
+	// large collection's texts need not all be held before indexing. It is
+	// called once, from any goroutine.
+	TextFrom func() string
+	Tags     []string            // filter values
+	Facets   map[string][]string // other filter values: {"source": {"人民日报"}}
+	Date     string              // "2025-04-27", "2025-04", "2025" or ""
+	Lang     string              // "zh", "en" or ""; text of any language is indexed alike
 }
 
 // Config sizes the index files. The zero value gives the defaults.
@@ -610,7 +614,12 @@ func prepare(docs []Doc) ([]indexDoc, error) {
 				d := &ds[i]
 				us, _ = scan(us[:0], d.Title, 0)
 				d.dl = min(len(us), maxTitleUnits)
-				d.text = clean(d.Text)
+				raw := d.Text
+				if raw == "" && d.TextFrom != nil {
+					raw = d.TextFrom()
+				}
+				d.text = clean(raw)
+				d.Text, d.TextFrom = "", nil // the cleaned copy is what is kept
 				us, _ = scan(us[:0], d.text, titleSpan)
 				d.dl += len(us)
 			}
