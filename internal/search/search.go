@@ -322,6 +322,9 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 		}
 	}
 	wg.Wait()
+	for i := range ds {
+		ds[i].text = "" // indexed, and cut into segment files: not needed again
+	}
 	files := ix.files
 	nshards := ix.writeShards()
 
@@ -330,7 +333,7 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 		var chunk []any
 		for id := c * cfg.ChunkDocs; id < min(len(ds), (c+1)*cfg.ChunkDocs); id++ {
 			d := &ds[id]
-			if d.text == "" {
+			if starts[id] == nil { // no text
 				chunk = append(chunk, []any{d.URL, d.Title, d.Date})
 			} else {
 				chunk = append(chunk, []any{d.URL, d.Title, d.Date, starts[id]})
