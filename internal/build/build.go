@@ -172,6 +172,9 @@ type Builder struct {
 	rnd      *render.Renderer
 	rndKey   string
 	lastScan *scanned
+	// hold is how many bytes of changed files an in-place build holds in
+	// memory before it stages them in the destination (heldBytes).
+	hold int64
 	// memory keeps the output in memory instead of writing it (tests:
 	// see memoryBuilder); dest.mem holds it after each build.
 	memory bool
@@ -208,7 +211,7 @@ func New(cfg Config) *Builder {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Builder{cfg: cfg, conv: markdown.New(), log: log, loaded: map[string]*loaded{}, dest: newWritten()}
+	return &Builder{cfg: cfg, conv: markdown.New(), log: log, loaded: map[string]*loaded{}, dest: newWritten(), hold: heldBytes}
 }
 
 // Build builds the site once with a new Builder.
@@ -666,6 +669,9 @@ func foreignFiles(dst string, own map[string]bool) []string {
 		rel, _ := filepath.Rel(dst, p)
 		name := filepath.ToSlash(rel)
 		if d.IsDir() {
+			if name == stageDir {
+				return fs.SkipDir // what a killed serve or watch staged: folio's
+			}
 			return nil
 		}
 		if name != manifestFile && !own[name] {
@@ -682,6 +688,7 @@ func foreignFiles(dst string, own map[string]bool) []string {
 // site no longer has. Only the files of the manifest are folio's; any
 // other (a .git of a deploy checkout, a user's notes) is left alone.
 func (b *Builder) adopt(dst string, own map[string]bool) error {
+	os.RemoveAll(filepath.Join(dst, stageDir)) // left by a killed serve or watch
 	output, sizes := map[string][32]byte{}, map[string]int64{}
 	for name := range own {
 		if !validOutput(name) {

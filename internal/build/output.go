@@ -50,8 +50,12 @@ type output struct {
 	sums    map[string][32]byte
 	sizes   map[string]int64
 	pages   map[string]pageStamp
-	pending map[string][]byte // in place: changed files to write
-	linked  int               // swap mode: files linked from the destination
+	pending map[string]pending // in place: changed files to write
+	held    int64              // in place: bytes of pending held in memory
+	hold    int64              // in place: at most this many (heldBytes)
+	stage   *os.Root           // in place: the destination, once files are staged in it
+	staged  int
+	linked  int // swap mode: files linked from the destination
 	// mem, for tests, holds the output in memory instead of on disk:
 	// every file's bytes; prev.mem is the last build's.
 	mem  map[string][]byte
@@ -69,7 +73,7 @@ func (o *output) warn(msg string) {
 }
 
 func (b *Builder) openOutput() (*output, error) {
-	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}, pending: map[string][]byte{}}
+	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}, pending: map[string]pending{}, hold: b.hold}
 	if b.memory {
 		o.mem = map[string][]byte{}
 		return o, nil
@@ -126,12 +130,21 @@ func (o *output) put(name string, data []byte, from string) error {
 		return nil
 	}
 	if o.inPlace {
-		if old, ok := o.prev.sums[name]; !ok || old != sum {
-			o.pending[name] = data
-		} else {
+		defer o.mu.Unlock()
+		if old, ok := o.prev.sums[name]; ok && old == sum {
 			delete(o.pending, name)
+			return nil
 		}
-		o.mu.Unlock()
+		if o.held+int64(len(data)) <= o.hold {
+			o.held += int64(len(data))
+			o.pending[name] = pending{data: data}
+			return nil
+		}
+		staged, err := o.stageFile(data)
+		if err != nil {
+			return err
+		}
+		o.pending[name] = pending{staged: staged}
 		return nil
 	}
 	o.mu.Unlock()
@@ -330,11 +343,62 @@ func (o *output) changedFiles() []string {
 	return changed
 }
 
+// pending is a changed file an in-place build writes on commit: its
+// bytes, or where in the destination's stage folder they wait.
+type pending struct {
+	data   []byte
+	staged string
+}
+
+// heldBytes is how much of an in-place build's changed files is held in
+// memory; the rest waits in stageDir, so that the first build of a large
+// site under folio serve does not hold the whole output.
+const heldBytes = 64 << 20
+
+// stageDir holds, inside the destination, the files of an in-place build
+// that are not held in memory until commit renames them into place.
+const stageDir = ".folio-stage"
+
+// stageFile writes data into the stage folder; o.mu is held.
+func (o *output) stageFile(data []byte) (string, error) {
+	if o.stage == nil {
+		if err := os.MkdirAll(o.dest, 0o755); err != nil {
+			return "", err
+		}
+		root, err := os.OpenRoot(o.dest)
+		if err != nil {
+			return "", err
+		}
+		if err := root.RemoveAll(stageDir); err != nil { // a killed build's
+			root.Close()
+			return "", err
+		}
+		if err := root.Mkdir(stageDir, 0o755); err != nil {
+			root.Close()
+			return "", err
+		}
+		o.stage = root
+	}
+	o.staged++
+	name := fmt.Sprintf("%s/%d", stageDir, o.staged)
+	return name, o.stage.WriteFile(name, data, 0o644)
+}
+
+// unstage removes the stage folder.
+func (o *output) unstage() {
+	if o.stage != nil {
+		o.stage.RemoveAll(stageDir)
+		o.stage.Close()
+		o.stage = nil
+	}
+}
+
 // commitInPlace removes what the site no longer has, then writes what
 // changed. Removing first lets a file take the place of a folder and the
 // other way round. On error, prev is updated to what the destination
 // holds, so the next build repairs it.
 func (o *output) commitInPlace() (err error) {
+	defer o.unstage()
 	if err := os.MkdirAll(o.dest, 0o755); err != nil {
 		return err
 	}
@@ -373,9 +437,12 @@ func (o *output) commitInPlace() (err error) {
 			}
 		}
 		// Write beside, then rename: a reader never sees half a file.
-		tmp := name + ".folio-tmp"
-		if err := root.WriteFile(tmp, o.pending[name], 0o644); err != nil {
-			return err
+		tmp := o.pending[name].staged
+		if tmp == "" {
+			tmp = name + ".folio-tmp"
+			if err := root.WriteFile(tmp, o.pending[name].data, 0o644); err != nil {
+				return err
+			}
 		}
 		if err := root.Rename(tmp, name); err != nil {
 			root.Remove(tmp)
@@ -391,6 +458,9 @@ func (o *output) commitInPlace() (err error) {
 
 // abort discards an uncommitted output.
 func (o *output) abort() {
+	if o.inPlace {
+		o.unstage()
+	}
 	if o.done || o.inPlace || o.dry || o.mem != nil {
 		return
 	}

@@ -353,3 +353,43 @@ func TestRebuildThemeListPartialShowingAuthor(t *testing.T) {
 		s.assertFile(page, `<span class="by">新华社记者</span>`)
 	}
 }
+
+// An in-place build holds at most heldBytes of changed files in memory; the
+// rest waits in the destination's stage folder, which commit empties. A
+// failed build leaves no stage folder and the output as it was.
+func TestInPlaceStagesWhatItDoesNotHold(t *testing.T) {
+	s := rebuildSite(t)
+	s.b.hold = 64 << 10
+	before := s.tree()
+	big := strings.Repeat("很长的正文。", int(s.b.hold)/len("很长的正文。")+1)
+	s.write("content/big.md", "---\ntitle: 大文件\ndate: 2024-05-05\n---\n"+big+"\n")
+	s.build()
+	if !strings.Contains(s.file("2024/05/大文件/index.html"), "很长的正文。很长的正文。") {
+		t.Error("the large page was not written")
+	}
+	if s.exists(stageDir) {
+		t.Errorf("%s is left after a commit", stageDir)
+	}
+	if len(s.tree()) <= len(before) {
+		t.Errorf("output has %d files, had %d", len(s.tree()), len(before))
+	}
+	// A build that fails after staging: the output is as it was.
+	mid := s.tree()
+	s.write("content/big2.md", "---\ntitle: 大文件二\ndate: 2024-05-06\n---\n"+big+"\n")
+	s.write("templates/partials/crumbs.html", `{{define "crumbs"}}{{.Page.Nope}}{{end}}`)
+	if s.tryBuild(); s.err == nil {
+		t.Fatal("a broken template built")
+	}
+	if s.exists(stageDir) {
+		t.Errorf("%s is left after a failed build", stageDir)
+	}
+	after := s.tree()
+	if len(after) != len(mid) {
+		t.Errorf("a failed build changed the output: %d files, had %d", len(after), len(mid))
+	}
+	for name, data := range mid {
+		if after[name] != data {
+			t.Errorf("a failed build changed %s", name)
+		}
+	}
+}
