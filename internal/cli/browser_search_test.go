@@ -49,6 +49,7 @@ const (
 )
 
 func TestBrowserSearchFindsChinese(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	_, site := startServe(t, bundledSite(t))
 

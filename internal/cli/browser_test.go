@@ -15,9 +15,10 @@ import (
 // chromiumPath is Debian's Chromium, which .ci/run installs.
 const chromiumPath = "/usr/bin/chromium"
 
-// newBrowser starts a headless Chromium for the test and returns its tab's
-// context. Without Chromium the test fails where CI is set, and skips
-// elsewhere.
+// newBrowser opens a tab for the test in the package's headless Chromium,
+// in a browser context of its own (cookies, storage and cache apart from
+// the other tests'), and returns the tab's context. Without Chromium the
+// test fails where CI is set, and skips elsewhere.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -26,27 +27,27 @@ func newBrowser(t *testing.T) context.Context {
 		}
 		t.Skipf("%s is missing; apt-get install chromium to run this test (CI never skips it)", chromiumPath)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc) // waits for Chromium to exit, before its TempDir goes
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	// Start the browser with the long-lived context: a browser started under
-	// a step's timeout would die with it.
-	if err := chromedp.Do(ctx); err != nil {
+	browser, err := sharedBrowser()
+	if err != nil {
 		t.Fatalf("start %s: %v", chromiumPath, err)
 	}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel) // closes the tab and its browser context
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab in %s: %v", chromiumPath, err)
+	}
 	return ctx
+}
+
+// newTab opens another tab beside the one of ctx, in its browser context.
+func newTab(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return tab
 }
 
 // pageEvents returns the Server-Sent Events that the page's EventSource
@@ -123,6 +124,7 @@ func pollNavigating(t *testing.T, ctx context.Context, what, expr string) {
 }
 
 func TestBrowserReloadsAndShowsOverlay(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	root := writeSite(t, liveSite)
 	p, site := startServe(t, root)
@@ -185,6 +187,7 @@ func TestBrowserReloadsAndShowsOverlay(t *testing.T) {
 // serve in one tab never waits for a stream slot (browsers keep left pages
 // alive for the back button, and allow six connections a host).
 func TestBrowserVisitsManyPagesInOneTab(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	root := writeSite(t, liveSite)
 	_, site := startServe(t, root)

@@ -75,6 +75,7 @@ var planted = []plant{
 // expects folio check to report each at its line, and nothing it did not
 // report before.
 func TestCheckReportsPlantedErrorsAndNothingElse(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	corpus := filepath.Join("..", "..", "..", "shared", "corpus")
 	if _, err := os.Stat(corpus); err == nil {

@@ -17,13 +17,16 @@ import (
 // folio build in the middle of its work, in the process as a user's Ctrl-C
 // would: it must stop promptly, say so, and leave the previous output as
 // it was.
+//
+// Each signal goes as soon as the build has begun writing its output
+// (its temporary folder appears beside the destination), where it once
+// went after a fixed 300 ms; the site has 100 documents, where it had
+// 800 so that the build would still be running then.
 func TestInterruptStopsABuildAndKeepsTheOldOutput(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "folio")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/folio").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	t.Parallel()
+	bin := folioBinary(t)
 	root := t.TempDir()
-	if err := corpusgen.Write(root, 800); err != nil {
+	if err := corpusgen.Write(root, 100); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command(bin, "build", "--source", root).CombinedOutput(); err != nil {
@@ -36,6 +39,7 @@ func TestInterruptStopsABuildAndKeepsTheOldOutput(t *testing.T) {
 	}
 	// A change, so an uninterrupted build would write something else.
 	os.WriteFile(filepath.Join(root, "folio.yaml"), []byte("title: 改过的标题\n"), 0o644)
+	tmp := filepath.Join(root, ".public.tmp-*")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		var stderr bytes.Buffer
 		cmd := exec.Command(bin, "build", "--source", root)
@@ -43,18 +47,32 @@ func TestInterruptStopsABuildAndKeepsTheOldOutput(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(300 * time.Millisecond) // into the build: loading and rendering
-		sent := time.Now()
-		cmd.Process.Signal(sig)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
+
+		// Into the build: it has loaded the site and is rendering.
+		started := time.Now()
+		for writing := false; !writing; {
+			select {
+			case err := <-done:
+				t.Fatalf("%v: folio build ended (%v) before it began writing its output\n%s", sig, err, stderr.String())
+			case <-time.After(time.Millisecond):
+			}
+			left, _ := filepath.Glob(tmp)
+			writing = len(left) > 0
+			if !writing && time.Since(started) > eventTimeout {
+				cmd.Process.Kill()
+				t.Fatalf("%v: folio build wrote nothing within %v", sig, eventTimeout)
+			}
+		}
+		sent := time.Now()
+		cmd.Process.Signal(sig)
 		select {
 		case err := <-done:
 			took := time.Since(sent)
-			t.Logf("%v: stopped %v after the signal", sig, took.Round(time.Millisecond))
+			t.Logf("%v: stopped %v after the signal, sent %v into the build", sig, took.Round(time.Millisecond), sent.Sub(started).Round(time.Millisecond))
 			if err == nil {
-				t.Logf("%v: the build had already finished", sig)
-				continue
+				t.Errorf("%v: the build finished; want it interrupted", sig)
 			}
 			if !strings.Contains(stderr.String(), "interrupted; nothing was written") {
 				t.Errorf("%v: stderr %q", sig, stderr.String())
@@ -67,7 +85,7 @@ func TestInterruptStopsABuildAndKeepsTheOldOutput(t *testing.T) {
 		if err != nil || !bytes.Equal(after, before) {
 			t.Errorf("%v: the previous output changed or went: %v", sig, err)
 		}
-		if left, _ := filepath.Glob(filepath.Join(root, ".public.tmp-*")); len(left) > 0 {
+		if left, _ := filepath.Glob(tmp); len(left) > 0 {
 			t.Errorf("%v: temporary folders left: %v", sig, left)
 		}
 	}

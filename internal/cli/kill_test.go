@@ -1,8 +1,9 @@
 //go:build unix
 
-package cli
+package cli_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
@@ -25,16 +26,25 @@ import (
 // the change or the tree after it (both built separately, into other
 // folders): never a mix, never missing. The next successful build then
 // removes whatever temporary folders the kills left beside it.
+//
+// Each kill interrupts a build that turns the destination into the other
+// tree: once a build has reached the tree of the source, the source is
+// changed the other way, so builds run from the old tree to the new one
+// and back (the destination was once copied back to the old tree before
+// each kill, which took longer than the build). The site has 50 documents
+// and is killed 12 times, up to one and a half build times in (it had 200,
+// killed 20 times up to twice the build time, sleeping out the delay even
+// after the build had ended): a build of 50 still spends tens of
+// milliseconds in each phase. The test logs which phase each kill
+// interrupted, judged by what it left, and fails if none came while the
+// build wrote its output.
 func TestKilledBuildLeavesOldOrNewTree(t *testing.T) {
 	const (
-		docs  = 200
-		kills = 20
+		docs  = 50
+		kills = 12
 	)
+	bin := folioBinary(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "folio")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/folio").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	site := filepath.Join(dir, "site")
 	if err := corpusgen.Write(site, docs); err != nil {
 		t.Fatal(err)
@@ -64,7 +74,10 @@ func TestKilledBuildLeavesOldOrNewTree(t *testing.T) {
 	rootBefore := siteRootEntries(t, site)
 
 	// The change: edit a tenth of the documents, add some, remove one.
+	contentDir := filepath.Join(site, "content")
+	sources := map[string]map[string][]byte{"old": readTree(t, contentDir)}
 	edit(t, site)
+	sources["new"] = readTree(t, contentDir)
 	build("--dest", filepath.Join(dir, "new"))
 	newTree := hashTree(t, filepath.Join(dir, "new"))
 	if treeDiff(oldTree, newTree) == "" {
@@ -77,69 +90,164 @@ func TestKilledBuildLeavesOldOrNewTree(t *testing.T) {
 		t.Fatalf("the build over the old tree differs from the new tree: %s", d)
 	}
 
-	// Kill at stratified fractions of the measured build time, up to
-	// twice it: a build after a kill also removes what the kill left, and
-	// some builds must finish.
+	// Kill at stratified fractions of the measured build time, up to one
+	// and a half times it: a build after a kill also removes what the kill
+	// left, and some builds must finish. A build that ends before its
+	// moment is not waited for: killing it then would change nothing.
 	rng := rand.New(rand.NewPCG(12, 9))
 	delays := make([]time.Duration, kills)
 	for i := range delays {
-		delays[i] = time.Duration((float64(i) + rng.Float64()) / kills * 2 * float64(took))
+		delays[i] = time.Duration((float64(i) + rng.Float64()) / kills * 1.5 * float64(took))
 	}
 	rng.Shuffle(len(delays), func(i, j int) { delays[i], delays[j] = delays[j], delays[i] })
 
+	other := map[string]string{"old": "new", "new": "old"}
+	source, state := "new", "new"
 	counts := map[string]int{}
+	phases := map[string]int{}
 	var bad []string
-	state := "new"
 	for i, delay := range delays {
-		if state != "old" {
-			// Put the old tree back, as the site's last build left it.
+		switch state {
+		case source:
+			// The destination is the source's tree: change the source.
+			setTree(t, contentDir, sources[source], sources[other[source]])
+			source = other[source]
+		case other[source]:
+		default:
+			// Start again from the old tree, as the last build left it.
 			if err := os.RemoveAll(dest); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.CopyFS(dest, os.DirFS(filepath.Join(dir, "old"))); err != nil {
 				t.Fatal(err)
 			}
+			if source == "old" {
+				setTree(t, contentDir, sources["old"], sources["new"])
+				source = "new"
+			}
 		}
+		from := other[source]
+		leftBefore := leftovers(t, site, rootBefore)
 		cmd := exec.Command(bin, "build", "--source", site)
 		cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1745712000")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(delay)
-		cmd.Process.Kill()
-		cmd.Wait()
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		timer := time.NewTimer(delay)
+		select {
+		case <-timer.C:
+			cmd.Process.Kill()
+			<-exited
+		case <-exited:
+			timer.Stop()
+		}
 
 		got, err := hashTreeErr(dest)
 		switch {
 		case err != nil:
 			state = "missing"
-			bad = append(bad, fmt.Sprintf("kill %d at %s: no destination (%v)", i+1, delay.Round(time.Millisecond), err))
+			bad = append(bad, fmt.Sprintf("kill %d at %s, %s to %s: no destination (%v)", i+1, delay.Round(time.Millisecond), from, source, err))
 		case treeDiff(got, oldTree) == "":
 			state = "old"
 		case treeDiff(got, newTree) == "":
 			state = "new"
 		default:
 			state = "mixed"
-			bad = append(bad, fmt.Sprintf("kill %d at %s: a mix; against the old tree %s; against the new %s",
-				i+1, delay.Round(time.Millisecond), treeDiff(got, oldTree), treeDiff(got, newTree)))
+			bad = append(bad, fmt.Sprintf("kill %d at %s, %s to %s: a mix; against the old tree %s; against the new %s",
+				i+1, delay.Round(time.Millisecond), from, source, treeDiff(got, oldTree), treeDiff(got, newTree)))
 		}
 		counts[state]++
-		t.Logf("kill %2d at %5s: %s", i+1, delay.Round(time.Millisecond), state)
+		// A temporary folder that was not there before the build: it had
+		// begun writing its output.
+		writing := false
+		for _, l := range leftovers(t, site, rootBefore) {
+			writing = writing || !slices.Contains(leftBefore, l)
+		}
+		phase := ""
+		switch {
+		case state == from && !writing:
+			phase = "before writing"
+		case state == from:
+			phase = "while writing"
+		case state == source && writing:
+			phase = "after the swap"
+		case state == source:
+			phase = "after the build"
+		}
+		phases[phase]++
+		t.Logf("kill %2d at %5s, %s to %s: %s (%s)", i+1, delay.Round(time.Millisecond), from, source, state, phase)
 	}
 	left := leftovers(t, site, rootBefore)
 	t.Logf("%d kills over a build of %s (%s CPU): %d old, %d new, %d missing, %d mixed; %d folders left beside the destination: %s",
 		kills, took.Round(time.Millisecond), cpu.Round(time.Millisecond), counts["old"], counts["new"], counts["missing"], counts["mixed"], len(left), strings.Join(left, " "))
+	t.Logf("kills by phase: %d before writing, %d while writing, %d after the swap (removing the tree it replaced), %d after the build",
+		phases["before writing"], phases["while writing"], phases["after the swap"], phases["after the build"])
 	for _, b := range bad {
 		t.Error(b)
 	}
+	if phases["while writing"] == 0 {
+		t.Errorf("no kill came while the build wrote its output (the build took %s when timed); the test proved nothing there", took.Round(time.Millisecond))
+	}
 
 	// One successful build: the new tree, and nothing left over.
+	if source == "old" {
+		setTree(t, contentDir, sources["old"], sources["new"])
+	}
 	build()
 	if d := treeDiff(hashTree(t, dest), newTree); d != "" {
 		t.Errorf("after a successful build the destination is not the new tree: %s", d)
 	}
 	if left := leftovers(t, site, rootBefore); len(left) > 0 {
 		t.Errorf("the successful build after the kills left %d folders beside the destination: %s", len(left), strings.Join(left, " "))
+	}
+}
+
+// readTree returns the bytes of every file under dir by slash path.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = b
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// setTree turns the files under dir from the set from into the set to,
+// writing and removing only what differs.
+func setTree(t *testing.T, dir string, from, to map[string][]byte) {
+	t.Helper()
+	for name := range from {
+		if _, ok := to[name]; !ok {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for name, b := range to {
+		if old, ok := from[name]; ok && bytes.Equal(old, b) {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

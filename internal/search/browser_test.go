@@ -12,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,9 +24,10 @@ const chromiumPath = "/usr/bin/chromium"
 
 const browserTimeout = 20 * time.Second
 
-// newBrowser starts a headless Chromium for the test and returns its tab's
-// context. Without Chromium the test fails where CI=true or
-// FOLIO_REQUIRE_BROWSER=1 is set, and skips elsewhere.
+// newBrowser opens a tab for the test in the package's headless Chromium,
+// in a browser context of its own (storage and cache apart from the other
+// tests'), and returns the tab's context. Without Chromium the test fails
+// where CI=true or FOLIO_REQUIRE_BROWSER=1 is set, and skips elsewhere.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -34,23 +36,14 @@ func newBrowser(t *testing.T) context.Context {
 		}
 		t.Skipf("%s is missing; apt-get install chromium to run this test (CI never skips it)", chromiumPath)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
+	browser, err := sharedBrowser()
+	if err != nil {
 		t.Fatalf("start %s: %v", chromiumPath, err)
+	}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel) // closes the tab and its browser context
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab in %s: %v", chromiumPath, err)
 	}
 	return ctx
 }
@@ -167,7 +160,13 @@ type browserQuery struct {
 	fresh bool
 }
 
+// TestBrowserSearchMatchesGo runs the same queries through static/search.js
+// in Chromium and through Search, on a default index and on one cut into
+// small parts. The two indexes are built and queried at the same time, each
+// in a tab of its own: most of the time goes to the page fetching and
+// reading the index, which a second tab overlaps on a second core.
 func TestBrowserSearchMatchesGo(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	docs := slices.Concat(fixture, genDocs(300, 3))
 	var queries []browserQuery
@@ -182,69 +181,82 @@ func TestBrowserSearchMatchesGo(t *testing.T) {
 			}
 		}
 	}
+	var wg sync.WaitGroup
 	for _, cfg := range []struct {
 		name string
 		cfg  Config
 	}{{"default", Config{}}, {"small parts", Config{ShardBytes: 2048, InlineBytes: 64, PartBytes: 400, SegmentBytes: 400, ChunkDocs: 4}}} {
-		files := mustBuild(t, docs, cfg.cfg)
-		site := serveSite(t, files, "/repo/")
-		step(t, ctx, "open the search page", chromedp.Navigate(site+"search/"))
-		poll(t, ctx, "search.js loads", `typeof window.folioSearch === "object"`)
-		for i, c := range queries {
-			index := "index.json"
-			c.fresh = c.fresh && cfg.name == "default"
-			if c.fresh {
-				index = fmt.Sprintf("index.json?fresh=%d", i)
-			}
-			opt, _ := json.Marshal(map[string]any{
-				"tag": c.opt.Tag, "facetKey": c.opt.FacetKey, "facetValue": c.opt.FacetValue,
-				"year": c.opt.Year, "newest": c.opt.Newest, "limit": c.opt.Limit,
-				"index": site + "search/" + index,
-			})
-			qj, _ := json.Marshal(c.q)
-			got := eval[jsResult](t, ctx, fmt.Sprintf(`folioSearch.query(%s, %s).then(r => ({
-				urls: r.hits.map(h => h.url), total: r.total, fetched: r.fetched,
-				snippets: r.hits.map(h => h.snippet),
-				marks: r.hits.map(h => h.marks.map(([a, b]) => h.snippet.slice(a, b))),
-			}))`, qj, opt))
+		tab, cancel := chromedp.NewContext(ctx)
+		t.Cleanup(cancel)
+		if err := chromedp.Do(tab); err != nil {
+			t.Fatalf("open a tab: %v", err)
+		}
+		wg.Go(func() {
+			t.Run(cfg.name, func(t *testing.T) {
+				ctx := tab
+				files := mustBuild(t, docs, cfg.cfg)
+				site := serveSite(t, files, "/repo/")
+				step(t, ctx, "open the search page", chromedp.Navigate(site+"search/"))
+				poll(t, ctx, "search.js loads", `typeof window.folioSearch === "object"`)
+				for i, c := range queries {
+					index := "index.json"
+					c.fresh = c.fresh && cfg.name == "default"
+					if c.fresh {
+						index = fmt.Sprintf("index.json?fresh=%d", i)
+					}
+					opt, _ := json.Marshal(map[string]any{
+						"tag": c.opt.Tag, "facetKey": c.opt.FacetKey, "facetValue": c.opt.FacetValue,
+						"year": c.opt.Year, "newest": c.opt.Newest, "limit": c.opt.Limit,
+						"index": site + "search/" + index,
+					})
+					qj, _ := json.Marshal(c.q)
+					got := eval[jsResult](t, ctx, fmt.Sprintf(`folioSearch.query(%s, %s).then(r => ({
+						urls: r.hits.map(h => h.url), total: r.total, fetched: r.fetched,
+						snippets: r.hits.map(h => h.snippet),
+						marks: r.hits.map(h => h.marks.map(([a, b]) => h.snippet.slice(a, b))),
+					}))`, qj, opt))
 
-			hits, total, fetched, err := Search(mapFetch(files), c.q, c.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := jsResult{Total: total, Fetched: fetched}
-			for _, h := range hits {
-				want.URLs = append(want.URLs, h.URL)
-				want.Snippets = append(want.Snippets, h.Snippet)
-				var ms []string
-				for _, m := range h.Marks {
-					ms = append(ms, h.Snippet[m[0]:m[1]])
-				}
-				want.Marks = append(want.Marks, ms)
-			}
-			norm := func(r jsResult) string {
-				for i := range r.Marks {
-					if len(r.Marks[i]) == 0 {
-						r.Marks[i] = nil
+					hits, total, fetched, err := Search(mapFetch(files), c.q, c.opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := jsResult{Total: total, Fetched: fetched}
+					for _, h := range hits {
+						want.URLs = append(want.URLs, h.URL)
+						want.Snippets = append(want.Snippets, h.Snippet)
+						var ms []string
+						for _, m := range h.Marks {
+							ms = append(ms, h.Snippet[m[0]:m[1]])
+						}
+						want.Marks = append(want.Marks, ms)
+					}
+					norm := func(r jsResult) string {
+						for i := range r.Marks {
+							if len(r.Marks[i]) == 0 {
+								r.Marks[i] = nil
+							}
+						}
+						if len(r.URLs) == 0 {
+							r.URLs, r.Snippets, r.Marks = nil, nil, nil
+						}
+						if !c.fresh || total == 0 {
+							r.Fetched = 0 // cached, or all shards fetched at once
+						}
+						b, _ := json.MarshalIndent(r, "", " ")
+						return string(b)
+					}
+					if g, w := norm(got), norm(want); g != w {
+						t.Errorf("%s: query %q %+v:\nJavaScript %s\nGo %s", cfg.name, c.q, c.opt, g, w)
 					}
 				}
-				if len(r.URLs) == 0 {
-					r.URLs, r.Snippets, r.Marks = nil, nil, nil
-				}
-				if !c.fresh || total == 0 {
-					r.Fetched = 0 // cached, or all shards fetched at once
-				}
-				b, _ := json.MarshalIndent(r, "", " ")
-				return string(b)
-			}
-			if g, w := norm(got), norm(want); g != w {
-				t.Errorf("%s: query %q %+v:\nJavaScript %s\nGo %s", cfg.name, c.q, c.opt, g, w)
-			}
-		}
+			})
+		})
 	}
+	wg.Wait()
 }
 
 func TestBrowserFoldsAndScansAsGo(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	site := serveSite(t, mustBuild(t, fixture, Config{}), "/repo/")
 	step(t, ctx, "open the search page", chromedp.Navigate(site+"search/"))
@@ -287,6 +299,7 @@ func TestBrowserFoldsAndScansAsGo(t *testing.T) {
 }
 
 func TestBrowserSearchPage(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	docs := slices.Concat(fixture, []Doc{{URL: "/x/", Title: `<img src=x onerror="window.pwned=1">人工智能`, Text: `<script>window.pwned=2</script> 人工智能 & <b>`, Date: "2020-01-01", Tags: []string{"<i>tag</i>"}}})
 	site := serveSite(t, mustBuild(t, docs, Config{}), "/repo/")

@@ -96,6 +96,7 @@ func sample(rng *rand.Rand, s string, n int) []string {
 
 // TestSearchLaws checks recall and precision on real Chinese text.
 func TestSearchLaws(t *testing.T) {
+	t.Parallel()
 	docs := lawsDocs(t)
 	start := time.Now()
 	files := mustBuild(t, docs, Config{})
