@@ -175,8 +175,8 @@ type Builder struct {
 	// hold is how many bytes of changed files an in-place build holds in
 	// memory before it stages them in the destination (heldBytes).
 	hold int64
-	// memory keeps the output in memory instead of writing it (tests:
-	// see memoryBuilder); dest.mem holds it after each build.
+	// memory keeps the output in memory instead of writing it (tests set
+	// it); dest.mem holds the output after each build.
 	memory bool
 	// cacheRead is set once the build cache has been read; cacheValid
 	// when it could be trusted.
