@@ -212,3 +212,24 @@ func TestCacheLeftoversOfAKilledWriteAreRemoved(t *testing.T) {
 		t.Errorf("cache folder holds %v, want only %s", entries, cacheFile)
 	}
 }
+
+// A file linked from the previous output and then overridden in the same
+// build (the site's static/style.css over the theme's) is written as a new
+// file: the previous output keeps its bytes, here through a build that fails.
+func TestLinkedFileOverriddenLeavesThePreviousOutput(t *testing.T) {
+	s := newSite(t, seedSite).build()
+	theme := s.file("style.css")
+	s.write("static/style.css", "body { color: red }\n")
+	s.write("templates/partials/crumbs.html", `{{define "crumbs"}}{{.Page.Nope}}{{end}}`)
+	if s.tryBuild(); s.err == nil {
+		t.Fatal("a broken template built")
+	}
+	if got := s.file("style.css"); got != theme {
+		t.Errorf("a failed build changed the previous output's style.css to %q", excerpt(got))
+	}
+	s.remove("templates/partials/crumbs.html")
+	s.build()
+	if got := s.file("style.css"); got != "body { color: red }\n" {
+		t.Errorf("style.css = %q, want the site's", excerpt(got))
+	}
+}

@@ -55,7 +55,8 @@ type output struct {
 	hold    int64              // in place: at most this many (heldBytes)
 	stage   *os.Root           // in place: the destination, once files are staged in it
 	staged  int
-	linked  int // swap mode: files linked from the destination
+	linked  int             // swap mode: files linked from the destination
+	links   map[string]bool // swap mode: which, while not written over
 	// mem, for tests, holds the output in memory instead of on disk:
 	// every file's bytes; prev.mem is the last build's.
 	mem  map[string][]byte
@@ -158,7 +159,23 @@ func (o *output) put(name string, data []byte, from string) error {
 	if err := o.mkdirs(path.Dir(name)); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(o.tmp, filepath.FromSlash(name)), data, 0o644)
+	file := filepath.Join(o.tmp, filepath.FromSlash(name))
+	o.mu.Lock()
+	wasLinked := o.links[name]
+	if wasLinked {
+		delete(o.links, name)
+		o.linked--
+	}
+	o.mu.Unlock()
+	if wasLinked {
+		// A file this build linked from the destination and now
+		// overrides (static/ over the theme's): writing through the
+		// link would change the previous output too.
+		if err := os.Remove(file); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(file, data, 0o644)
 }
 
 // mkdirs creates dir and its parents in the temporary folder, once each.
@@ -214,6 +231,10 @@ func (o *output) link(name string) bool {
 	}
 	o.mu.Lock()
 	o.linked++
+	if o.links == nil {
+		o.links = map[string]bool{}
+	}
+	o.links[name] = true
 	o.mu.Unlock()
 	return true
 }
