@@ -223,7 +223,6 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 type changes struct {
 	content   map[string]bool // content files, by site-relative slash path
 	templates bool
-	static    bool
 }
 
 // scanned is one walk of content/.
@@ -286,7 +285,7 @@ func (b *Builder) Changed(paths []string) {
 		case top == "templates":
 			b.hint.templates = true
 		case top == "static":
-			b.hint.static = true
+			// static/ is listed on every build; nothing loaded depends on it.
 		default: // folio.yaml, ".", content/ itself
 			b.hint = nil
 			return
@@ -315,7 +314,6 @@ func (b *Builder) takeHint() (h *changes, restore func()) {
 			b.hint.content[p] = true
 		}
 		b.hint.templates = b.hint.templates || h.templates
-		b.hint.static = b.hint.static || h.static
 	}
 }
 

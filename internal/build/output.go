@@ -509,26 +509,24 @@ func (o *output) stats() (files, written int, size int64, changed []string) {
 
 // warnings reports what GitHub Pages would refuse of this output.
 func (o *output) warnings() []string {
-	var total, largest int64
-	var name string
-	for _, n := range sortedKeys(o.sizes) {
-		total += o.sizes[n]
-		if o.sizes[n] > largest {
-			largest, name = o.sizes[n], n
-		}
-	}
+	total, name, largest := o.totals()
 	return append(o.warned, pagesWarnings(total, name, largest)...)
 }
 
 // nearing says how close the output is to GitHub Pages' limits.
 func (o *output) nearing(docs int) []string {
-	var total, largest int64
-	var name string
-	for _, n := range sortedKeys(o.sizes) {
-		total += o.sizes[n]
-		if o.sizes[n] > largest {
-			largest, name = o.sizes[n], n
+	total, name, largest := o.totals()
+	return pagesNearing(total, len(o.sizes), docs, name, largest)
+}
+
+// totals is the output's size and its largest file (the first by name
+// among equals, whatever the map's order).
+func (o *output) totals() (total int64, largestName string, largest int64) {
+	for n, size := range o.sizes {
+		total += size
+		if size > largest || size == largest && n < largestName {
+			largest, largestName = size, n
 		}
 	}
-	return pagesNearing(total, len(o.sizes), docs, name, largest)
+	return total, largestName, largest
 }
