@@ -12,7 +12,10 @@
 //
 // Build assembles the whole output in a temporary folder beside the
 // destination and swaps it in only when everything succeeded, so a failed
-// build leaves the previous output untouched. Output paths are checked to be
+// build leaves the previous output untouched; a build that knows what the
+// destination holds (the build cache's record of it, or its own last
+// build) renames only the changed files into it, also only once
+// everything succeeded (see output). Output paths are checked to be
 // clean relative paths, so nothing can be written outside the output
 // folder; writes into an existing destination (in place, below) go
 // through an os.Root, which also refuses to follow symlinks out of it.

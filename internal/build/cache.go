@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/search"
@@ -23,7 +24,8 @@ import (
 // configuration it was read with, and what the destination holds (the
 // digest of every file, the stamp of every page, the search index's
 // inputs). A build that finds it renders and writes only what changed,
-// linking every other file from the previous output.
+// into the destination in place (see output's update mode), or, when the
+// destination is not the one the cache describes, into a new tree.
 //
 // The cache is one file, cacheFile, written beside and renamed into
 // place: a magic line, the digest of the folio executable that wrote it
@@ -34,8 +36,25 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 1\n"
+	cacheMagic = "folio build cache 2\n"
+	// dirtyFile, beside cacheFile, says that a build changed the
+	// destination after the cache was saved (a commit in place began):
+	// the cache's record of the destination is then not trusted, its
+	// documents still are.
+	dirtyFile = "dest.dirty"
 )
+
+// markDirty writes the marker file at p before a commit changes the
+// destination the cache describes.
+func markDirty(p string) error {
+	if _, err := os.Stat(p); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, []byte("the destination changed after the build cache was saved\n"), 0o644)
+}
 
 // cacheData is what the cache file holds.
 type cacheData struct {
@@ -48,6 +67,7 @@ type cacheData struct {
 	Sums       map[string][32]byte
 	Sizes      map[string]int64
 	Pages      map[string]pageStamp
+	Committed  time.Time
 	URLs       map[string]string
 	IndexSum   [32]byte
 	IndexFiles []string
@@ -188,7 +208,10 @@ func (b *Builder) fromCache() string {
 	if err != nil || sha256.Sum256(manifest) != c.Manifest {
 		return "" // the output was replaced or changed since: written anew
 	}
-	b.dest = &written{sums: c.Sums, sizes: c.Sizes, pages: c.Pages}
+	if _, err := os.Stat(filepath.Join(b.cfg.CacheDir, dirtyFile)); err == nil {
+		return "" // a build changed it after the cache was saved
+	}
+	b.dest = &written{sums: c.Sums, sizes: c.Sizes, pages: c.Pages, committed: c.Committed}
 	b.urls = c.URLs
 	b.indexSum, b.indexFiles, b.indexStats = c.IndexSum, c.IndexFiles, c.IndexStats
 	if b.cfg.InPlace {
@@ -210,6 +233,7 @@ func (b *Builder) toCache(manifest []byte) error {
 		Sums:       b.dest.sums,
 		Sizes:      b.dest.sizes,
 		Pages:      b.dest.pages,
+		Committed:  b.dest.committed,
 		URLs:       b.urls,
 		IndexSum:   b.indexSum,
 		IndexFiles: b.indexFiles,
@@ -229,5 +253,11 @@ func (b *Builder) toCache(manifest []byte) error {
 		}
 		c.Files[p] = f
 	}
-	return writeCache(b.cfg.CacheDir, c)
+	if err := writeCache(b.cfg.CacheDir, c); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(b.cfg.CacheDir, dirtyFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }
