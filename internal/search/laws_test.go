@@ -103,7 +103,7 @@ func TestSearchLaws(t *testing.T) {
 	t.Logf("%d documents indexed in %v", len(docs), time.Since(start))
 
 	// Documents by number, as Build numbers them, with their folded text.
-	ds, err := prepare(docs)
+	ds, err := prepare(docs, Config{}.withDefaults().SegmentBytes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -246,8 +246,9 @@ type posting struct {
 // indexDoc is a document being indexed.
 type indexDoc struct {
 	Doc
-	text string // body text, cleaned
-	dl   int    // units in title and text
+	text string    // body text, cleaned
+	dl   int       // units in title and text
+	segs []segment // text cut for snippets
 }
 
 // indexer collects the lists of every token, document by document. Each
@@ -271,9 +272,7 @@ type worker struct {
 	toks     []itoken         // token number -> token
 	postings []posting        // token number -> lists
 
-	units []unit
-	itoks []itoken
-	occ   []uint64 // token number << 32 | position, per document
+	occ []uint64 // token number << 32 | position, per document
 }
 
 // Build indexes docs and returns the index files keyed by slash path under
@@ -281,7 +280,7 @@ type worker struct {
 // any order.
 func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 	cfg = cfg.withDefaults()
-	ds, err := prepare(docs)
+	ds, err := prepare(docs, cfg.SegmentBytes)
 	if err != nil {
 		return nil, Stats{}, err
 	}
@@ -298,32 +297,49 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 	for range nw {
 		ix.workers = append(ix.workers, &worker{han: map[uint64]int32{}, words: map[string]int32{}})
 	}
-	for k, w := range ix.workers {
-		wg.Go(func() {
-			for id := range ds {
-				ix.add(w, k, int32(id), &ds[id])
-			}
-		})
+	// A batch of documents at a time, each document's tokens are found
+	// once, on every core; then each worker adds the tokens it owns.
+	toks := make([][]itoken, min(len(ds), batchDocs))
+	scratch := make([][]unit, nw)
+	for lo := 0; lo < len(ds); lo += batchDocs {
+		hi := min(len(ds), lo+batchDocs)
+		for k := range nw {
+			wg.Go(func() {
+				us := scratch[k]
+				for id := lo + k; id < hi; id += nw {
+					d := &ds[id]
+					us, _ = scan(us[:0], d.Title, 0)
+					t := docTokens(toks[id-lo][:0], us[:min(len(us), maxTitleUnits)])
+					us, _ = scan(us[:0], d.text, titleSpan)
+					toks[id-lo] = docTokens(t, us)
+				}
+				scratch[k] = us
+			})
+		}
+		wg.Wait()
+		for k, w := range ix.workers {
+			wg.Go(func() {
+				for id := lo; id < hi; id++ {
+					ix.add(w, k, int32(id), &ds[id], toks[id-lo])
+				}
+			})
+		}
+		wg.Wait()
 	}
 	starts := make([][]int32, len(ds)) // per document, where its segments after the first start
-	var us []unit
 	for id := range ds {
 		d := &ds[id]
 		if d.text == "" {
 			continue
 		}
-		us, _ = scan(us[:0], d.text, titleSpan)
 		starts[id] = []int32{}
-		for k, seg := range segments(d.text, us, cfg.SegmentBytes) {
+		for k, seg := range d.segs {
 			if k > 0 {
 				starts[id] = append(starts[id], seg.pos)
 			}
 			ix.files[textName(id, k)] = []byte(seg.text)
 		}
-	}
-	wg.Wait()
-	for i := range ds {
-		ds[i].text = "" // indexed, and cut into segment files: not needed again
+		d.text, d.segs = "", nil // indexed, and cut into segment files: not needed again
 	}
 	files := ix.files
 	nshards := ix.writeShards()
@@ -418,16 +434,15 @@ func (w *worker) intern(t itoken) int32 {
 	return n
 }
 
-// add adds document id to the lists of the tokens worker k owns.
-func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc) {
-	nw := len(ix.workers)
-	w.units, _ = scan(w.units[:0], d.Title, 0)
-	w.itoks = docTokens(w.itoks[:0], w.units[:min(len(w.units), maxTitleUnits)])
-	w.units, _ = scan(w.units[:0], d.text, titleSpan)
-	w.itoks = docTokens(w.itoks, w.units)
+// batchDocs is how many documents' tokens Build holds at once.
+const batchDocs = 128
 
+// add adds document id, whose title and text have the tokens toks, to the
+// lists of the tokens worker k owns.
+func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc, toks []itoken) {
+	nw := len(ix.workers)
 	w.occ = w.occ[:0]
-	for _, t := range w.itoks {
+	for _, t := range toks {
 		if owner(t, nw) == k {
 			w.occ = append(w.occ, uint64(w.intern(t))<<32|uint64(t.pos))
 		}
@@ -574,9 +589,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// prepare checks the documents, numbers them newest first and scans their
-// text.
-func prepare(docs []Doc) ([]indexDoc, error) {
+// prepare checks the documents, numbers them newest first, scans their
+// text and cuts it into segments.
+func prepare(docs []Doc, segBytes int) ([]indexDoc, error) {
 	var errs []error
 	ds := make([]indexDoc, len(docs))
 	urls := map[string]bool{}
@@ -625,6 +640,9 @@ func prepare(docs []Doc) ([]indexDoc, error) {
 				d.Text, d.TextFrom = "", nil // the cleaned copy is what is kept
 				us, _ = scan(us[:0], d.text, titleSpan)
 				d.dl += len(us)
+				if d.text != "" {
+					d.segs = segments(d.text, us, segBytes)
+				}
 			}
 		})
 	}
