@@ -12,10 +12,7 @@
 //
 // Build assembles the whole output in a temporary folder beside the
 // destination and swaps it in only when everything succeeded, so a failed
-// build leaves the previous output untouched; a build that knows what the
-// destination holds (the build cache's record of it, or its own last
-// build) renames only the changed files into it, also only once
-// everything succeeded (see output). Output paths are checked to be
+// build leaves the previous output untouched. Output paths are checked to be
 // clean relative paths, so nothing can be written outside the output
 // folder; writes into an existing destination (in place, below) go
 // through an os.Root, which also refuses to follow symlinks out of it.
@@ -149,6 +146,9 @@ type Builder struct {
 	mu     sync.Mutex
 	loaded map[string]*loaded // by site-relative path
 	dest   *written           // what the destination holds, from the last commit
+	// destFromCache says dest came from the build cache, not a commit of
+	// this Builder's: serve or watch may have changed files since.
+	destFromCache bool
 	// adopted is set once an in-place Builder has read what its
 	// destination held before its first build.
 	adopted bool
@@ -538,7 +538,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	if err := out.commit(); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
-	b.dest = out.state()
+	b.dest, b.destFromCache = out.state(), false
 	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
 	b.urls = urls
 	// folio build saves the cache when anything changed; serve and watch,

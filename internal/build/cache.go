@@ -24,8 +24,7 @@ import (
 // configuration it was read with, and what the destination holds (the
 // digest of every file, the stamp of every page, the search index's
 // inputs). A build that finds it renders and writes only what changed,
-// into the destination in place (see output's update mode), or, when the
-// destination is not the one the cache describes, into a new tree.
+// linking every other file from the previous output (see output).
 //
 // The cache is one file, cacheFile, written beside and renamed into
 // place: a magic line, the digest of the folio executable that wrote it
@@ -37,24 +36,7 @@ import (
 const (
 	cacheFile  = "build.cache"
 	cacheMagic = "folio build cache 2\n"
-	// dirtyFile, beside cacheFile, says that a build changed the
-	// destination after the cache was saved (a commit in place began):
-	// the cache's record of the destination is then not trusted, its
-	// documents still are.
-	dirtyFile = "dest.dirty"
 )
-
-// markDirty writes the marker file at p before a commit changes the
-// destination the cache describes.
-func markDirty(p string) error {
-	if _, err := os.Stat(p); err == nil {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, []byte("the destination changed after the build cache was saved\n"), 0o644)
-}
 
 // cacheData is what the cache file holds.
 type cacheData struct {
@@ -208,10 +190,10 @@ func (b *Builder) fromCache() string {
 	if err != nil || sha256.Sum256(manifest) != c.Manifest {
 		return "" // the output was replaced or changed since: written anew
 	}
-	if _, err := os.Stat(filepath.Join(b.cfg.CacheDir, dirtyFile)); err == nil {
-		return "" // a build changed it after the cache was saved
-	}
+	// serve or watch may have changed files since the cache was saved:
+	// the output checks each file it keeps (output.intact).
 	b.dest = &written{sums: c.Sums, sizes: c.Sizes, pages: c.Pages, committed: c.Committed}
+	b.destFromCache = true
 	b.urls = c.URLs
 	b.indexSum, b.indexFiles, b.indexStats = c.IndexSum, c.IndexFiles, c.IndexStats
 	if b.cfg.InPlace {
@@ -253,11 +235,5 @@ func (b *Builder) toCache(manifest []byte) error {
 		}
 		c.Files[p] = f
 	}
-	if err := writeCache(b.cfg.CacheDir, c); err != nil {
-		return err
-	}
-	if err := os.Remove(filepath.Join(b.cfg.CacheDir, dirtyFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return nil
+	return writeCache(b.cfg.CacheDir, c)
 }

@@ -37,34 +37,28 @@ func newWritten() *written {
 // output collects the files of one build. It reads the last build's
 // state (prev) and hands the new one to the Builder only from commit.
 //
-// In swap mode, a build with no trusted last state (the first into a
-// destination, or one whose build cache does not describe it), it writes
-// every file into a temporary folder beside the destination and exchanges
-// the two folders on commit: a build killed at any moment leaves the old
-// tree or the new one.
+// In swap mode (folio build) it writes the files whose bytes changed into
+// a temporary folder beside the destination, and on commit hard-links
+// every other file from the destination into it (a link is one system
+// call where a write is three) and exchanges the two folders: a build
+// killed at any moment leaves the old tree or the new one. A build that
+// changed nothing leaves the destination as it is. A file the last state
+// says is unchanged is written all the same when the destination's is not
+// intact.
 //
 // In place mode (folio serve and watch) keeps the files whose bytes
 // changed and writes only those, into the destination, on commit.
-//
-// Update mode is in place mode for a folio build whose last state is
-// trusted (the build cache's, or this Builder's last build): writing
-// 300 files of a 300,000-file site costs 300 renames, where a swap writes
-// all 300,000. A file the state says is unchanged is rewritten all the
-// same when the destination's is not the regular file of the size folio
-// wrote or was modified after the last commit (intact). A commit that
-// changes the destination marks the build cache's record of it stale
-// (dirty) until the cache is saved, so a build killed in the middle of
-// its renames, which leaves every file whole but old and new files side
-// by side, makes the next build a swap.
 type output struct {
 	prev    *written
 	dest    string
 	tmp     string   // swap mode: the folder being assembled
 	dirs    sync.Map // swap mode: folders already made in tmp
-	inPlace bool     // in place and update modes
-	update  bool
-	dirty   string // the marker file commitInPlace writes first ("" for none)
-	dry     bool   // folio check: everything but writing
+	inPlace bool
+	dry     bool // folio check: everything but writing
+	// verify says the last state came from the build cache, not from this
+	// Builder's own commit: in place mode then also checks that a file is
+	// intact before it counts it unchanged.
+	verify bool
 
 	mu      sync.Mutex
 	owners  map[string]string // output file -> what produced it
@@ -76,6 +70,8 @@ type output struct {
 	hold    int64              // in place: at most this many (heldBytes)
 	stage   *os.Root           // in place: the destination, once files are staged in it
 	staged  int
+	wrote   map[string]bool // swap mode: files written into tmp
+	reuse   map[string]bool // swap mode: files to link from the destination on commit
 	// mem, for tests, holds the output in memory instead of on disk:
 	// every file's bytes; prev.mem is the last build's.
 	mem       map[string][]byte
@@ -99,16 +95,7 @@ func (b *Builder) openOutput() (*output, error) {
 		o.mem = map[string][]byte{}
 		return o, nil
 	}
-	if !o.inPlace && !o.dry && len(o.prev.sums) > 0 {
-		o.inPlace, o.update = true, true
-		// What a killed build staged would otherwise be published.
-		if err := os.RemoveAll(filepath.Join(o.dest, stageDir)); err != nil {
-			return nil, fmt.Errorf("write: %w", err)
-		}
-	}
-	if b.cfg.CacheDir != "" && !o.dry {
-		o.dirty = filepath.Join(b.cfg.CacheDir, dirtyFile)
-	}
+	o.verify = b.destFromCache
 	if o.inPlace || o.dry {
 		return o, nil
 	}
@@ -130,6 +117,7 @@ func (b *Builder) openOutput() (*output, error) {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	o.tmp = tmp
+	o.wrote, o.reuse = map[string]bool{}, map[string]bool{}
 	return o, nil
 }
 
@@ -178,6 +166,13 @@ func (o *output) put(name string, data []byte, from string) error {
 		o.pending[name] = pending{staged: staged}
 		return nil
 	}
+	if old, ok := o.prev.sums[name]; ok && old == sum && !o.wrote[name] && o.intact(name) {
+		o.reuse[name] = true
+		o.mu.Unlock()
+		return nil
+	}
+	delete(o.reuse, name)
+	o.wrote[name] = true
 	o.mu.Unlock()
 	// The temporary folder is new and only this build writes into it, so
 	// it holds no symlinks: a validated relative path stays inside it, and
@@ -186,6 +181,8 @@ func (o *output) put(name string, data []byte, from string) error {
 	if err := o.mkdirs(path.Dir(name)); err != nil {
 		return err
 	}
+	// Nothing in it is linked before commit, so a file written again
+	// (static/ over the theme's) is written over.
 	return os.WriteFile(filepath.Join(o.tmp, filepath.FromSlash(name)), data, 0o644)
 }
 
@@ -224,15 +221,56 @@ func (o *output) owned(name string) bool {
 }
 
 // intact reports whether the destination's file name is as the last
-// build left it, as far as its size and modification time tell. Only
-// update mode asks: in place mode's destination is serve's or watch's own,
-// and swap mode has no last state to trust.
+// build left it, as far as its size and modification time tell: the
+// regular file of the size folio wrote, not modified since the commit.
+// In place mode trusts the state of its own commits.
 func (o *output) intact(name string) bool {
-	if !o.update {
+	if o.inPlace && !o.verify || o.dry || o.mem != nil {
 		return true
 	}
 	fi, err := os.Lstat(filepath.Join(o.dest, filepath.FromSlash(name)))
 	return err == nil && fi.Mode().IsRegular() && fi.Size() == o.prev.sizes[name] && !fi.ModTime().After(o.prev.committed)
+}
+
+// linkReused hard-links into the temporary folder every file the
+// destination keeps from the last build (swap mode), copying one that
+// cannot be linked (another file system).
+func (o *output) linkReused() error {
+	for _, name := range sortedKeys(o.reuse) {
+		if err := o.mkdirs(path.Dir(name)); err != nil {
+			return err
+		}
+		from := filepath.Join(o.dest, filepath.FromSlash(name))
+		to := filepath.Join(o.tmp, filepath.FromSlash(name))
+		if os.Link(from, to) == nil {
+			continue
+		}
+		data, err := os.ReadFile(from)
+		if err != nil {
+			return err
+		}
+		if int64(len(data)) != o.sizes[name] || sha256.Sum256(data) != o.sums[name] {
+			return fmt.Errorf("%s changed during the build", from)
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unchanged reports whether the output is the destination's as it is
+// (swap mode): nothing written, nothing removed.
+func (o *output) unchanged() bool {
+	if len(o.wrote) > 0 || len(o.reuse) != len(o.prev.sums) {
+		return false
+	}
+	for name := range o.prev.sums {
+		if !o.reuse[name] {
+			return false
+		}
+	}
+	return true
 }
 
 // has reports whether the destination already holds name from the last build.
@@ -269,7 +307,7 @@ func (o *output) claim(name, from string) error {
 // update mode when the destination's file is not intact), so the page is
 // rendered again.
 func (o *output) keep(name, from string) (bool, error) {
-	if !o.inPlace && !o.dry && o.mem == nil || !o.intact(name) {
+	if !o.intact(name) {
 		return false, nil
 	}
 	o.mu.Lock()
@@ -279,6 +317,9 @@ func (o *output) keep(name, from string) (bool, error) {
 	}
 	if o.mem != nil {
 		o.mem[name] = o.prev.mem[name]
+	}
+	if o.reuse != nil {
+		o.reuse[name] = true
 	}
 	o.sums[name] = o.prev.sums[name]
 	o.sizes[name] = o.prev.sizes[name]
@@ -313,6 +354,13 @@ func (o *output) commitMode() error {
 	}
 	if o.inPlace {
 		return o.commitInPlace()
+	}
+	if o.unchanged() {
+		o.done = true
+		return os.RemoveAll(o.tmp)
+	}
+	if err := o.linkReused(); err != nil {
+		return err
 	}
 	if fi, err := os.Lstat(o.dest); err == nil && fi.IsDir() {
 		// One atomic exchange where the system has it: a build killed at
@@ -438,18 +486,10 @@ func (o *output) commitInPlace() (err error) {
 			*o.prev = written{sums: state, sizes: sizes, pages: map[string]pageStamp{}}
 		}
 	}()
-	var gone []string
 	for _, name := range sortedKeys(o.prev.sums) {
-		if _, ok := o.sums[name]; !ok {
-			gone = append(gone, name)
+		if _, ok := o.sums[name]; ok {
+			continue
 		}
-	}
-	if o.dirty != "" && len(gone)+len(o.pending) > 0 {
-		if err := markDirty(o.dirty); err != nil {
-			return err
-		}
-	}
-	for _, name := range gone {
 		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -500,7 +540,7 @@ func (o *output) abort() {
 }
 
 func (o *output) stats() (files, written int, size int64, changed []string) {
-	written = len(o.sums)
+	written = len(o.wrote)
 	if o.inPlace {
 		written = len(o.pending)
 	}
