@@ -538,6 +538,8 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	if err := out.commit(); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
+	removed := make(chan error, 1)
+	go func() { removed <- out.removeOld() }()
 	b.dest, b.destFromCache = out.state(), false
 	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
 	b.urls = urls
@@ -549,6 +551,9 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 			b.log.Warn(fmt.Sprintf("build cache not saved: %v", err))
 		}
 		b.cacheValid = true
+	}
+	if err := <-removed; err != nil {
+		return nil, fmt.Errorf("write: removing the replaced output: %w", err)
 	}
 	phase("write")
 	res.Duration = time.Since(start)

@@ -76,6 +76,7 @@ type output struct {
 	// every file's bytes; prev.mem is the last build's.
 	mem       map[string][]byte
 	done      bool
+	old       string // swap mode: the replaced tree, after commit
 	committed time.Time
 
 	changed []string
@@ -367,9 +368,7 @@ func (o *output) commitMode() error {
 		// any moment leaves the old tree or the new one, never neither.
 		if err := exchange(o.tmp, o.dest); err == nil {
 			o.done = true
-			if err := os.RemoveAll(o.tmp); err != nil { // the old tree
-				return err
-			}
+			o.old = o.tmp
 			o.changed = o.changedFiles()
 			return nil
 		}
@@ -388,13 +387,18 @@ func (o *output) commitMode() error {
 		return err
 	}
 	o.done = true
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return err
-		}
-	}
+	o.old = old
 	o.changed = o.changedFiles()
 	return nil
+}
+
+// removeOld removes the tree a swap replaced, which the build removes
+// while it saves its cache.
+func (o *output) removeOld() error {
+	if o.old == "" {
+		return nil
+	}
+	return os.RemoveAll(o.old)
 }
 
 // changedFiles lists, sorted, the files that differ from the last build's
