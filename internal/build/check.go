@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/site"
@@ -17,6 +18,7 @@ import (
 func checkSite(s *site.Site) []string {
 	var out []string
 	byURL := map[string]*site.Doc{}
+	typos := map[string]string{}
 	for _, d := range bySourcePath(s.Docs) {
 		if d.TitleFrom == "file name" && meaningless(d.Name()) {
 			out = append(out, fmt.Sprintf("%s:1:1: no title, and the file name %q reads as none (add title: or a # heading)", d.Doc.Path, d.Name()))
@@ -36,7 +38,12 @@ func checkSite(s *site.Site) []string {
 			if d.Known(k) || k == d.DateFrom {
 				continue
 			}
-			if want := likelyKey(k); want != "" {
+			want, ok := typos[k]
+			if !ok {
+				want = likelyKey(k)
+				typos[k] = want // a collection repeats its keys in every document
+			}
+			if want != "" {
 				out = append(out, fmt.Sprintf("%s: %s: did you mean %s?", d.Doc.Pos(k), k, want))
 			}
 		}
@@ -92,6 +99,9 @@ func likelyKey(k string) string {
 			limit := 1
 			if len(name) >= 8 {
 				limit = 2
+			}
+			if n := utf8.RuneCountInString(name) - utf8.RuneCountInString(lk); n > limit || -n > limit {
+				continue // every edit changes the length by at most one rune
 			}
 			if d := distance(lk, name); d <= limit && d < bestD {
 				best, bestD = name, d
