@@ -197,9 +197,9 @@ type loaded struct {
 	chars   int
 	section *site.SectionInfo
 	errs    diag.List
-	// The text the search index is made from, extracted once.
-	textOnce sync.Once
-	text     string
+	// What the search index made of its text, kept by serve and watch
+	// (InPlace) while the file is unchanged.
+	prep search.Prep
 }
 
 // New returns a Builder for cfg.
@@ -478,15 +478,20 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	for _, p := range pages {
 		res.Kinds[p.Kind]++
 	}
+	// The search index is built alongside the pages: it needs the site,
+	// not them, and uses the cores the phases after rendering leave idle.
+	searched := make(chan error, 1)
+	if sc.SearchOn() {
+		go func() { searched <- b.writeSearch(ctx, out, s, res) }()
+	} else {
+		searched <- nil
+	}
+	waitSearch := sync.OnceValue(func() error { return <-searched })
+	defer waitSearch() // before out.abort: it writes into the output
 	if err := b.renderPages(ctx, out, rnd, s, pages, res); err != nil {
 		return nil, err
 	}
 	phase("render")
-	if sc.SearchOn() {
-		if err := b.writeSearch(ctx, out, s, res); err != nil {
-			return nil, err
-		}
-	}
 	catalog, err := catalogFiles(s)
 	if err != nil {
 		return nil, err
@@ -518,6 +523,9 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		if err := out.put(name, extra[name], "page /"+name); err != nil {
 			return nil, fmt.Errorf("write: %w", err)
 		}
+	}
+	if err := waitSearch(); err != nil {
+		return nil, err
 	}
 	if b.cfg.DryRun {
 		res.Checks = checkSite(s)
@@ -1007,7 +1015,7 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		err := parallel(ctx, b.cfg.Workers, len(docs), func(i int) {
 			d := docs[i]
 			// The text is extracted as the index needs it, on every core.
-			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return b.searchText(d) }, Tags: d.Tags, Lang: d.Lang}
+			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return search.TextFromHTML(d.HTML) }, Tags: d.Tags, Lang: d.Lang, Prep: b.searchPrep(d)}
 			switch {
 			case d.Date.IsZero():
 			case d.Date.Day() == 0:
@@ -1048,18 +1056,16 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 	return nil
 }
 
-// searchText is the text of a document the search index is made from.
-// folio serve and watch (InPlace) keep it with what was loaded, so a
-// rebuild extracts only the texts of the documents that changed; a single
-// build does not hold every text to its end. Its links do not matter:
-// only text is kept.
-func (b *Builder) searchText(d *site.Doc) string {
+// searchPrep is where the search index keeps what it made of a
+// document's text: folio serve and watch (InPlace) keep it with what was
+// loaded, so a rebuild prepares only the texts of the documents that
+// changed; a single build does not hold every text to its end.
+func (b *Builder) searchPrep(d *site.Doc) *search.Prep {
 	l := b.loaded[d.Doc.Path]
 	if l == nil || l.doc != d.Doc || !b.cfg.InPlace {
-		return search.TextFromHTML(d.HTML)
+		return nil
 	}
-	l.textOnce.Do(func() { l.text = search.TextFromHTML(l.html) })
-	return l.text
+	return &l.prep
 }
 
 // keepIndex keeps the search index the destination holds (from the build

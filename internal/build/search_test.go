@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/folio-ssg/folio"
 	"github.com/folio-ssg/folio/internal/search"
@@ -88,8 +89,9 @@ func TestSearchCanBeTurnedOff(t *testing.T) {
 	s.assertFile("index.html", "! 搜索")
 }
 
-// The search text is extracted from a document's HTML before its links are
-// resolved, once per load: it must be the text of the page's HTML.
+// The search text is extracted from a document's HTML after its links are
+// resolved, and prepared once per load: it must be the text of the page's
+// HTML.
 func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
 	root := siteFromFolder(t, filepath.Join("..", "..", "content"), "base_url: https://example.org/a/\n")
 	links := "---\ntitle: 链接\ndate: 2025-01-02\n---\n见[宪法](laws/宪法.md#第一章)、[没有的文件](./无.md)和[标签](/tags/)。\n"
@@ -109,7 +111,7 @@ func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
 		if len(l.links) > 0 {
 			withLinks++
 		}
-		if l.text == "" && len(l.html) > 0 {
+		if l.prep.Text() == "" && len(l.html) > 0 {
 			t.Errorf("%s: no search text kept", l.doc.Path)
 		}
 	}
@@ -122,7 +124,18 @@ func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range s.Docs {
-		if got, want := b.loaded[d.Doc.Path].text, search.TextFromHTML(d.HTML); got != want {
+		// The prepared text drops invisible format characters and
+		// collapses whitespace.
+		words := func(s string) string {
+			s = strings.Map(func(r rune) rune {
+				if unicode.Is(unicode.Cf, r) || r >= 0xFE00 && r <= 0xFE0F {
+					return -1
+				}
+				return r
+			}, s)
+			return strings.Join(strings.Fields(s), " ")
+		}
+		if got, want := words(b.loaded[d.Doc.Path].prep.Text()), words(search.TextFromHTML(d.HTML)); got != want {
 			t.Errorf("%s: search text differs from its resolved HTML's:\n%q\n%q", d.Doc.Path, got, want)
 		}
 	}

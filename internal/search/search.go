@@ -113,7 +113,28 @@ type Doc struct {
 	Facets   map[string][]string // other filter values: {"source": {"人民日报"}}
 	Date     string              // "2025-04-27", "2025-04", "2025" or ""
 	Lang     string              // "zh", "en" or ""; text of any language is indexed alike
+	// Prep, when not nil, keeps what Build made of this document's text
+	// for the next Build of the same document: a caller that indexes its
+	// documents again after each edit (folio serve) passes the same Prep
+	// while the document's text is unchanged, and Build then neither
+	// calls TextFrom nor cleans and measures the text again.
+	Prep *Prep
 }
+
+// Prep is a document's text as Build prepared it: cleaned, measured and
+// cut into snippet segments. Its zero value is empty.
+type Prep struct {
+	title string // the title it was measured with
+	seg   int    // Config.SegmentBytes it was cut with
+	text  string
+	dl    int
+	segs  []segment
+	done  bool
+}
+
+// Text is the document's text as Build indexed it: invisible format
+// characters dropped and each run of whitespace made one space or newline.
+func (p *Prep) Text() string { return p.text }
 
 // Config sizes the index files. The zero value gives the defaults.
 type Config struct {
@@ -630,6 +651,11 @@ func prepare(docs []Doc, segBytes int) ([]indexDoc, error) {
 			var us []unit
 			for i := k; i < len(ds); i += nw {
 				d := &ds[i]
+				if p := d.Prep; p != nil && p.done && p.title == d.Title && p.seg == segBytes {
+					d.text, d.dl, d.segs = p.text, p.dl, p.segs
+					d.Text, d.TextFrom = "", nil
+					continue
+				}
 				us, _ = scan(us[:0], d.Title, 0)
 				d.dl = min(len(us), maxTitleUnits)
 				raw := d.Text
@@ -642,6 +668,9 @@ func prepare(docs []Doc, segBytes int) ([]indexDoc, error) {
 				d.dl += len(us)
 				if d.text != "" {
 					d.segs = segments(d.text, us, segBytes)
+				}
+				if d.Prep != nil {
+					*d.Prep = Prep{title: d.Title, seg: segBytes, text: d.text, dl: d.dl, segs: d.segs, done: true}
 				}
 			}
 		})
