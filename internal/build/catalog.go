@@ -3,12 +3,12 @@ package build
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/folio-ssg/folio/internal/site"
 )
@@ -48,7 +48,7 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 						rec[j] = csvCell(strings.Join(v, "; "))
 					}
 				}
-				var cb, jb bytes.Buffer
+				var cb bytes.Buffer
 				w := csv.NewWriter(&cb)
 				w.UseCRLF = true
 				w.Write(rec)
@@ -57,12 +57,7 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 					rows[i].err = fmt.Errorf("catalog.csv: %w", err)
 					continue
 				}
-				// As json.MarshalIndent(rows, "", "  ") indents an element.
-				if err := json.Indent(&jb, orderedRow(r), "  ", "  "); err != nil {
-					rows[i].err = fmt.Errorf("catalog.json: %w", err)
-					continue
-				}
-				rows[i].csv, rows[i].json = cb.Bytes(), jb.Bytes()
+				rows[i].csv, rows[i].json = cb.Bytes(), indentedRow(r)
 			}
 		})
 	}
@@ -157,20 +152,94 @@ func nonNil(l []string) []string {
 	return l
 }
 
-// orderedRow is a row's JSON object with its keys in column order.
-func orderedRow(r map[string]any) []byte {
-	var b bytes.Buffer
-	b.WriteByte('{')
+// indentedRow is a row's JSON object with its keys in column order,
+// indented as json.MarshalIndent(rows, "", "  ") indents an element of
+// the array, without its reflection.
+func indentedRow(r map[string]any) []byte {
+	b := make([]byte, 0, 1024)
+	b = append(b, '{')
 	for j, c := range catalogColumns {
 		if j > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(c)
-		v, _ := json.Marshal(r[c])
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
+		b = append(b, "\n    "...)
+		b = appendJSONString(b, c)
+		b = append(b, ": "...)
+		switch v := r[c].(type) {
+		case string:
+			b = appendJSONString(b, v)
+		case []string:
+			if len(v) == 0 {
+				b = append(b, "[]"...)
+				break
+			}
+			b = append(b, '[')
+			for k, s := range v {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, "\n      "...)
+				b = appendJSONString(b, s)
+			}
+			b = append(b, "\n    ]"...)
+		default:
+			b = append(b, "null"...)
+		}
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return append(b, "\n  }"...)
+}
+
+// appendJSONString appends s as encoding/json writes a string: with <, >
+// and &, U+2028 and U+2029 escaped, and invalid UTF-8 as U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= ' ' && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

@@ -1,0 +1,74 @@
+package build
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+)
+
+// appendJSONString must write what encoding/json writes, byte for byte:
+// catalog.json was json.MarshalIndent's before.
+func TestCatalogJSONStringsAsEncodingJSON(t *testing.T) {
+	cases := []string{"", "人民日报", "a\"b\\c", "<script>&</script>", "\u2028\u2029", "\x7f", "\xff\xfe", "a\xe4\xb8", "\U0001F600", "\ufeff"}
+	for c := range 256 {
+		cases = append(cases, string([]byte{byte(c)}), "x"+string([]byte{byte(c)})+"字")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "字", "\"", "\\", "<", "\n", "\t", "\x00", "\x1f", "\xe2\x80\xa8", "\xff", "\xe4\xb8", "é", "𝄞"}
+	for range 2000 {
+		var b []byte
+		for range rng.IntN(12) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))]...)
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+}
+
+// indentedRow is an element of json.MarshalIndent(rows, "", "  "): the
+// same values, laid out as json.Indent lays them out.
+func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
+	row := map[string]any{}
+	for i, c := range catalogColumns {
+		switch i % 3 {
+		case 0:
+			row[c] = "值<" + c + ">"
+		case 1:
+			row[c] = []string{}
+		case 2:
+			row[c] = []string{"甲", "乙\n"}
+		}
+	}
+	js := append([]byte("[\n  "), indentedRow(row)...)
+	js = append(js, "\n]"...)
+	var got []map[string]any
+	if err := json.Unmarshal(js, &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, js)
+	}
+	for k, v := range row {
+		want, _ := json.Marshal(v)
+		have, _ := json.Marshal(got[0][k])
+		if !bytes.Equal(want, have) {
+			t.Errorf("%s: %s, want %s", k, have, want)
+		}
+	}
+	var compact, indented bytes.Buffer
+	if err := json.Compact(&compact, js); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Indent(&indented, compact.Bytes(), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if indented.String() != string(js) {
+		t.Errorf("layout differs from json.Indent's:\n%s\nwant\n%s", js, indented.String())
+	}
+}
