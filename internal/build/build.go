@@ -549,6 +549,13 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	removed := make(chan error, 1)
 	go func() { removed <- out.removeOld() }()
 	b.dest, b.destFromCache = out.state(), false
+	if !b.cfg.InPlace && !b.memory {
+		// The destination holds the index now: the next build of this
+		// Builder keeps its files while the index's inputs are unchanged
+		// (keepIndex), and this one need not hold it while it saves the
+		// cache.
+		b.index = nil
+	}
 	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
 	b.urls = urls
 	// folio build saves the cache when anything changed; serve and watch,

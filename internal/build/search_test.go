@@ -151,3 +151,28 @@ func loadedDocs(b *Builder) []*site.Doc {
 	}
 	return docs
 }
+
+// A folio build keeps the destination's search index once it holds it, not
+// before: after a build that failed with a new index, the next writes it.
+func TestSearchIndexAfterAFailedBuildIsWritten(t *testing.T) {
+	s := newSite(t, "-- content/a.md --\n---\ntitle: 甲\ndate: 2025-01-02\n---\n人工智能的发展。\n-- content/b.md --\n---\ntitle: 乙\ndate: 2025-01-03\n---\n乡村振兴。\n").build()
+	s.write("content/a.md", "---\ntitle: 甲\ndate: 2025-01-02\n---\n数字经济的发展。\n")
+	s.write("templates/partials/crumbs.html", `{{define "crumbs"}}{{.Page.Nope}}{{end}}`)
+	if s.tryBuild(); s.err == nil {
+		t.Fatal("a broken template built")
+	}
+	s.remove("templates/partials/crumbs.html")
+	s.build()
+	cold := newSite(t, "-- content/a.md --\n---\ntitle: 甲\ndate: 2025-01-02\n---\n数字经济的发展。\n-- content/b.md --\n---\ntitle: 乙\ndate: 2025-01-03\n---\n乡村振兴。\n").build()
+	got, want := s.tree(), cold.tree()
+	for name, data := range want {
+		if strings.HasPrefix(name, "search/") && got[name] != data {
+			t.Errorf("%s differs from a cold build's", name)
+		}
+	}
+	// And a build with nothing changed keeps it.
+	s.build()
+	if got := s.tree(); got["search/index.json"] != want["search/index.json"] {
+		t.Error("the kept index differs")
+	}
+}
