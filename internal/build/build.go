@@ -481,13 +481,19 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	// The search index is built alongside the pages: it needs the site,
 	// not them, and uses the cores the phases after rendering leave idle.
 	searched := make(chan error, 1)
+	sctx, stopSearch := context.WithCancel(ctx)
 	if sc.SearchOn() {
-		go func() { searched <- b.writeSearch(ctx, out, s, res) }()
+		go func() { searched <- b.writeSearch(sctx, out, s, res) }()
 	} else {
 		searched <- nil
 	}
 	waitSearch := sync.OnceValue(func() error { return <-searched })
-	defer waitSearch() // before out.abort: it writes into the output
+	defer func() {
+		// A build that failed does not wait for the whole index; and
+		// before out.abort, since the index is written into the output.
+		stopSearch()
+		waitSearch()
+	}()
 	if err := b.renderPages(ctx, out, rnd, s, pages, res); err != nil {
 		return nil, err
 	}

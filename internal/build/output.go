@@ -304,9 +304,8 @@ func (o *output) claim(name, from string) error {
 }
 
 // keep records that the page from keeps name as the last build wrote it,
-// and reports false when it cannot (swap mode, which has nothing to keep;
-// update mode when the destination's file is not intact), so the page is
-// rendered again.
+// and reports false when it cannot (the destination's file is not
+// intact), so the page is rendered again.
 func (o *output) keep(name, from string) (bool, error) {
 	if !o.intact(name) {
 		return false, nil
