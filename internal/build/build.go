@@ -352,8 +352,13 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	if b.cfg.BaseURL != "" {
 		sc.BaseURL = b.cfg.BaseURL
 	}
+	// Whether the destination holds files folio did not write is found
+	// (a walk of the whole output) while the build loads and renders;
+	// nothing is written before the answer.
+	foreign := func() error { return nil }
 	if !b.cfg.DryRun && !b.memory {
-		if err := b.checkDest(); err != nil {
+		var err error
+		if foreign, err = b.checkDest(); err != nil {
 			return nil, err
 		}
 	}
@@ -463,6 +468,9 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 
 	phase("assemble")
+	if err := foreign(); err != nil {
+		return nil, err
+	}
 	out, err := b.openOutput()
 	if err != nil {
 		return nil, err
@@ -586,15 +594,18 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 }
 
 // checkDest refuses destinations whose replacement would lose the site or
-// unrelated files.
-func (b *Builder) checkDest() error {
+// unrelated files. Whether a destination to be replaced holds files folio
+// did not write takes a walk of all of it, which runs in the background:
+// foreign waits for it and says.
+func (b *Builder) checkDest() (foreign func() error, err error) {
+	none := func() error { return nil }
 	src, err := filepath.Abs(b.cfg.Source)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dst, err := filepath.Abs(b.cfg.Dest)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// A symlinked destination is followed: the tree is swapped in where
 	// it points, and the link stays.
@@ -603,7 +614,7 @@ func (b *Builder) checkDest() error {
 		if err != nil { // a link to a folder not made yet
 			target, err := os.Readlink(dst)
 			if err != nil {
-				return fmt.Errorf("destination: %w", err)
+				return nil, fmt.Errorf("destination: %w", err)
 			}
 			if !filepath.IsAbs(target) {
 				target = filepath.Join(filepath.Dir(dst), target)
@@ -614,47 +625,55 @@ func (b *Builder) checkDest() error {
 		b.cfg.Dest = real
 	}
 	if rel, err := filepath.Rel(dst, src); err == nil && filepath.IsLocal(rel) {
-		return fmt.Errorf("destination %s contains the site root %s", b.cfg.Dest, b.cfg.Source)
+		return nil, fmt.Errorf("destination %s contains the site root %s", b.cfg.Dest, b.cfg.Source)
 	}
 	for _, dir := range []string{"content", "templates", "static"} {
 		if rel, err := filepath.Rel(filepath.Join(src, dir), dst); err == nil && filepath.IsLocal(rel) {
-			return fmt.Errorf("destination %s is inside %s/", b.cfg.Dest, dir)
+			return nil, fmt.Errorf("destination %s is inside %s/", b.cfg.Dest, dir)
 		}
 	}
 	if b.cfg.InPlace && b.adopted {
-		return nil
+		return none, nil
 	}
 	entries, err := os.ReadDir(dst)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			b.adopted = b.cfg.InPlace
-			return nil
+			return none, nil
 		}
-		return fmt.Errorf("destination: %w", err)
+		return nil, fmt.Errorf("destination: %w", err)
 	}
 	if len(entries) == 0 {
 		if b.cfg.InPlace {
-			return b.adopt(dst, nil)
+			return none, b.adopt(dst, nil)
 		}
-		return nil
+		return none, nil
 	}
 	own, err := readManifest(dst)
 	if err != nil {
-		return fmt.Errorf("destination %s is not empty and holds no %s, so folio cannot tell which files are its own; refusing to replace it (empty it, or choose another --dest)", b.cfg.Dest, manifestFile)
+		return nil, fmt.Errorf("destination %s is not empty and holds no %s, so folio cannot tell which files are its own; refusing to replace it (empty it, or choose another --dest)", b.cfg.Dest, manifestFile)
 	}
 	if b.cfg.InPlace {
-		return b.adopt(dst, own)
+		return none, b.adopt(dst, own)
 	}
 	// Replacing the folder whole would take the files folio did not write
-	// with it.
-	if foreign := foreignFiles(dst, own); len(foreign) > 0 {
+	// with it. The walk runs while the build goes on; the build asks for
+	// its answer before it writes anything.
+	done := make(chan error, 1)
+	shown := b.cfg.Dest
+	go func() {
+		foreign := foreignFiles(dst, own)
+		if len(foreign) == 0 {
+			done <- nil
+			return
+		}
 		more := ""
 		if len(foreign) > 5 {
 			foreign, more = foreign[:5], fmt.Sprintf(" and %d more", len(foreign)-5)
 		}
-		return fmt.Errorf("destination %s holds files folio did not write (%s%s); refusing to replace it: move them out, or build into another folder", b.cfg.Dest, strings.Join(foreign, ", "), more)
-	}
-	return nil
+		done <- fmt.Errorf("destination %s holds files folio did not write (%s%s); refusing to replace it: move them out, or build into another folder", shown, strings.Join(foreign, ", "), more)
+	}()
+	return sync.OnceValue(func() error { return <-done }), nil
 }
 
 // manifestFile lists, in every output folder, the files folio wrote there.
