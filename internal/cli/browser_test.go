@@ -10,10 +10,12 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/folio-ssg/folio/internal/browsertest"
 )
 
 // chromiumPath is Debian's Chromium, which .ci/run installs.
-const chromiumPath = "/usr/bin/chromium"
+const chromiumPath = browsertest.Path
 
 // newBrowser opens a tab for the test in the package's headless Chromium,
 // in a browser context of its own (cookies, storage and cache apart from

@@ -9,9 +9,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/folio-ssg/folio/internal/browsertest"
 	"github.com/folio-ssg/folio/internal/cli"
 )
 
@@ -52,24 +52,14 @@ var shared struct {
 	bin     string
 	binErr  error
 
-	browserOnce   sync.Once
-	browser       context.Context // Chromium's first tab; tests open their own
-	browserDir    string          // its user data folder
-	browserErr    error
-	cancelBrowser []context.CancelFunc
+	chromium browsertest.Shared
 }
 
 func closeShared() {
-	// Wait for a build or a start still under way.
-	shared.binOnce.Do(func() {})
-	shared.browserOnce.Do(func() {})
-	for _, cancel := range shared.cancelBrowser {
-		cancel() // the allocator's waits for Chromium to exit
-	}
-	for _, dir := range []string{shared.browserDir, shared.binDir} {
-		if dir != "" {
-			os.RemoveAll(dir)
-		}
+	shared.chromium.Close()
+	shared.binOnce.Do(func() {}) // wait for a build still under way
+	if shared.binDir != "" {
+		os.RemoveAll(shared.binDir)
 	}
 }
 
@@ -110,35 +100,5 @@ type buildError struct {
 
 func (e *buildError) Error() string { return e.err.Error() + "\n" + string(e.out) }
 
-// sharedBrowser starts the package's headless Chromium, once, with a
-// context that lives until every test has run: a browser started under a
-// test's or a step's context would die with it.
-func sharedBrowser() (context.Context, error) {
-	shared.browserOnce.Do(func() {
-		shared.browserDir, shared.browserErr = os.MkdirTemp("", "folio-chromium-")
-		if shared.browserErr != nil {
-			return
-		}
-		opts := append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(chromiumPath),
-			chromedp.Headless,
-			chromedp.NoSandbox, // CI runs as root
-			chromedp.DisableGPU,
-			chromedp.NoFirstRun,
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true),
-			// Each window's omnibox popups are web pages of their own,
-			// rendered by processes of their own; a headless test never
-			// opens them.
-			chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup"),
-			chromedp.UserDataDir(shared.browserDir),
-		)
-		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, cancel := chromedp.NewContext(actx)
-		shared.cancelBrowser = []context.CancelFunc{cancel, cancelAlloc}
-		shared.browser = ctx
-		shared.browserErr = chromedp.Do(ctx)
-	})
-	return shared.browser, shared.browserErr
-}
+// sharedBrowser starts the package's headless Chromium, once.
+func sharedBrowser() (context.Context, error) { return shared.chromium.Start() }

@@ -17,10 +17,12 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/folio-ssg/folio/internal/browsertest"
 )
 
 // chromiumPath is Debian's Chromium, which .ci/run installs.
-const chromiumPath = "/usr/bin/chromium"
+const chromiumPath = browsertest.Path
 
 const browserTimeout = 20 * time.Second
 
