@@ -172,8 +172,10 @@ type Builder struct {
 	hinting bool // Changed was called: a watcher reports every change
 	// The last build's templates and walk of content/, reused while the
 	// hint says no template or content file changed.
-	rnd      *render.Renderer
-	rndKey   string
+	rnd    *render.Renderer
+	rndKey string
+	// keys numbers the keys pages read (dest.pages holds the numbers).
+	keys     *keyTable
 	lastScan *scanned
 	// hold is how many bytes of changed files an in-place build holds in
 	// memory before it stages them in the destination (heldBytes).
@@ -214,7 +216,7 @@ func New(cfg Config) *Builder {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Builder{cfg: cfg, conv: markdown.New(), log: log, loaded: map[string]*loaded{}, dest: newWritten(), hold: heldBytes}
+	return &Builder{cfg: cfg, conv: markdown.New(), log: log, loaded: map[string]*loaded{}, dest: newWritten(), keys: newKeyTable(nil), hold: heldBytes}
 }
 
 // Build builds the site once with a new Builder.
@@ -747,7 +749,7 @@ func (b *Builder) adopt(dst string, own map[string]bool) error {
 		output[name] = sha256.Sum256(data)
 		sizes[name] = int64(len(data))
 	}
-	b.dest = &written{sums: output, sizes: sizes, pages: map[string]pageStamp{}}
+	b.dest = &written{sums: output, sizes: sizes, pages: map[string]pageRec{}}
 	b.adopted = true
 	return nil
 }
@@ -1144,29 +1146,35 @@ func repoWarning(skipped []string) string {
 }
 
 // renderPages renders every page whose inputs changed and hands it to out.
+// A page is kept when the keys its templates read the last time it was
+// rendered give the stamp it was rendered with (see stampPage).
 func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Renderer, s *site.Site, pages []*site.Page, res *Result) error {
 	var errs diag.List
 	var mu sync.Mutex
 	rendered := make([]bool, len(pages))
-	tmpl := templateStamps(rnd, s)
+	vals := render.NewValues(s)
 	step := b.progress("render", len(pages))
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		defer step()
 		p := pages[i]
-		st := stampPage(s, p, tmpl[p.Kind])
-		out.stamp(p.Output, st)
-		if old, ok := out.prev.pages[p.Output]; ok && old == st && out.has(p.Output) {
-			kept, err := out.keep(p.Output, "page "+p.Path)
-			if err != nil {
-				mu.Lock()
-				errs.Append(p.Output, err)
-				mu.Unlock()
-			}
-			if kept || err != nil {
-				return
+		tmpl := rnd.Digest(p.Kind)
+		if old, ok := out.prev.pages[p.Output]; ok && out.has(p.Output) {
+			if keys, ok := b.keys.lookup(old.Deps); ok && stampPage(s, p, tmpl, keys, vals) == old.Stamp {
+				kept, err := out.keep(p.Output, "page "+p.Path)
+				if err != nil {
+					mu.Lock()
+					errs.Append(p.Output, err)
+					mu.Unlock()
+				}
+				if kept {
+					out.stamp(p.Output, old)
+				}
+				if kept || err != nil {
+					return
+				}
 			}
 		}
-		buf, err := renderTimed(ctx, rnd, s, p, b.templateTimeout)
+		buf, deps, err := renderTimed(ctx, rnd, s, p, b.templateTimeout)
 		if err != nil {
 			mu.Lock()
 			errs.Append(rnd.Template(p.Kind), fmt.Errorf("render %s: %w", p.Path, err))
@@ -1174,6 +1182,7 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 			return
 		}
 		rendered[i] = true
+		out.stamp(p.Output, pageRec{Stamp: stampPage(s, p, tmpl, deps, vals), Deps: b.keys.number(deps)})
 		if err := out.put(p.Output, buf.Bytes(), "page "+p.Path); err != nil {
 			mu.Lock()
 			errs.Append(p.Output, err)
@@ -1223,26 +1232,27 @@ func whileNotCancelled(ctx context.Context, fn func() error) error {
 // page's templates run longer than limit (a template that loops): the
 // build fails at once with the template named, and a render left running
 // ends with the process.
-func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *site.Page, limit time.Duration) (*bytes.Buffer, error) {
+func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *site.Page, limit time.Duration) (*bytes.Buffer, render.Deps, error) {
 	type result struct {
-		buf *bytes.Buffer
-		err error
+		buf  *bytes.Buffer
+		deps render.Deps
+		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
 		var buf bytes.Buffer
-		err := rnd.Render(&buf, s, p)
-		done <- result{&buf, err}
+		deps, err := rnd.RenderDeps(&buf, s, p)
+		done <- result{&buf, deps, err}
 	}()
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case r := <-done:
-		return r.buf, r.err
+		return r.buf, r.deps, r.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, nil, ctx.Err()
 	case <-timer.C:
-		return nil, fmt.Errorf("its templates ran longer than %s (template_timeout in folio.yaml): does a template loop?", limit)
+		return nil, nil, fmt.Errorf("its templates ran longer than %s (template_timeout in folio.yaml): does a template loop?", limit)
 	}
 }
 

@@ -35,7 +35,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 2\n"
+	cacheMagic = "folio build cache 3\n"
 )
 
 // cacheData is what the cache file holds.
@@ -48,7 +48,8 @@ type cacheData struct {
 	Manifest   [32]byte
 	Sums       map[string][32]byte
 	Sizes      map[string]int64
-	Pages      map[string]pageStamp
+	Pages      map[string]pageRec
+	Keys       []string // the keys Pages number (keyTable)
 	Committed  time.Time
 	URLs       map[string]string
 	IndexSum   [32]byte
@@ -193,6 +194,7 @@ func (b *Builder) fromCache() string {
 	// serve or watch may have changed files since the cache was saved:
 	// the output checks each file it keeps (output.intact).
 	b.dest = &written{sums: c.Sums, sizes: c.Sizes, pages: c.Pages, committed: c.Committed}
+	b.keys = newKeyTable(c.Keys)
 	b.destFromCache = true
 	b.urls = c.URLs
 	b.indexSum, b.indexFiles, b.indexStats = c.IndexSum, c.IndexFiles, c.IndexStats
@@ -215,6 +217,7 @@ func (b *Builder) toCache(manifest []byte) error {
 		Sums:       b.dest.sums,
 		Sizes:      b.dest.sizes,
 		Pages:      b.dest.pages,
+		Keys:       b.keys.snapshot(),
 		Committed:  b.dest.committed,
 		URLs:       b.urls,
 		IndexSum:   b.indexSum,

@@ -23,15 +23,15 @@ import (
 type written struct {
 	sums  map[string][32]byte // file -> digest of its bytes
 	sizes map[string]int64
-	pages map[string]pageStamp // page file -> the stamp it was rendered from
-	mem   map[string][]byte    // an output kept in memory (Builder.memory): the bytes
+	pages map[string]pageRec // page file -> its stamp and the keys it read
+	mem   map[string][]byte  // an output kept in memory (Builder.memory): the bytes
 	// committed is when the commit that wrote them ended: a file of the
 	// destination modified later was changed by someone else.
 	committed time.Time
 }
 
 func newWritten() *written {
-	return &written{sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}}
+	return &written{sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageRec{}}
 }
 
 // output collects the files of one build. It reads the last build's
@@ -64,7 +64,7 @@ type output struct {
 	owners  map[string]string // output file -> what produced it
 	sums    map[string][32]byte
 	sizes   map[string]int64
-	pages   map[string]pageStamp
+	pages   map[string]pageRec
 	pending map[string]pending // in place: changed files to write
 	held    int64              // in place: bytes of pending held in memory
 	hold    int64              // in place: at most this many (heldBytes)
@@ -91,7 +91,7 @@ func (o *output) warn(msg string) {
 }
 
 func (b *Builder) openOutput() (*output, error) {
-	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageStamp{}, pending: map[string]pending{}, hold: b.hold}
+	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageRec{}, pending: map[string]pending{}, hold: b.hold}
 	if b.memory {
 		o.mem = map[string][]byte{}
 		return o, nil
@@ -327,10 +327,10 @@ func (o *output) keep(name, from string) (bool, error) {
 	return true, nil
 }
 
-// stamp records the stamp a page file was rendered from.
-func (o *output) stamp(name string, st pageStamp) {
+// stamp records what a page file was rendered from.
+func (o *output) stamp(name string, rec pageRec) {
 	o.mu.Lock()
-	o.pages[name] = st
+	o.pages[name] = rec
 	o.mu.Unlock()
 }
 
@@ -486,7 +486,7 @@ func (o *output) commitInPlace() (err error) {
 	sizes := maps.Clone(o.prev.sizes)
 	defer func() {
 		if err != nil {
-			*o.prev = written{sums: state, sizes: sizes, pages: map[string]pageStamp{}}
+			*o.prev = written{sums: state, sizes: sizes, pages: map[string]pageRec{}}
 		}
 	}()
 	for _, name := range sortedKeys(o.prev.sums) {

@@ -4,62 +4,88 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/folio-ssg/folio/internal/render"
 	"github.com/folio-ssg/folio/internal/site"
 )
 
-// pageStamp is a digest of everything a page shows: when it equals the
-// stamp of the page already written, an incremental build skips rendering
-// it. It covers the data the default theme and the documented template data
-// give each page kind: the page's own documents, its neighbours and lists,
-// the counts on index pages, the site configuration and the templates used.
+// pageStamp is a digest of everything a page was rendered from: its
+// templates, the site configuration, the page itself (kind, path, title,
+// pager, the objects it is the page of and the documents it lists) and
+// the value of every key its templates read while rendering it (see
+// render.Deps). When the stamp a page's recorded keys give in a new build
+// equals the one it was rendered with, rendering it again would give the
+// same bytes, and an incremental build keeps it.
 type pageStamp [32]byte
 
-// templateStamps gives each page kind the digest of its templates; for a
-// kind rendered by a site's own templates, which may show anything of the
-// site, it is combined with a digest of the whole site, so any change to
-// the content renders those pages again.
-func templateStamps(r *render.Renderer, s *site.Site) map[string][32]byte {
-	m := map[string][32]byte{}
-	var whole []byte
-	for _, kind := range site.Kinds {
-		d := r.Digest(kind)
-		if r.Own(kind) {
-			if whole == nil {
-				whole = siteDigest(s)
-			}
-			d = sha256.Sum256(append(d[:], whole...))
-		}
-		m[kind] = d
-	}
-	return m
+// pageRec is what the output remembers of a rendered page: its stamp and
+// the keys its templates read, as numbers of the Builder's keyTable.
+type pageRec struct {
+	Stamp pageStamp
+	Deps  []uint32
 }
 
-// siteDigest is a digest of every input the site model is built from: the
-// documents' sources (with the configuration they were read with) in site
-// order, where they were placed, and the sections.
-func siteDigest(s *site.Site) []byte {
-	h := sha256.New()
-	for _, d := range s.Docs {
-		h.Write(d.Sum[:])
-		fmt.Fprintf(h, "%s\x00%s\x00", d.Doc.Path, d.Path)
-	}
-	var sections func(sec *site.Section)
-	sections = func(sec *site.Section) {
-		if sec == nil {
-			return
-		}
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\n", sec.Dir, sec.Title, sec.Intro, sec.Total)
-		for _, c := range sec.Children {
-			sections(c)
-		}
-	}
-	sections(s.Root)
-	return h.Sum(nil)
+// keyTable numbers the keys pages read, so each page keeps a short list
+// of numbers and every key is held once. Numbers are never reused: a
+// table only grows while a Builder lives, and the build cache keeps it
+// with the pages whose lists use it.
+type keyTable struct {
+	mu   sync.Mutex
+	ids  map[string]uint32
+	keys []string
 }
 
-func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
+func newKeyTable(keys []string) *keyTable {
+	t := &keyTable{ids: make(map[string]uint32, len(keys)), keys: keys}
+	for i, k := range keys {
+		t.ids[k] = uint32(i)
+	}
+	return t
+}
+
+// number gives deps their numbers, adding the keys the table lacks.
+func (t *keyTable) number(deps render.Deps) []uint32 {
+	out := make([]uint32, len(deps))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, k := range deps {
+		id, ok := t.ids[k]
+		if !ok {
+			id = uint32(len(t.keys))
+			t.keys = append(t.keys, k)
+			t.ids[k] = id
+		}
+		out[i] = id
+	}
+	return out
+}
+
+// lookup gives the keys of numbers, in their order; ok is false when a
+// number is not in the table (a record from another table).
+func (t *keyTable) lookup(ids []uint32) (keys []string, ok bool) {
+	keys = make([]string, len(ids))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, id := range ids {
+		if int(id) >= len(t.keys) {
+			return nil, false
+		}
+		keys[i] = t.keys[id]
+	}
+	return keys, true
+}
+
+// snapshot is the table as it stands, for the build cache.
+func (t *keyTable) snapshot() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.keys[:len(t.keys):len(t.keys)]
+}
+
+// stampPage is the stamp of page p rendered by templates with digest
+// tmpl, having read keys, whose values vals gives.
+func stampPage(s *site.Site, p *site.Page, tmpl [32]byte, keys []string, vals *render.Values) pageStamp {
 	h := sha256.New()
 	var buf []byte
 	w := func(args ...any) {
@@ -81,107 +107,25 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte) pageStamp {
 		h.Write(buf)
 	}
 	c := s.Config
-	w(string(tmpl[:]), c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink, c.RelativeURLs)
-	w(p.Kind, p.Path, p.Title)
-	// Breadcrumbs: the folders above a document or section, by title.
-	var trail []*site.Section
-	switch {
-	case p.Kind == site.KindDoc:
-		trail = p.Doc.Sections()
-	case p.Kind == site.KindSection:
-		trail = p.Section.Trail()
-	case p.Kind == site.KindHome && s.Root != nil:
-		w(s.Root.Title, string(s.Root.Intro)) // content/_index.md
+	loc := ""
+	if c.Location != nil {
+		loc = c.Location.String()
 	}
-	for _, sec := range trail {
-		w(sec.Title, sec.Path)
-	}
+	w(string(tmpl[:]), c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink, c.RelativeURLs, c.Search, fmt.Sprint(c.Facets), loc)
+	w(p.Kind, p.Path, p.Output, p.Title)
 	if pg := p.Pager; pg != nil {
 		w(pg.Number, pg.Total, pg.Items, pg.First, pg.Prev, pg.Next, pg.Last)
 	}
-	for _, d := range p.Docs {
-		buf = listed(buf[:0], d)
-		h.Write(buf)
+	for _, k := range render.PageObjects(p) {
+		w(k)
 	}
-	switch p.Kind {
-	case site.KindDoc:
-		d := p.Doc
-		buf = listed(buf[:0], d)
-		h.Write(buf)
-		h.Write(d.Sum[:]) // the source and the configuration it was read with
-		w(d.Doc.Path, d.Minutes, d.Chars, d.LinkTargets(), d.PolicyStamp())
-		for _, t := range d.TagLinks() {
-			w(t.Name, t.Path)
-		}
-		for _, n := range []*site.Doc{d.Prev, d.Next} {
-			if n != nil {
-				buf = listed(buf[:0], n)
-				h.Write(buf)
-			} else {
-				w("-")
-			}
-		}
-	case site.KindHome, site.KindTags, site.KindArchive:
-		w(len(s.Docs), s.Dated(), len(s.Undated))
-		for _, tx := range s.Facets {
-			w(tx.Key, tx.Label, tx.Path, len(tx.Terms))
-		}
-		for _, t := range s.Tags {
-			w(t.Name, t.Path, len(t.Docs))
-		}
-		for _, y := range s.Years {
-			w(y.Year, len(y.Docs))
-			for _, m := range y.Months {
-				w(int(m.Month), len(m.Docs))
-			}
-		}
-		if s.Root != nil {
-			for _, c := range s.Root.Children {
-				w(c.Title, c.Path, c.Total)
-			}
-		}
-	case site.KindAlias:
-		buf = listed(buf[:0], p.Doc)
-		h.Write(buf)
-	case site.KindTag:
-		w(p.Term.Name)
-	case site.KindFacets, site.KindFacet:
-		w(p.Taxonomy.Key, p.Taxonomy.Label, p.Taxonomy.Path)
-		if p.Kind == site.KindFacets {
-			for _, t := range p.Taxonomy.Terms {
-				w(t.Name, t.Path, len(t.Docs))
-			}
-		} else {
-			w(p.Term.Name)
-		}
-	case site.KindYear, site.KindMonth:
-		for _, m := range p.Period.Months {
-			w(int(m.Month), m.Path, len(m.Docs))
-		}
-	case site.KindSection:
-		sec := p.Section
-		w(sec.Title, string(sec.Intro), sec.Total)
-		if sec.Parent != nil {
-			w(sec.Parent.Dir, sec.Parent.Title, sec.Parent.Path)
-		}
-		for _, c := range sec.Children {
-			w(c.Title, c.Path, c.Total)
-		}
+	for _, k := range keys {
+		v := vals.Value(k)
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+		h.Write(v[:])
 	}
 	var st pageStamp
 	h.Sum(st[:0])
 	return st
-}
-
-// listed appends what a list entry may show of a document: its URL, its
-// source and the configuration it was read with (so any front-matter key a
-// list template shows is covered, not only the keys the default theme
-// lists), and the URLs of its tags.
-func listed(b []byte, d *site.Doc) []byte {
-	b = append(append(b, d.Path...), 0)
-	b = append(b, d.Sum[:]...)
-	for _, t := range d.TagLinks() {
-		b = append(append(append(append(b, t.Name...), 0), t.Path...), 0)
-	}
-	return append(b, '\n')
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/date"
-	"github.com/folio-ssg/folio/internal/site"
 )
 
 // uiLang is the interface language for text in language l: zh for
@@ -78,14 +77,14 @@ func (r *Renderer) longDate(d date.Date, l ...string) string {
 	return fmt.Sprintf("%s %d, %d", d.Month(), d.Day(), d.Year())
 }
 
-func (r *Renderer) monthName(p *site.Period, l ...string) string {
+func (r *Renderer) monthName(p *Period, l ...string) string {
 	if r.uiLang(first(l)) == "en" {
 		return fmt.Sprintf("%s %d", p.Month, p.Year)
 	}
 	return fmt.Sprintf("%d年%d月", p.Year, int(p.Month))
 }
 
-func (r *Renderer) yearName(p *site.Period) string {
+func (r *Renderer) yearName(p *Period) string {
 	if r.lang == "en" {
 		return fmt.Sprint(p.Year)
 	}
@@ -103,7 +102,7 @@ func first(l []string) string {
 // label for its folder ("laws/criminal" or "criminal"), else the theme's
 // name for a common folder name (news, notes, laws, …), else the folder
 // name with "-" and "_" read as spaces.
-func (r *Renderer) sectionTitle(sec *site.Section) string {
+func (r *Renderer) sectionTitle(sec *Section) string {
 	base := path.Base(sec.Dir)
 	if sec.Dir == "" || sec.Title != base {
 		return sec.Title
@@ -158,7 +157,7 @@ type Meta struct {
 // extraParams are the front-matter keys folio does not show itself, with
 // human labels in the interface language of the document's own language,
 // sorted by key.
-func (r *Renderer) extraParams(d *site.Doc) []Meta {
+func (r *Renderer) extraParams(d *Doc) []Meta {
 	ui := r.uiLang(d.Lang)
 	var out []Meta
 	for k, v := range d.Params {
@@ -243,10 +242,10 @@ const minHeadings = 4
 // toc is the table of contents of a document's body: its h2 headings, each
 // with the h3 headings under it, that have an id. A document with fewer
 // than minHeadings such headings has none (nil).
-func toc(d *site.Doc) []Heading {
+func toc(d *Doc) []Heading {
 	var out []Heading
 	n := 0
-	z := html.NewTokenizer(bytes.NewReader(d.HTML))
+	z := html.NewTokenizer(bytes.NewReader(d.HTML()))
 	var cur *Heading
 	var level string
 	var text strings.Builder
@@ -296,7 +295,7 @@ func toc(d *site.Doc) []Heading {
 
 // CloudTerm is a term of a tag or facet cloud with its size.
 type CloudTerm struct {
-	*site.Term
+	*Term
 	Count  int
 	Weight int // 1 (fewest documents) to 5 (most), on a logarithmic scale
 }
@@ -306,18 +305,18 @@ type CloudTerm struct {
 // Chinese names first, in pinyin order, then the others alphabetically, as
 // CLDR collates Chinese; in an English site Latin names first, then Chinese
 // in pinyin order; else in the site language's order.
-func (r *Renderer) cloud(terms []*site.Term, order ...string) []CloudTerm {
+func (r *Renderer) cloud(terms []*Term, order ...string) []CloudTerm {
 	lo, hi := math.MaxInt, 0
 	for _, t := range terms {
-		lo, hi = min(lo, len(t.Docs)), max(hi, len(t.Docs))
+		lo, hi = min(lo, t.Count()), max(hi, t.Count())
 	}
 	out := make([]CloudTerm, len(terms))
 	for i, t := range terms {
 		w := 1
 		if hi > lo {
-			w = 1 + int(math.Round(4*math.Log(float64(len(t.Docs))/float64(lo))/math.Log(float64(hi)/float64(lo))))
+			w = 1 + int(math.Round(4*math.Log(float64(t.Count())/float64(lo))/math.Log(float64(hi)/float64(lo))))
 		}
-		out[i] = CloudTerm{Term: t, Count: len(t.Docs), Weight: w}
+		out[i] = CloudTerm{Term: t, Count: t.Count(), Weight: w}
 	}
 	if first(order) == "name" {
 		// A Collator keeps buffers, so each call has its own: pages render

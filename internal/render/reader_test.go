@@ -93,7 +93,7 @@ func TestLabelsFollowTheDocumentAndTheSite(t *testing.T) {
 	s := readerSite(t, "", "content/notes/a.md", "---\ntitle: 甲\n---\n", "content/laws/economic/b.md", "---\ntitle: 乙\n---\n", "content/my_files/c.md", "---\ntitle: 丙\n---\n")
 	for _, sec := range s.Sections {
 		want := map[string]string{"notes": "札记", "laws": "法律", "laws/economic": "economic", "my_files": "my files"}[sec.Dir]
-		if got := r.sectionTitle(sec); got != want {
+		if got := r.sectionTitle(newRecorder().section(sec)); got != want {
 			t.Errorf("sectionTitle(%s) = %q, want %q", sec.Dir, got, want)
 		}
 	}
@@ -107,7 +107,7 @@ func TestExtraParamsReadAsWords(t *testing.T) {
 	r, _ := New(Config{Theme: theme(t)})
 	got := map[string][]string{}
 	for _, d := range s.Docs {
-		for _, m := range r.extraParams(d) {
+		for _, m := range r.extraParams(newRecorder().doc(d)) {
 			got[d.Title] = append(got[d.Title], m.Label+"="+m.Text+"|"+m.URL)
 		}
 	}
@@ -132,7 +132,7 @@ func TestTableOfContentsFromHeadings(t *testing.T) {
 		}
 	}
 	var out []string
-	for _, h := range toc(s.Docs[0]) {
+	for _, h := range toc(newRecorder().doc(s.Docs[0])) {
 		out = append(out, h.ID+":"+h.Text)
 		for _, sub := range h.Sub {
 			out = append(out, "  "+sub.ID+":"+sub.Text)
@@ -141,7 +141,7 @@ func TestTableOfContentsFromHeadings(t *testing.T) {
 	if got, want := strings.Join(out, "\n"), "第一章-总则:第一章 总则\n  第一节:第一节 一般规定\n第二章:第二章\n  第二节:第二节\n附则:附则"; got != want {
 		t.Errorf("toc =\n%s\nwant\n%s", got, want)
 	}
-	if h := toc(s.Docs[1]); h != nil {
+	if h := toc(newRecorder().doc(s.Docs[1])); h != nil {
 		t.Errorf("toc of a document with 3 headings = %v, want none", h)
 	}
 	b, err := r.Bytes(s, page(s, site.KindDoc))
@@ -177,11 +177,11 @@ func TestCloudSizesAndOrders(t *testing.T) {
 		}
 		return strings.Join(parts, " ")
 	}
-	if got, want := show(r.cloud(s.Tags)), "刑法:5 安全:3 AI:2 Zeta:1 北京:1 宪法:1"; got != want {
+	if got, want := show(r.cloud(newRecorder().termList(s.Tags))), "刑法:5 安全:3 AI:2 Zeta:1 北京:1 宪法:1"; got != want {
 		t.Errorf("cloud by count = %s, want %s", got, want)
 	}
 	// Pinyin: an quan, bei jing, xian fa, xing fa; then Latin.
-	if got, want := show(r.cloud(s.Tags, "name")), "安全:3 北京:1 宪法:1 刑法:5 AI:2 Zeta:1"; got != want {
+	if got, want := show(r.cloud(newRecorder().termList(s.Tags), "name")), "安全:3 北京:1 宪法:1 刑法:5 AI:2 Zeta:1"; got != want {
 		t.Errorf("cloud by name = %s, want %s", got, want)
 	}
 }
@@ -268,7 +268,7 @@ func TestCloudByNameInAnEnglishSite(t *testing.T) {
 	s := readerSite(t, "en", files...)
 	r, _ := New(Config{Theme: theme(t), Language: "en"})
 	var names []string
-	for _, c := range r.cloud(s.Tags, "name") {
+	for _, c := range r.cloud(newRecorder().termList(s.Tags), "name") {
 		names = append(names, c.Name)
 	}
 	if got, want := strings.Join(names, " "), "ai Zeta 安全 宪法"; got != want {

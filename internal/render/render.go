@@ -316,8 +316,8 @@ func (r *Renderer) Own(kind string) bool { return r.own[r.lookup(kind)] }
 
 // Data is what a page template receives.
 type Data struct {
-	Site *site.Site
-	Page *site.Page
+	Site *Site
+	Page *Page
 }
 
 // URL is the link from this page to a site path: {{$.URL "/tags/"}},
@@ -332,15 +332,27 @@ func (d *Data) URL(p string) string {
 
 // Render writes one page.
 func (r *Renderer) Render(w io.Writer, s *site.Site, p *site.Page) error {
+	_, err := r.RenderDeps(w, s, p)
+	return err
+}
+
+// RenderDeps writes one page and returns what its templates read.
+func (r *Renderer) RenderDeps(w io.Writer, s *site.Site, p *site.Page) (Deps, error) {
 	name := r.lookup(p.Kind)
 	if name == "" {
-		return fmt.Errorf("render %s: no template for %s pages", p.Path, p.Kind)
+		return nil, fmt.Errorf("render %s: no template for %s pages", p.Path, p.Kind)
 	}
-	set := r.sets[name]
-	if err := set.ExecuteTemplate(w, r.src[name], &Data{Site: s, Page: p}); err != nil {
-		return templateError(err)
+	rec := newRecorder()
+	data := &Data{Site: &Site{siteSite: s, r: rec}, Page: &Page{sitePage: p, r: rec}}
+	if err := r.sets[name].ExecuteTemplate(w, r.src[name], data); err != nil {
+		return nil, templateError(err)
 	}
-	return nil
+	deps := make(Deps, 0, len(rec.keys))
+	for k := range rec.keys {
+		deps = append(deps, k)
+	}
+	slices.Sort(deps)
+	return deps, nil
 }
 
 // templateError turns "template: templates/doc.html:12:3: …" into a
@@ -382,9 +394,9 @@ func (r *Renderer) funcs() template.FuncMap {
 		"toc":          toc,
 		"cloud":        r.cloud,
 		"add":          func(a, b int) int { return a + b },
-		"cite":         func(format string, d *site.Doc) string { return d.Citation(format) },
+		"cite":         func(format string, d *Doc) string { return d.Citation(format) },
 		"list":         func(s ...string) []string { return s },
-		"citeAPA":      func(d *site.Doc) template.HTML { return cite.APAHTML(d.Work()) },
+		"citeAPA":      func(d *Doc) template.HTML { return cite.APAHTML(d.Work()) },
 		"download":     download,
 		"jsonLD":       r.jsonLD,
 		"status":       func(st policy.Status) string { return st.Label(r.lang) },
@@ -402,7 +414,7 @@ func (r *Renderer) funcs() template.FuncMap {
 
 // download is a data: URL holding a citation, for a link with a download
 // attribute: no file per document is written.
-func download(format string, d *site.Doc) template.URL {
+func download(format string, d *Doc) template.URL {
 	mime := map[string]string{"bibtex": "application/x-bibtex", "ris": "application/x-research-info-systems", "csl-json": "application/vnd.citationstyles.csl+json"}[format]
 	if mime == "" {
 		mime = "text/plain"
@@ -422,8 +434,8 @@ func timestamp(t time.Time) string {
 type Pair struct{ Original, Translation template.HTML }
 
 // compare pairs the top-level blocks of two documents' bodies, in order.
-func compare(orig, trans *site.Doc) []Pair {
-	a, b := sanitize.Blocks(orig.HTML), sanitize.Blocks(trans.HTML)
+func compare(orig, trans *Doc) []Pair {
+	a, b := sanitize.Blocks(orig.HTML()), sanitize.Blocks(trans.HTML())
 	out := make([]Pair, max(len(a), len(b)))
 	for i := range out {
 		if i < len(a) {
@@ -438,7 +450,7 @@ func compare(orig, trans *site.Doc) []Pair {
 
 // jsonLD is the schema.org description of a document page: a Legislation
 // for a government document, else a NewsArticle.
-func (r *Renderer) jsonLD(s *site.Site, d *site.Doc) map[string]any {
+func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 	m := map[string]any{
 		"@context":         "https://schema.org",
 		"@type":            "NewsArticle",

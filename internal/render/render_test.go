@@ -126,7 +126,7 @@ func TestExtraParamsAndLabels(t *testing.T) {
 	zh, _ := New(Config{Theme: theme(t)})
 	en, _ := New(Config{Theme: theme(t), Language: "en-US"})
 	var keys []string
-	for _, p := range en.extraParams(s.Docs[0]) {
+	for _, p := range en.extraParams(newRecorder().doc(s.Docs[0])) {
 		keys = append(keys, p.Key+"="+p.Label+"="+p.Text)
 	}
 	if got := strings.Join(keys, " "); got != "pages=Pages=1, 2" {

@@ -481,39 +481,3 @@ func (s *Site) buildRelated() {
 		}
 	}
 }
-
-// PolicyStamp lists what the document's page shows of other documents
-// through the policy model, for page stamps.
-func (d *Doc) PolicyStamp() string {
-	var b strings.Builder
-	w := func(x *Doc) {
-		if x != nil {
-			b.WriteString(x.Path + "\x00" + x.Title + "\x00" + x.Date.String() + "\x00" + x.Lang + "\x00" + strconv.Itoa(int(x.Status)) + "\x00")
-		}
-		b.WriteByte('\n')
-	}
-	b.WriteString(strconv.Itoa(int(d.Status)) + "\n")
-	for _, r := range d.Relations {
-		b.WriteString(r.Kind + "\x00" + r.Ref + "\x00")
-		w(r.Doc)
-	}
-	for _, x := range d.Versions() {
-		w(x)
-	}
-	for _, x := range d.Translations {
-		w(x)
-	}
-	w(d.Original)
-	for _, x := range d.Related {
-		w(x)
-	}
-	for _, tx := range d.site.Facets {
-		for _, t := range d.FacetLinks(tx.Key) {
-			b.WriteString(t.Name + "\x00" + t.Path + "\n")
-		}
-	}
-	if t := d.AgencyLink(); t != nil {
-		b.WriteString(t.Path + "\n")
-	}
-	return b.String()
-}
