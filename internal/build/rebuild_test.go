@@ -145,8 +145,8 @@ func TestIncrementalEqualsFull(t *testing.T) {
 					t.Fatalf("batch %d: incremental error %v, full error %v", batch, err, fullErr)
 				}
 				if err != nil {
-					// Two documents with one title on one day: a collision.
-					if !strings.Contains(err.Error(), "both") {
+					// Two documents with one title on one day, or one slug: a collision.
+					if !strings.Contains(err.Error(), "both") && !strings.Contains(err.Error(), "taken by") {
 						t.Fatalf("batch %d: %v", batch, err)
 					}
 					failed++
@@ -178,14 +178,16 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	}
 }
 
-// randomEdit makes one random change to the site: a document edited,
-// created, removed or moved, or with templates a template of the site's
-// own written or removed.
+// randomEdit makes one random change to the site: a document written with
+// any of the front-matter keys folio reads, removed or moved; an
+// _index.md, folio.yaml or a static file written or removed; or with
+// templates a template of the site's own written or removed.
 func randomEdit(s *testSite, rng *rand.Rand, docs map[string]bool, templates bool) {
 	t := s.t
 	names := []string{"content/d%02d.md", "content/sub/r%02d.md"}
 	name := fmt.Sprintf(names[rng.IntN(4)/3], rng.IntN(40))
-	switch op := rng.IntN(12); {
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	switch op := rng.IntN(16); {
 	case op < 2 && docs[name]:
 		s.remove(name)
 		delete(docs, name)
@@ -214,6 +216,27 @@ func randomEdit(s *testSite, rng *rand.Rand, docs map[string]bool, templates boo
 		default:
 			os.Remove(filepath.Join(s.root, "templates", "doc.html"))
 		}
+	case op == 4:
+		dir := pick("content", "content/sub")
+		if rng.IntN(3) == 0 {
+			os.Remove(filepath.Join(s.root, dir, "_index.md"))
+			return
+		}
+		s.write(dir+"/_index.md", fmt.Sprintf("---\ntitle: 栏目%d\n---\n栏目说明%d。\n", rng.IntN(3), rng.IntN(3)))
+	case op == 5 && rng.IntN(3) == 0:
+		var b strings.Builder
+		b.WriteString("permalink: /:year/:month/:slug/\n")
+		fmt.Fprintf(&b, "page_size: %d\n", 4+rng.IntN(2))
+		fmt.Fprintf(&b, "title: %s\n", pick("文库", "政策文库"))
+		b.WriteString(pick("", "facets: [source, author]\n", "facets: [issuer, doc_type]\n"))
+		b.WriteString(pick("", "labels:\n  newest: 最近收录\n", "labels:\n  sub: 子栏目\n"))
+		s.write("folio.yaml", b.String())
+	case op == 6:
+		if rng.IntN(2) == 0 {
+			os.Remove(filepath.Join(s.root, "static", "extra.css"))
+			return
+		}
+		s.write("static/extra.css", fmt.Sprintf("p { margin: %dpx }\n", rng.IntN(5)))
 	default:
 		tag := []string{"甲", "乙", "丙", "丁"}[rng.IntN(4)]
 		date := fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(28))
@@ -224,12 +247,70 @@ func randomEdit(s *testSite, rng *rand.Rand, docs map[string]bool, templates boo
 		// (a renamed file keeps its title), not always.
 		base := strings.TrimSuffix(path.Base(name), ".md")
 		title := base + "号" + strconv.Itoa(rng.IntN(3))
-		slug := ""
+		var fm strings.Builder
+		fmt.Fprintf(&fm, "title: 标题%s\ndate: %s\ntags: [%s]\n", title, date, tag)
 		if rng.IntN(2) == 0 {
 			// A fixed slug: the title changes and the URL does not.
-			slug = "slug: s-" + base + "\n"
+			fmt.Fprintf(&fm, "slug: s-%s\n", base)
 		}
-		s.write(name, fmt.Sprintf("---\ntitle: 标题%s\ndate: %s\ntags: [%s]\n%s---\n正文%d。\n", title, date, tag, slug, rng.IntN(100)))
+		other := fmt.Sprintf("d%02d.md", rng.IntN(40))
+		// Every key folio reads, each now and then.
+		optional := []string{
+			"title: 标题" + title,
+			"date: 2024-06-" + pick("03", "17"),
+			"tags: [" + tag + "]",
+			"summary: " + pick("摘要一", "摘要二"),
+			"author: " + pick("新华社记者", "本报记者"),
+			"source: " + pick("人民日报", "新华社"),
+			"original_url: http://example.org/" + base + pick("", "-2"),
+			"version: " + pick("第01版", "第02版"),
+			"lang: " + pick("en", "zh-CN"),
+			"issuer: " + pick("国务院", "国务院办公厅"),
+			"doc_number: " + pick("国发〔2024〕1号", "国办发〔2024〕2号"),
+			"doc_type: " + pick("通知", "意见"),
+			"written: 2024-0" + pick("1", "2") + "-01",
+			"effective: 2024-0" + pick("3", "4") + "-01",
+			"status: " + pick("有效", "失效", "已修改"),
+			"subjects: [" + pick("经济", "教育") + "]",
+			pick("supersedes", "amends", "related") + ": [" + other + "]",
+			"translation_of: " + other,
+			"aliases: [/old/" + base + pick("a", "b") + "/]",
+			"search: false",
+			"draft: true",
+			"notes_extra: " + pick("甲", "乙"),
+			"retrieved: 2024-05-0" + pick("1", "2") + "T08:00:00+08:00",
+		}
+		body := fmt.Sprintf("正文%d。\n", rng.IntN(100))
+		if old, err := os.ReadFile(filepath.Join(s.root, name)); err == nil && rng.IntN(2) == 0 {
+			// One key of the document set, changed or dropped, or only its
+			// text changed: each key's effect alone.
+			head, text, _ := strings.Cut(strings.TrimPrefix(string(old), "---\n"), "---\n")
+			kv := optional[rng.IntN(len(optional))]
+			key := kv[:strings.IndexByte(kv, ':')+1]
+			if m := regexp.MustCompile(`(?m)^date: (2024-\d\d-)`).FindStringSubmatch(head); m != nil && key == "date:" {
+				kv = "date: " + m[1] + pick("03", "17") // the same month: the URL stays
+			}
+			fm.Reset()
+			for line := range strings.Lines(head) {
+				if !strings.HasPrefix(line, key) {
+					fm.WriteString(line)
+				}
+			}
+			switch rng.IntN(3) {
+			case 0:
+				fm.WriteString(kv + "\n")
+			case 1:
+				text = body
+			}
+			body = text
+		} else {
+			for _, kv := range optional[3:] { // title, date and tags are set
+				if rng.IntN(8) == 0 {
+					fm.WriteString(kv + "\n")
+				}
+			}
+		}
+		s.write(name, fmt.Sprintf("---\n%s---\n%s", fm.String(), body))
 		docs[name] = true
 	}
 }
@@ -304,6 +385,48 @@ func TestRebuildWithOwnTemplateShowingSiteData(t *testing.T) {
 	// The previous document's date shows on its neighbour's page.
 	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06T08:00:00+08:00\ntags: [丙]\n---\n正文5。\n")
 	s.build()
+	full := &testSite{t: t, root: s.root, dest: filepath.Join(t.TempDir(), "public")}
+	full.build(func(c *Config) { c.BaseURL = "http://127.0.0.1/" })
+	inc, clean := s.tree(), full.tree()
+	for name, data := range clean {
+		if inc[name] != data {
+			t.Errorf("%s differs from a full build", name)
+		}
+	}
+}
+
+// A site's own templates are tracked by what they read, like the theme's:
+// a body edit renders the pages that show the body, and an edit of a key
+// renders every page that reached the document (issue 9: a site with its
+// own templates used to render every page after any edit).
+func TestRebuildOwnTemplatesRenderOnlyWhatTheyRead(t *testing.T) {
+	s := rebuildSite(t)
+	s.write("templates/doc.html", `{{template "base" .}}{{define "main"}}{{with .Page.Doc}}<h1>{{.Title}}</h1>{{safeHTML .HTML}}{{with .Prev}}<p class="prev">{{.Title}}</p>{{end}}{{end}}{{end}}`)
+	s.write("templates/list.html", `{{template "base" .}}{{define "main"}}<ul>{{range .Page.Docs}}<li>{{.Title}}{{with .Author}} <span class="by">{{.}}</span>{{end}}</li>{{end}}</ul>{{end}}`)
+	s.build()
+	if s.result.Rendered < s.result.Pages/2 {
+		t.Fatalf("the new templates rendered %d of %d pages", s.result.Rendered, s.result.Pages)
+	}
+	// The body alone: only the document's own page shows it (no list here
+	// shows a summary, and the documents after it show its title only).
+	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\ntags: [丙]\nsummary: 不变的摘要\n---\n正文5。\n")
+	s.build()
+	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\ntags: [丙]\nsummary: 不变的摘要\n---\n改过的正文。\n")
+	s.build()
+	if s.result.Rendered != 1 {
+		t.Errorf("a body edit rendered %d pages, want the document's own", s.result.Rendered)
+	}
+	s.assertFile("2024/06/文档05/index.html", "改过的正文")
+	// A key the list template shows: the lists that list it, the document
+	// and the one whose page shows it as the previous document; few pages.
+	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\ntags: [丙]\nsummary: 不变的摘要\nauthor: 新华社记者\n---\n改过的正文。\n")
+	s.build()
+	if s.result.Rendered < 3 || s.result.Rendered > 8 {
+		t.Errorf("an author edit rendered %d of %d pages, want the few that reach the document", s.result.Rendered, s.result.Pages)
+	}
+	for _, page := range []string{"tags/丙/page/2/index.html", "archive/2024/06/index.html"} {
+		s.assertFile(page, `<span class="by">新华社记者</span>`)
+	}
 	full := &testSite{t: t, root: s.root, dest: filepath.Join(t.TempDir(), "public")}
 	full.build(func(c *Config) { c.BaseURL = "http://127.0.0.1/" })
 	inc, clean := s.tree(), full.tree()

@@ -194,6 +194,10 @@ func (v *Values) write(h hash.Hash, key string) {
 			if s.Agencies != nil {
 				w(taxonomyID(s.Agencies))
 			}
+		case "aliases":
+			for _, a := range s.Aliases {
+				w(a.Path, docID(a.Doc))
+			}
 		case "warnings":
 			w(s.Warnings...)
 		case "timeline":

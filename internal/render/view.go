@@ -269,6 +269,22 @@ func (s *Site) Agencies() *Taxonomy {
 // Warnings are what the build tells the curator.
 func (s *Site) Warnings() []string { s.r.add(siteID, "warnings", ""); return s.siteSite.Warnings }
 
+// Alias is an old URL of a document.
+type Alias struct {
+	Path string
+	Doc  *Doc
+}
+
+// Aliases are the redirects from old URLs, by path.
+func (s *Site) Aliases() []Alias {
+	s.r.add(siteID, "aliases", "")
+	out := make([]Alias, len(s.siteSite.Aliases))
+	for i, a := range s.siteSite.Aliases {
+		out[i] = Alias{Path: a.Path, Doc: s.r.doc(a.Doc)}
+	}
+	return out
+}
+
 // MonthBar is one month of a year in the archive timeline.
 type MonthBar struct {
 	Month  int
