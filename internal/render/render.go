@@ -48,15 +48,20 @@
 //
 // # Data
 //
-// A template receives {{.Site}} (*site.Site) and {{.Page}} (*site.Page).
+// A template receives {{.Site}} and {{.Page}}: views of the site model
+// (view.go) that record what the template reads, so that an incremental
+// build renders a page again only when something it read changed (see
+// Deps and Values). They show the fields of the model below; counts are
+// cheaper to depend on than lists: {{.Count}} rather than {{len .Docs}}
+// lets a page show a number without depending on every document counted.
 //
 // Site: .Config (Title, BaseURL, Language, PageSize, Search, …), .Docs
-// (newest first), .Tags (terms, most documents first), .Years (periods,
-// newest first, each with .Months), .Undated, .Dated (a count), .Root (the
-// top of content/ as a section, its .Intro from content/_index.md, its
-// .Children), .Sections, .Facets and .Agencies (taxonomies),
-// .Timeline YEAR (twelve month bars: .Month, .Period or nil, .Count,
-// .Height in percent), .AbsURL PATH.
+// (newest first), .Count, .Tags (terms, most documents first), .Years
+// (periods, newest first, each with .Months), .Undated, .Dated and
+// .UndatedCount (counts), .Root (the top of content/ as a section, its
+// .Intro from content/_index.md, its .Children), .Sections, .Facets and
+// .Agencies (taxonomies), .Aliases, .Timeline YEAR (twelve month bars:
+// .Month, .Period or nil, .Count, .Height in percent), .AbsURL PATH.
 //
 // Page: .Kind (home, doc, tags, tag, archive, year, month, undated,
 // section, facets, facet, search, compare, alias, 404), .Path, .Title, and
@@ -72,9 +77,9 @@
 // .Written, .Effective, .Status, .Subjects, .Relations, .RelationsOf KIND,
 // .Versions, .Translations, .Original, .Related, .Retrieved, .SHA256.
 //
-// Term: .Name, .Path, .Docs, .Key (its taxonomy). Taxonomy: .Key, .Label,
-// .Path, .Terms. Period: .Year, .Month (0 for a year), .Path, .Docs,
-// .Months. Section: .Dir, .Title (from _index.md, else the folder name),
+// Term: .Name, .Path, .Docs, .Count, .Key (its taxonomy). Taxonomy: .Key,
+// .Label, .Path, .Terms. Period: .Year, .Month (0 for a year), .Path,
+// .Docs, .Count, .Months. Section: .Dir, .Title (from _index.md, else the folder name),
 // .Intro, .Path, .Docs, .Total, .Children, .Parent, .Trail (the section
 // and those above it). Pager: .Number, .Total, .Items, .First, .Prev,
 // .Next, .Last, .Numbers (entries .Number, .Path, .Current; Number 0 is a
