@@ -354,7 +354,7 @@ func (r *Renderer) RenderDeps(w io.Writer, s *site.Site, p *site.Page) (Deps, er
 	}
 	deps := make(Deps, 0, len(rec.keys))
 	for k := range rec.keys {
-		deps = append(deps, k)
+		deps = append(deps, k.String())
 	}
 	slices.Sort(deps)
 	return deps, nil

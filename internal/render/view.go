@@ -35,7 +35,7 @@ import (
 // model object one view for the page, so templates can compare views with
 // eq and ne.
 type recorder struct {
-	keys     map[string]struct{}
+	keys     map[depKey]struct{}
 	docs     map[*site.Doc]*Doc
 	terms    map[*site.Term]*Term
 	periods  map[*site.Period]*Period
@@ -43,16 +43,22 @@ type recorder struct {
 	taxa     map[*site.Taxonomy]*Taxonomy
 }
 
+// depKey is a key as recorded; Deps spells it as one string.
+type depKey struct{ id, step, arg string }
+
+func (k depKey) String() string {
+	if k.step == "" {
+		return k.id
+	}
+	return k.id + "\x00" + k.step + "\x00" + k.arg
+}
+
 func newRecorder() *recorder {
-	return &recorder{keys: map[string]struct{}{}, docs: map[*site.Doc]*Doc{}, terms: map[*site.Term]*Term{}, periods: map[*site.Period]*Period{}, sections: map[*site.Section]*Section{}, taxa: map[*site.Taxonomy]*Taxonomy{}}
+	return &recorder{keys: make(map[depKey]struct{}, 64), docs: make(map[*site.Doc]*Doc, 32)}
 }
 
 func (r *recorder) add(id, step, arg string) {
-	k := id
-	if step != "" {
-		k = id + "\x00" + step + "\x00" + arg
-	}
-	r.keys[k] = struct{}{}
+	r.keys[depKey{id, step, arg}] = struct{}{}
 }
 
 // Keys of model objects: a letter for the kind and a name unique within it.
@@ -106,6 +112,9 @@ func (r *recorder) term(t *site.Term) *Term {
 	if t == nil {
 		return nil
 	}
+	if r.terms == nil {
+		r.terms = map[*site.Term]*Term{}
+	}
 	v := r.terms[t]
 	if v == nil {
 		v = &Term{siteTerm: t, r: r, id: termID(t)}
@@ -129,6 +138,9 @@ func (r *recorder) termList(ts []*site.Term) []*Term {
 func (r *recorder) period(p *site.Period) *Period {
 	if p == nil {
 		return nil
+	}
+	if r.periods == nil {
+		r.periods = map[*site.Period]*Period{}
 	}
 	v := r.periods[p]
 	if v == nil {
@@ -154,6 +166,9 @@ func (r *recorder) section(s *site.Section) *Section {
 	if s == nil {
 		return nil
 	}
+	if r.sections == nil {
+		r.sections = map[*site.Section]*Section{}
+	}
 	v := r.sections[s]
 	if v == nil {
 		v = &Section{siteSection: s, r: r, id: sectionID(s)}
@@ -177,6 +192,9 @@ func (r *recorder) sectionList(ss []*site.Section) []*Section {
 func (r *recorder) taxonomy(x *site.Taxonomy) *Taxonomy {
 	if x == nil {
 		return nil
+	}
+	if r.taxa == nil {
+		r.taxa = map[*site.Taxonomy]*Taxonomy{}
 	}
 	v := r.taxa[x]
 	if v == nil {
@@ -316,14 +334,20 @@ func (s *Site) Pages() (any, error) {
 // and pager are part of every page's stamp.
 type Page struct {
 	*sitePage
-	r *recorder
+	r    *recorder
+	docs []*Doc // Docs, made once
 }
 
 // Doc is the page's document (doc, alias and compare pages), or nil.
 func (p *Page) Doc() *Doc { return p.r.doc(p.sitePage.Doc) }
 
 // Docs are the documents listed on this page.
-func (p *Page) Docs() []*Doc { return p.r.docList(p.sitePage.Docs) }
+func (p *Page) Docs() []*Doc {
+	if p.docs == nil {
+		p.docs = p.r.docList(p.sitePage.Docs)
+	}
+	return p.docs
+}
 
 // Term is the tag or facet value of the page, or nil.
 func (p *Page) Term() *Term { return p.r.term(p.sitePage.Term) }
