@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,7 +15,14 @@ import (
 	"github.com/folio-ssg/folio/internal/corpusgen"
 )
 
-const benchDocs = 2000
+// benchDocs is the corpus size; FOLIO_BENCH_DOCS sets another.
+var benchDocs = 2000
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("FOLIO_BENCH_DOCS")); err == nil && n > 0 {
+		benchDocs = n
+	}
+}
 
 // BenchmarkBuild is a cold build of a generated corpus: load, assemble,
 // render and write.
@@ -70,6 +78,7 @@ func BenchmarkRebuildOneEdit(b *testing.B) {
 		b.Fatal(err)
 	}
 	bld := New(Config{Source: root, Dest: filepath.Join(b.TempDir(), "public"), Theme: folio.Theme(), InPlace: true, BaseURL: "http://127.0.0.1/"})
+	bld.Changed(nil) // a watcher reports every change, as under serve
 	if _, err := bld.Build(context.Background()); err != nil {
 		b.Fatal(err)
 	}
@@ -84,6 +93,7 @@ func BenchmarkRebuildOneEdit(b *testing.B) {
 	for b.Loop() {
 		i++
 		os.WriteFile(doc, fmt.Appendf(src, "\n编辑 %d。\n", i), 0o644)
+		bld.Changed([]string{"content/2010/" + entries[0].Name()})
 		res, err := bld.Build(context.Background())
 		if err != nil {
 			b.Fatal(err)
@@ -91,6 +101,9 @@ func BenchmarkRebuildOneEdit(b *testing.B) {
 		// Its page, its neighbours' and the list pages that show it
 		// (home, section, year, month, tags, facets), whose stamps cover
 		// the listed document's whole source.
+		if os.Getenv("FOLIO_BENCH_PHASES") != "" {
+			b.Log(res.Phases)
+		}
 		if res.Rendered > 20 {
 			b.Fatalf("one edit rendered %d pages", res.Rendered)
 		}

@@ -175,7 +175,10 @@ type Builder struct {
 	rnd    *render.Renderer
 	rndKey string
 	// keys numbers the keys pages read (dest.pages holds the numbers).
-	keys     *keyTable
+	keys *keyTable
+	// front keeps the digest of each loaded document's front matter for
+	// the page stamps of the next build.
+	front    render.FrontDigests
 	lastScan *scanned
 	// hold is how many bytes of changed files an in-place build holds in
 	// memory before it stages them in the destination (heldBytes).
@@ -1152,14 +1155,15 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	var errs diag.List
 	var mu sync.Mutex
 	rendered := make([]bool, len(pages))
-	vals := render.NewValues(s)
+	kv := newKeyValues(b.keys, render.NewValues(s, &b.front))
+	defer b.front.Keep(s)
 	step := b.progress("render", len(pages))
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		defer step()
 		p := pages[i]
 		tmpl := rnd.Digest(p.Kind)
 		if old, ok := out.prev.pages[p.Output]; ok && out.has(p.Output) {
-			if keys, ok := b.keys.lookup(old.Deps); ok && stampPage(s, p, tmpl, keys, vals) == old.Stamp {
+			if b.keys.known(old.Deps) && stampPage(s, p, tmpl, old.Deps, kv) == old.Stamp {
 				kept, err := out.keep(p.Output, "page "+p.Path)
 				if err != nil {
 					mu.Lock()
@@ -1182,7 +1186,8 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 			return
 		}
 		rendered[i] = true
-		out.stamp(p.Output, pageRec{Stamp: stampPage(s, p, tmpl, deps, vals), Deps: b.keys.number(deps)})
+		nums := b.keys.number(deps)
+		out.stamp(p.Output, pageRec{Stamp: stampPage(s, p, tmpl, nums, kv), Deps: nums})
 		if err := out.put(p.Output, buf.Bytes(), "page "+p.Path); err != nil {
 			mu.Lock()
 			errs.Append(p.Output, err)

@@ -2,6 +2,7 @@ package build
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"sync"
@@ -61,19 +62,25 @@ func (t *keyTable) number(deps render.Deps) []uint32 {
 	return out
 }
 
-// lookup gives the keys of numbers, in their order; ok is false when a
-// number is not in the table (a record from another table).
-func (t *keyTable) lookup(ids []uint32) (keys []string, ok bool) {
-	keys = make([]string, len(ids))
+// known says whether every number of ids is in the table (a record from
+// another table has numbers it lacks).
+func (t *keyTable) known(ids []uint32) bool {
+	t.mu.Lock()
+	n := len(t.keys)
+	t.mu.Unlock()
+	for _, id := range ids {
+		if int(id) >= n {
+			return false
+		}
+	}
+	return true
+}
+
+// key is the key numbered id, which the table holds.
+func (t *keyTable) key(id uint32) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for i, id := range ids {
-		if int(id) >= len(t.keys) {
-			return nil, false
-		}
-		keys[i] = t.keys[id]
-	}
-	return keys, true
+	return t.keys[id]
 }
 
 // snapshot is the table as it stands, for the build cache.
@@ -83,9 +90,39 @@ func (t *keyTable) snapshot() []string {
 	return t.keys[:len(t.keys):len(t.keys)]
 }
 
+// keyValues gives the keys of a keyTable their values in one site, each
+// worked out once: every page's stamp is checked on every build, and
+// most keys are read by many pages.
+type keyValues struct {
+	table *keyTable
+	vals  *render.Values
+	keys  []string // the table's keys when the build began
+	slots []valueSlot
+}
+
+type valueSlot struct {
+	once sync.Once
+	v    [32]byte
+}
+
+func newKeyValues(t *keyTable, vals *render.Values) *keyValues {
+	keys := t.snapshot()
+	return &keyValues{table: t, vals: vals, keys: keys, slots: make([]valueSlot, len(keys))}
+}
+
+// value is the value of the key numbered id.
+func (kv *keyValues) value(id uint32) [32]byte {
+	if int(id) < len(kv.slots) {
+		sl := &kv.slots[id]
+		sl.once.Do(func() { sl.v = kv.vals.Digest(kv.keys[id]) })
+		return sl.v
+	}
+	return kv.vals.Value(kv.table.key(id)) // numbered during this build
+}
+
 // stampPage is the stamp of page p rendered by templates with digest
-// tmpl, having read keys, whose values vals gives.
-func stampPage(s *site.Site, p *site.Page, tmpl [32]byte, keys []string, vals *render.Values) pageStamp {
+// tmpl, having read the keys numbered deps, whose values kv gives.
+func stampPage(s *site.Site, p *site.Page, tmpl [32]byte, deps []uint32, kv *keyValues) pageStamp {
 	h := sha256.New()
 	var buf []byte
 	w := func(args ...any) {
@@ -119,10 +156,12 @@ func stampPage(s *site.Site, p *site.Page, tmpl [32]byte, keys []string, vals *r
 	for _, k := range render.PageObjects(p) {
 		w(k)
 	}
-	for _, k := range keys {
-		v := vals.Value(k)
-		h.Write([]byte(k))
-		h.Write([]byte{0})
+	for _, id := range deps {
+		// A key's number stands for it: numbers are never reused while
+		// the table lives, and the records using them live with it.
+		v := kv.value(id)
+		buf = binary.LittleEndian.AppendUint32(buf[:0], id)
+		h.Write(buf)
 		h.Write(v[:])
 	}
 	var st pageStamp

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/site"
 )
 
@@ -29,11 +30,61 @@ type Values struct {
 	sections map[string]*site.Section
 	taxa     map[string]*site.Taxonomy
 	memo     sync.Map // key -> [32]byte
+	front    *FrontDigests
 }
 
-// NewValues indexes s by the names keys use.
-func NewValues(s *site.Site) *Values {
-	v := &Values{s: s, docs: make(map[string]*site.Doc, len(s.Docs)), terms: map[string]*site.Term{}, periods: map[string]*site.Period{}, sections: map[string]*site.Section{}, taxa: map[string]*site.Taxonomy{}}
+// FrontDigests remembers, from one build to the next, the digest of what
+// each document's content.Doc holds (docValue's largest part, which takes
+// reflection to work out). A content.Doc does not change once loaded: a
+// file that changed is loaded as a new one. It is safe for concurrent use.
+type FrontDigests struct {
+	mu sync.Mutex
+	m  map[*content.Doc][32]byte
+}
+
+// Keep forgets the documents s does not hold.
+func (f *FrontDigests) Keep(s *site.Site) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in := make(map[*content.Doc]bool, len(s.Docs))
+	for _, d := range s.Docs {
+		in[d.Doc] = true
+	}
+	for d := range f.m {
+		if !in[d] {
+			delete(f.m, d)
+		}
+	}
+}
+
+func (f *FrontDigests) of(d *content.Doc) [32]byte {
+	if f != nil {
+		f.mu.Lock()
+		sum, ok := f.m[d]
+		f.mu.Unlock()
+		if ok {
+			return sum
+		}
+	}
+	h := sha256.New()
+	frontValue(h, d)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	if f != nil {
+		f.mu.Lock()
+		if f.m == nil {
+			f.m = map[*content.Doc][32]byte{}
+		}
+		f.m[d] = sum
+		f.mu.Unlock()
+	}
+	return sum
+}
+
+// NewValues indexes s by the names keys use. front, which may be nil,
+// is shared by the Values of successive builds.
+func NewValues(s *site.Site, front *FrontDigests) *Values {
+	v := &Values{s: s, front: front, docs: make(map[string]*site.Doc, len(s.Docs)), terms: map[string]*site.Term{}, periods: map[string]*site.Period{}, sections: map[string]*site.Section{}, taxa: map[string]*site.Taxonomy{}}
 	for _, d := range s.Docs {
 		v.docs[docID(d)] = d
 	}
@@ -98,11 +149,18 @@ func (v *Values) Value(key string) [32]byte {
 	if x, ok := v.memo.Load(key); ok {
 		return x.([32]byte)
 	}
+	sum := v.Digest(key)
+	v.memo.Store(key, sum)
+	return sum
+}
+
+// Digest is Value worked out anew, for a caller that remembers values
+// itself.
+func (v *Values) Digest(key string) [32]byte {
 	h := sha256.New()
 	v.write(h, key)
 	var sum [32]byte
 	h.Sum(sum[:0])
-	v.memo.Store(key, sum)
 	return sum
 }
 
@@ -224,7 +282,7 @@ func (v *Values) write(h hash.Hash, key string) {
 		}
 		switch step {
 		case "":
-			docValue(h, d)
+			docValue(h, d, v.front)
 		case "body":
 			bodyValue(h, d)
 		case "prev":
@@ -350,8 +408,15 @@ func (v *Values) write(h hash.Hash, key string) {
 // a date or retrieval time from a line), and what placing it in the site
 // gave it: URL, slug, language, document number and status. Fields added
 // to content.Doc are covered without a change here.
-func docValue(h hash.Hash, d *site.Doc) {
-	v := reflect.ValueOf(d.Doc).Elem()
+func docValue(h hash.Hash, d *site.Doc, front *FrontDigests) {
+	sum := front.of(d.Doc)
+	h.Write(sum[:])
+	fmt.Fprintf(h, "\n%s\x00%s\x00%v\x00%d\x00%t\n", d.Path, d.Slug, d.DocNo, d.Status, d.StatusGiven)
+}
+
+// frontValue writes docValue's content.Doc part.
+func frontValue(h hash.Hash, d *content.Doc) {
+	v := reflect.ValueOf(d).Elem()
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -361,7 +426,6 @@ func docValue(h hash.Hash, d *site.Doc) {
 		fmt.Fprintf(h, "%s=", f.Name)
 		canon(h, v.Field(i))
 	}
-	fmt.Fprintf(h, "\n%s\x00%s\x00%v\x00%d\x00%t\n", d.Path, d.Slug, d.DocNo, d.Status, d.StatusGiven)
 }
 
 // canon writes a value of front matter the same way whichever way it

@@ -69,7 +69,7 @@ func TestThemePagesRecordWhatTheyShow(t *testing.T) {
 func TestValuesFollowTheirObjects(t *testing.T) {
 	a := readerSite(t, "", "content/a.md", "---\ntitle: 甲\ndate: 2025-04-01\nauthor: 甲\n---\n正文。\n", "content/b.md", "---\ntitle: 乙\ndate: 2025-04-02\n---\n正文。\n")
 	b := readerSite(t, "", "content/a.md", "---\ntitle: 甲\ndate: 2025-04-01\nauthor: 乙\n---\n正文。\n", "content/b.md", "---\ntitle: 乙\ndate: 2025-04-02\n---\n正文。\n")
-	va, vb := NewValues(a), NewValues(b)
+	va, vb := NewValues(a, nil), NewValues(b, &FrontDigests{})
 	for _, tt := range []struct {
 		key  string
 		same bool
@@ -86,5 +86,26 @@ func TestValuesFollowTheirObjects(t *testing.T) {
 	}
 	if va.Value("dcontent/gone.md") == va.Value("dcontent/a.md") {
 		t.Error("a gone document has the value of one that is there")
+	}
+}
+
+func TestFrontDigestsKeepOnlyTheSitesDocuments(t *testing.T) {
+	a := readerSite(t, "", "content/a.md", "---\ntitle: 甲\n---\n正文。\n", "content/b.md", "---\ntitle: 乙\n---\n正文。\n")
+	b := readerSite(t, "", "content/a.md", "---\ntitle: 甲\n---\n正文。\n")
+	var f FrontDigests
+	NewValues(a, &f).Value("dcontent/a.md")
+	NewValues(a, &f).Value("dcontent/b.md")
+	if len(f.m) != 2 {
+		t.Fatalf("remembered %d documents, want 2", len(f.m))
+	}
+	f.Keep(b)
+	if len(f.m) != 0 {
+		t.Errorf("after Keep of a site holding none of them, %d documents remembered", len(f.m))
+	}
+	f.Keep(a)
+	NewValues(a, &f).Value("dcontent/a.md")
+	f.Keep(a)
+	if len(f.m) != 1 {
+		t.Errorf("Keep of the site that holds it forgot a document: %d remembered", len(f.m))
 	}
 }
