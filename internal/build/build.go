@@ -164,6 +164,9 @@ type Builder struct {
 	indexStats search.Stats
 	indexSum   [32]byte
 	indexFiles []string // the index's files, which the destination holds
+	// emitted is an index written straight into the output (folio
+	// build), which becomes the one above when the output is committed.
+	emitted *emittedIndex
 	// hint is what changed since the last successful build, as Changed
 	// was told; nil when anything may have changed (before the first
 	// build, after folio.yaml changed, after a failed build).
@@ -347,6 +350,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		mark = now
 	}
 
+	b.emitted = nil // an index a failed build wrote is gone with its output
 	if fi, err := os.Stat(b.cfg.Source); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("site root %s is not a folder", b.cfg.Source)
 	}
@@ -568,6 +572,9 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	removed := make(chan error, 1)
 	go func() { removed <- out.removeOld() }()
 	b.dest, b.destFromCache = out.state(), false
+	if e := b.emitted; e != nil {
+		b.indexStats, b.indexSum, b.indexFiles, b.emitted = e.stats, e.sum, e.files, nil
+	}
 	if !b.cfg.InPlace && !b.memory {
 		// The destination holds the index now: the next build of this
 		// Builder keeps its files while the index's inputs are unchanged
@@ -1075,12 +1082,39 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		}
 		var files map[string][]byte
 		var stats search.Stats
-		err = whileNotCancelled(ctx, func() (err error) {
-			files, stats, err = search.Build(in, search.Config{})
-			return err
-		})
+		var cfg search.Config
+		var names []string
+		if !b.cfg.InPlace {
+			// folio build writes each file of the index as it is made
+			// and holds none; serve and watch keep the index for the
+			// next build, which writes it again while it is unchanged.
+			// Build runs here, not beside a cancelled build: nothing
+			// is written into the output once this returns.
+			cfg.Emit = func(name string, data []byte) error {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				names = append(names, name)
+				return out.put(name, data, "the search index")
+			}
+			files, stats, err = search.Build(in, cfg)
+		} else {
+			err = whileNotCancelled(ctx, func() (err error) {
+				files, stats, err = search.Build(in, cfg)
+				return err
+			})
+		}
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
+		}
+		if cfg.Emit != nil {
+			// The destination holds this index only once the output is
+			// committed; until then no build may keep what it holds.
+			slices.Sort(names)
+			b.index, b.indexSum, b.indexFiles = nil, [32]byte{}, nil
+			b.emitted = &emittedIndex{sum: sum, stats: stats, files: names}
+			res.Search = stats
+			return nil
 		}
 		b.index, b.indexStats, b.indexSum, b.indexFiles = files, stats, sum, sortedKeys(files)
 	}
@@ -1091,6 +1125,13 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 	}
 	res.Search = b.indexStats
 	return nil
+}
+
+// emittedIndex is a search index written into an output as it was made.
+type emittedIndex struct {
+	sum   [32]byte
+	stats search.Stats
+	files []string
 }
 
 // searchPrep is where the search index keeps what it made of a

@@ -103,7 +103,7 @@ func TestSearchLaws(t *testing.T) {
 	t.Logf("%d documents indexed in %v", len(docs), time.Since(start))
 
 	// Documents by number, as Build numbers them, with their folded text.
-	ds, err := prepare(docs, Config{}.withDefaults().SegmentBytes)
+	ds, err := prepare(docs, Config{}.withDefaults().SegmentBytes, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

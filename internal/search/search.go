@@ -107,7 +107,7 @@ type Doc struct {
 	Text  string // the body's plain text as a reader sees it
 	// TextFrom, when Text is "", gives the text as Build needs it, so a
 	// large collection's texts need not all be held before indexing. It is
-	// called once, from any goroutine.
+	// called from any goroutine: once, or twice with Config.Emit.
 	TextFrom func() string
 	Tags     []string            // filter values
 	Facets   map[string][]string // other filter values: {"source": {"人民日报"}}
@@ -143,6 +143,13 @@ type Config struct {
 	PartBytes    int // longer lists are cut into files of about this size; 16 KiB
 	SegmentBytes int // texts are cut into segments of about this size; 4 KiB
 	ChunkDocs    int // documents per document chunk; 16
+	// Emit, when not nil, is given each file as soon as it is made, and
+	// Build returns none: a large index is never held whole. Each
+	// document's text is then extracted twice (once to measure it and cut
+	// its snippet segments, once to index it) instead of being held from
+	// one to the other; Prep is not used. Emit is called from any
+	// goroutine, never twice at once; an error it returns ends the build.
+	Emit func(name string, data []byte) error
 }
 
 func (c Config) withDefaults() Config {
@@ -270,6 +277,11 @@ type indexDoc struct {
 	text string    // body text, cleaned
 	dl   int       // units in title and text
 	segs []segment // text cut for snippets
+	// With Config.Emit, the text is dropped once its segments are
+	// emitted: starts holds where they begin (nil: no text), and the text
+	// is extracted again to be indexed.
+	starts  []int32
+	emitted bool
 }
 
 // indexer collects the lists of every token, document by document. Each
@@ -281,6 +293,53 @@ type indexer struct {
 	ndocs   float64
 	workers []*worker
 	files   map[string][]byte
+
+	mu     sync.Mutex
+	nfiles int   // files made but index.json
+	nbytes int64 // their size
+	err    error // the first of Config.Emit
+}
+
+// put adds a file to the index: to files, or given to Config.Emit.
+func (ix *indexer) put(name string, b []byte) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if name != headerName {
+		ix.nfiles++
+		ix.nbytes += int64(len(b))
+	}
+	if ix.cfg.Emit == nil {
+		ix.files[name] = b
+		return
+	}
+	if ix.err == nil {
+		ix.err = ix.cfg.Emit(name, b)
+	}
+}
+
+// failed reports whether Config.Emit returned an error: Build stops.
+func (ix *indexer) failed() bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.err != nil
+}
+
+// emitText emits document id's text segments, keeps where they start and
+// lets go of its text. It reports false once Emit has failed.
+func (ix *indexer) emitText(id int, d *indexDoc) bool {
+	d.emitted = true
+	if d.text == "" {
+		return !ix.failed()
+	}
+	d.starts = []int32{}
+	for k, seg := range d.segs {
+		if k > 0 {
+			d.starts = append(d.starts, seg.pos)
+		}
+		ix.put(textName(id, k), []byte(seg.text))
+	}
+	d.text, d.segs = "", nil
+	return !ix.failed()
 }
 
 type worker struct {
@@ -301,11 +360,19 @@ type worker struct {
 // any order.
 func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 	cfg = cfg.withDefaults()
-	ds, err := prepare(docs, cfg.SegmentBytes)
+	ix := &indexer{cfg: cfg, avgdl: 1, files: map[string][]byte{}}
+	var emit func(id int, d *indexDoc) bool
+	if cfg.Emit != nil {
+		emit = ix.emitText
+	}
+	ds, err := prepare(docs, cfg.SegmentBytes, emit)
 	if err != nil {
 		return nil, Stats{}, err
 	}
-	ix := &indexer{cfg: cfg, avgdl: 1, ndocs: float64(len(ds)), files: map[string][]byte{}}
+	if ix.failed() {
+		return nil, Stats{}, ix.err
+	}
+	ix.ndocs = float64(len(ds))
 	var total float64
 	for i := range ds {
 		total += float64(ds[i].dl)
@@ -323,6 +390,9 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 	toks := make([][]itoken, min(len(ds), batchDocs))
 	scratch := make([][]unit, nw)
 	for lo := 0; lo < len(ds); lo += batchDocs {
+		if ix.failed() {
+			return nil, Stats{}, ix.err
+		}
 		hi := min(len(ds), lo+batchDocs)
 		for k := range nw {
 			wg.Go(func() {
@@ -331,7 +401,11 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 					d := &ds[id]
 					us, _ = scan(us[:0], d.Title, 0)
 					t := docTokens(toks[id-lo][:0], us[:min(len(us), maxTitleUnits)])
-					us, _ = scan(us[:0], d.text, titleSpan)
+					text := d.text
+					if d.emitted && d.starts != nil {
+						text = d.textAgain()
+					}
+					us, _ = scan(us[:0], text, titleSpan)
 					toks[id-lo] = docTokens(t, us)
 				}
 				scratch[k] = us
@@ -347,22 +421,11 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 		}
 		wg.Wait()
 	}
-	starts := make([][]int32, len(ds)) // per document, where its segments after the first start
 	for id := range ds {
-		d := &ds[id]
-		if d.text == "" {
-			continue
+		if !ds[id].emitted {
+			ix.emitText(id, &ds[id]) // indexed, and cut into segment files: not needed again
 		}
-		starts[id] = []int32{}
-		for k, seg := range d.segs {
-			if k > 0 {
-				starts[id] = append(starts[id], seg.pos)
-			}
-			ix.files[textName(id, k)] = []byte(seg.text)
-		}
-		d.text, d.segs = "", nil // indexed, and cut into segment files: not needed again
 	}
-	files := ix.files
 	nshards := ix.writeShards()
 
 	// Documents.
@@ -370,24 +433,24 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 		var chunk []any
 		for id := c * cfg.ChunkDocs; id < min(len(ds), (c+1)*cfg.ChunkDocs); id++ {
 			d := &ds[id]
-			if starts[id] == nil { // no text
+			if d.starts == nil { // no text
 				chunk = append(chunk, []any{d.URL, d.Title, d.Date})
 			} else {
-				chunk = append(chunk, []any{d.URL, d.Title, d.Date, starts[id]})
+				chunk = append(chunk, []any{d.URL, d.Title, d.Date, d.starts})
 			}
 		}
 		b, err := json.Marshal(chunk)
 		if err != nil {
 			return nil, Stats{}, fmt.Errorf("search index: %w", err)
 		}
-		files[chunkName(c)] = b
+		ix.put(chunkName(c), b)
 	}
 
 	fb, err := json.Marshal(filterCounts(ds))
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("search index: %w", err)
 	}
-	files["search/filters.json"] = fb
+	ix.put("search/filters.json", fb)
 
 	h := header{Version: formatVersion, Docs: len(ds), Shards: nshards, Chunk: cfg.ChunkDocs, Years: [][3]int{}}
 	for id := 0; id < len(ds); {
@@ -402,15 +465,19 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 		h.Years = append(h.Years, [3]int{y, id, end})
 		id = end
 	}
-	for _, b := range files {
-		h.Stats.Files++
-		h.Stats.Bytes += int64(len(b))
-	}
+	h.Stats.Files, h.Stats.Bytes = ix.nfiles, ix.nbytes
 	hb, err := json.Marshal(h)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("search index: %w", err)
 	}
-	files[headerName] = hb
+	ix.put(headerName, hb)
+	if ix.err != nil {
+		return nil, Stats{}, ix.err
+	}
+	files := ix.files
+	if cfg.Emit != nil {
+		files = nil
+	}
 	return files, Stats{Docs: len(ds), Files: h.Stats.Files + 1, Bytes: h.Stats.Bytes + int64(len(hb))}, nil
 }
 
@@ -569,7 +636,7 @@ func (ix *indexer) writeShards() int {
 		for _, p := range parts {
 			b = binary.AppendUvarint(b, uint64(p.first-prev))
 			prev = p.first
-			ix.files[partName(nfile)] = p.b
+			ix.put(partName(nfile), p.b)
 			nfile++
 		}
 		return b
@@ -588,7 +655,7 @@ func (ix *indexer) writeShards() int {
 			b = writeList(b, &p.docs)
 			b = writeList(b, &p.pos)
 		}
-		ix.files[shardName(i)] = b
+		ix.put(shardName(i), b)
 	}
 	return nshards
 }
@@ -611,8 +678,9 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // prepare checks the documents, numbers them newest first, scans their
-// text and cuts it into segments.
-func prepare(docs []Doc, segBytes int) ([]indexDoc, error) {
+// text and cuts it into segments. emit, when not nil, is called with each
+// document once it is prepared; when it returns false, prepare stops.
+func prepare(docs []Doc, segBytes int, emit func(id int, d *indexDoc) bool) ([]indexDoc, error) {
 	var errs []error
 	ds := make([]indexDoc, len(docs))
 	urls := map[string]bool{}
@@ -651,24 +719,20 @@ func prepare(docs []Doc, segBytes int) ([]indexDoc, error) {
 			var us []unit
 			for i := k; i < len(ds); i += nw {
 				d := &ds[i]
+				if emit != nil {
+					us = d.prepare(us, segBytes)
+					if !emit(i, d) {
+						return
+					}
+					continue
+				}
 				if p := d.Prep; p != nil && p.done && p.title == d.Title && p.seg == segBytes {
 					d.text, d.dl, d.segs = p.text, p.dl, p.segs
 					d.Text, d.TextFrom = "", nil
 					continue
 				}
-				us, _ = scan(us[:0], d.Title, 0)
-				d.dl = min(len(us), maxTitleUnits)
-				raw := d.Text
-				if raw == "" && d.TextFrom != nil {
-					raw = d.TextFrom()
-				}
-				d.text = clean(raw)
+				us = d.prepare(us, segBytes)
 				d.Text, d.TextFrom = "", nil // the cleaned copy is what is kept
-				us, _ = scan(us[:0], d.text, titleSpan)
-				d.dl += len(us)
-				if d.text != "" {
-					d.segs = segments(d.text, us, segBytes)
-				}
 				if d.Prep != nil {
 					*d.Prep = Prep{title: d.Title, seg: segBytes, text: d.text, dl: d.dl, segs: d.segs, done: true}
 				}
@@ -677,6 +741,29 @@ func prepare(docs []Doc, segBytes int) ([]indexDoc, error) {
 	}
 	wg.Wait()
 	return ds, nil
+}
+
+// prepare measures the document and cuts its text into segments; us is
+// scratch space, returned for reuse.
+func (d *indexDoc) prepare(us []unit, segBytes int) []unit {
+	us, _ = scan(us[:0], d.Title, 0)
+	d.dl = min(len(us), maxTitleUnits)
+	d.text = d.textAgain()
+	us, _ = scan(us[:0], d.text, titleSpan)
+	d.dl += len(us)
+	if d.text != "" {
+		d.segs = segments(d.text, us, segBytes)
+	}
+	return us
+}
+
+// textAgain is the document's text, cleaned.
+func (d *indexDoc) textAgain() string {
+	raw := d.Text
+	if raw == "" && d.TextFrom != nil {
+		raw = d.TextFrom()
+	}
+	return clean(raw)
 }
 
 func validDate(s string) bool {

@@ -1,11 +1,13 @@
 package search
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -249,5 +251,67 @@ func TestBuildWithoutDocumentsGivesAnEmptyIndex(t *testing.T) {
 	hits, total, _, err := Search(mapFetch(files), "人工智能", Options{})
 	if err != nil || total != 0 || len(hits) != 0 {
 		t.Errorf("Search on an empty index = %v, %d, %v; want nothing", hits, total, err)
+	}
+}
+
+func TestBuildEmitGivesTheSameFilesAndStats(t *testing.T) {
+	docs := genDocs(300, 11)
+	docs = append(docs, fixture...)
+	// Half the texts come from TextFrom, which Emit calls twice.
+	calls := make([]int, len(docs))
+	for i := range docs {
+		if i%2 == 0 {
+			text, i := docs[i].Text, i
+			docs[i].Text = ""
+			docs[i].TextFrom = func() string { calls[i]++; return text }
+		}
+	}
+	want, wantStats, err := Build(docs, Config{PartBytes: 1 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]byte{}
+	var mu sync.Mutex
+	files, stats, err := Build(docs, Config{PartBytes: 1 << 10, Emit: func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, ok := got[name]; ok {
+			t.Errorf("%s emitted twice", name)
+		}
+		got[name] = data
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files != nil {
+		t.Errorf("Build with Emit returned %d files, want none", len(files))
+	}
+	if stats != wantStats {
+		t.Errorf("Stats with Emit = %+v, want %+v", stats, wantStats)
+	}
+	if len(got) != len(want) {
+		t.Errorf("emitted %d files, want %d", len(got), len(want))
+	}
+	var parts int
+	for name, b := range want {
+		if string(got[name]) != string(b) {
+			t.Errorf("%s differs when emitted", name)
+		}
+		if strings.HasPrefix(name, "search/x/") {
+			parts++
+		}
+	}
+	if parts == 0 {
+		t.Error("no long list was cut into parts: the test covers less than it says")
+	}
+	for i, n := range calls {
+		if i%2 == 0 && n != 3 {
+			t.Errorf("TextFrom of document %d called %d times, want once for the plain build and twice with Emit", i, n)
+		}
+	}
+	stop := errors.New("disk full")
+	if _, _, err := Build(docs, Config{Emit: func(string, []byte) error { return stop }}); !errors.Is(err, stop) {
+		t.Errorf("Build with a failing Emit = %v, want its error", err)
 	}
 }
