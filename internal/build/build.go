@@ -178,10 +178,7 @@ type Builder struct {
 	rnd    *render.Renderer
 	rndKey string
 	// keys numbers the keys pages read (dest.pages holds the numbers).
-	keys *keyTable
-	// front keeps the digest of each loaded document's front matter for
-	// the page stamps of the next build.
-	front    render.FrontDigests
+	keys     *keyTable
 	lastScan *scanned
 	// hold is how many bytes of changed files an in-place build holds in
 	// memory before it stages them in the destination (heldBytes).
@@ -198,6 +195,7 @@ type Builder struct {
 type loaded struct {
 	sum     [32]byte
 	doc     *content.Doc
+	front   [32]byte // render.FrontDigest(doc)
 	html    []byte
 	links   []site.Link
 	removed []string
@@ -919,6 +917,7 @@ func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *config.Si
 		l.links = append(l.links, site.Link{Dest: lk.Dest, Marker: markdown.LinkMarker(i), Pos: at(lk.Line, lk.Col)})
 	}
 	l.doc, l.html, l.minutes, l.chars = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words), r.Chars
+	l.front = render.FrontDigest(doc)
 	return l
 }
 
@@ -1196,8 +1195,13 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 	var errs diag.List
 	var mu sync.Mutex
 	rendered := make([]bool, len(pages))
-	kv := newKeyValues(b.keys, render.NewValues(s, &b.front))
-	defer b.front.Keep(s)
+	front := func(d *content.Doc) [32]byte {
+		if l := b.loaded[d.Path]; l != nil && l.doc == d {
+			return l.front
+		}
+		return render.FrontDigest(d)
+	}
+	kv := newKeyValues(b.keys, render.NewValues(s, front))
 	step := b.progress("render", len(pages))
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		defer step()

@@ -30,60 +30,28 @@ type Values struct {
 	sections map[string]*site.Section
 	taxa     map[string]*site.Taxonomy
 	memo     sync.Map // key -> [32]byte
-	front    *FrontDigests
+	front    func(*content.Doc) [32]byte
 }
 
-// FrontDigests remembers, from one build to the next, the digest of what
-// each document's content.Doc holds (docValue's largest part, which takes
-// reflection to work out). A content.Doc does not change once loaded: a
-// file that changed is loaded as a new one. It is safe for concurrent use.
-type FrontDigests struct {
-	mu sync.Mutex
-	m  map[*content.Doc][32]byte
-}
-
-// Keep forgets the documents s does not hold.
-func (f *FrontDigests) Keep(s *site.Site) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	in := make(map[*content.Doc]bool, len(s.Docs))
-	for _, d := range s.Docs {
-		in[d.Doc] = true
-	}
-	for d := range f.m {
-		if !in[d] {
-			delete(f.m, d)
-		}
-	}
-}
-
-func (f *FrontDigests) of(d *content.Doc) [32]byte {
-	if f != nil {
-		f.mu.Lock()
-		sum, ok := f.m[d]
-		f.mu.Unlock()
-		if ok {
-			return sum
-		}
-	}
+// FrontDigest is the digest of what a document's content.Doc holds for
+// page stamps (docValue's largest part, which takes reflection to work
+// out). A content.Doc does not change once loaded, so a caller may work it
+// out once per loaded file and keep it (internal/build keeps it in the
+// build cache).
+func FrontDigest(d *content.Doc) [32]byte {
 	h := sha256.New()
 	frontValue(h, d)
 	var sum [32]byte
 	h.Sum(sum[:0])
-	if f != nil {
-		f.mu.Lock()
-		if f.m == nil {
-			f.m = map[*content.Doc][32]byte{}
-		}
-		f.m[d] = sum
-		f.mu.Unlock()
-	}
 	return sum
 }
 
-// NewValues indexes s by the names keys use. front, which may be nil,
-// is shared by the Values of successive builds.
-func NewValues(s *site.Site, front *FrontDigests) *Values {
+// NewValues indexes s by the names keys use. front gives each document's
+// FrontDigest, perhaps kept from when it was loaded; nil works it out.
+func NewValues(s *site.Site, front func(*content.Doc) [32]byte) *Values {
+	if front == nil {
+		front = FrontDigest
+	}
 	v := &Values{s: s, front: front, docs: make(map[string]*site.Doc, len(s.Docs)), terms: map[string]*site.Term{}, periods: map[string]*site.Period{}, sections: map[string]*site.Section{}, taxa: map[string]*site.Taxonomy{}}
 	for _, d := range s.Docs {
 		v.docs[docID(d)] = d
@@ -408,8 +376,8 @@ func (v *Values) write(h hash.Hash, key string) {
 // a date or retrieval time from a line), and what placing it in the site
 // gave it: URL, slug, language, document number and status. Fields added
 // to content.Doc are covered without a change here.
-func docValue(h hash.Hash, d *site.Doc, front *FrontDigests) {
-	sum := front.of(d.Doc)
+func docValue(h hash.Hash, d *site.Doc, front func(*content.Doc) [32]byte) {
+	sum := front(d.Doc)
 	h.Write(sum[:])
 	fmt.Fprintf(h, "\n%s\x00%s\x00%v\x00%d\x00%t\n", d.Path, d.Slug, d.DocNo, d.Status, d.StatusGiven)
 }

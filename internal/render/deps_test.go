@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/folio-ssg/folio/internal/content"
 	"io"
 	"slices"
 	"strings"
@@ -69,7 +70,7 @@ func TestThemePagesRecordWhatTheyShow(t *testing.T) {
 func TestValuesFollowTheirObjects(t *testing.T) {
 	a := readerSite(t, "", "content/a.md", "---\ntitle: 甲\ndate: 2025-04-01\nauthor: 甲\n---\n正文。\n", "content/b.md", "---\ntitle: 乙\ndate: 2025-04-02\n---\n正文。\n")
 	b := readerSite(t, "", "content/a.md", "---\ntitle: 甲\ndate: 2025-04-01\nauthor: 乙\n---\n正文。\n", "content/b.md", "---\ntitle: 乙\ndate: 2025-04-02\n---\n正文。\n")
-	va, vb := NewValues(a, nil), NewValues(b, &FrontDigests{})
+	va, vb := NewValues(a, nil), NewValues(b, nil)
 	for _, tt := range []struct {
 		key  string
 		same bool
@@ -89,23 +90,28 @@ func TestValuesFollowTheirObjects(t *testing.T) {
 	}
 }
 
-func TestFrontDigestsKeepOnlyTheSitesDocuments(t *testing.T) {
+func TestValuesUseTheFrontDigestGiven(t *testing.T) {
 	a := readerSite(t, "", "content/a.md", "---\ntitle: 甲\n---\n正文。\n", "content/b.md", "---\ntitle: 乙\n---\n正文。\n")
-	b := readerSite(t, "", "content/a.md", "---\ntitle: 甲\n---\n正文。\n")
-	var f FrontDigests
-	NewValues(a, &f).Value("dcontent/a.md")
-	NewValues(a, &f).Value("dcontent/b.md")
-	if len(f.m) != 2 {
-		t.Fatalf("remembered %d documents, want 2", len(f.m))
+	kept := map[*content.Doc][32]byte{}
+	for _, d := range a.Docs {
+		kept[d.Doc] = FrontDigest(d.Doc)
 	}
-	f.Keep(b)
-	if len(f.m) != 0 {
-		t.Errorf("after Keep of a site holding none of them, %d documents remembered", len(f.m))
+	calls := 0
+	given := NewValues(a, func(d *content.Doc) [32]byte { calls++; return kept[d] })
+	worked := NewValues(a, nil)
+	for _, key := range []string{"dcontent/a.md", "dcontent/b.md"} {
+		if given.Value(key) != worked.Value(key) {
+			t.Errorf("%s: the value with the kept digest differs from the one worked out", key)
+		}
 	}
-	f.Keep(a)
-	NewValues(a, &f).Value("dcontent/a.md")
-	f.Keep(a)
-	if len(f.m) != 1 {
-		t.Errorf("Keep of the site that holds it forgot a document: %d remembered", len(f.m))
+	if calls != 2 {
+		t.Errorf("the front digest was asked for %d times, want 2", calls)
+	}
+	// A document whose front matter changed has another digest.
+	b := readerSite(t, "", "content/a.md", "---\ntitle: 甲\nauthor: 乙\n---\n正文。\n")
+	for _, d := range a.Docs {
+		if d.Doc.Path == b.Docs[0].Doc.Path && FrontDigest(d.Doc) == FrontDigest(b.Docs[0].Doc) {
+			t.Error("an added author left the front digest as it was")
+		}
 	}
 }
