@@ -14,7 +14,11 @@
 //     and without DIR/.folio-cache;
 //   - folio build, unchanged: the same again at once;
 //   - folio build, 1% changed: the same after a paragraph is appended to
-//     every hundredth document, which are then put back.
+//     every hundredth document;
+//   - folio build, another 1% changed: the same after a paragraph is
+//     appended to another hundredth (every hundredth from the fiftieth),
+//     a build that finds the tree the last one replaced kept beside the
+//     destination (the spare); the documents are then put back.
 //
 // Each is a process of its own; perf reports the median of its runs' wall
 // time, CPU time (user + system), peak resident set (the kernel's maxrss)
@@ -178,10 +182,12 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 	lim.env = []string{"TMPDIR=" + tmp}
 
 	changed := onePercent(c.docs)
+	changed2 := onePercent(c.docs[min(50, len(c.docs)):])
 	floor := row{docs: n, what: "goldmark floor", kind: "floor"}
 	cold := row{docs: n, what: "folio build, cold", kind: "cold"}
 	warm := row{docs: n, what: "folio build, unchanged", kind: "unchanged"}
 	part := row{docs: n, what: fmt.Sprintf("folio build, 1%% changed (%s documents)", count(len(changed))), kind: "1% changed"}
+	part2 := row{docs: n, what: fmt.Sprintf("folio build, another 1%% changed (%s documents)", count(len(changed2))), kind: "1% changed again"}
 	floorOut, folioOut := filepath.Join(c.out, "floor"), filepath.Join(c.out, "folio")
 	build := []string{"build", "--source", c.site, "--dest", folioOut}
 	failed := func(r *row) bool { return len(r.runs) > 0 && r.runs[len(r.runs)-1].fail != "" }
@@ -232,7 +238,11 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 		if ctx.Err() != nil {
 			return nil, "", errInterrupted
 		}
-		if err := changeAndBuild(c, changed, i, func() { one(&part, i, folioOut, cfg.folio, build...) }); err != nil {
+		err := changeAndBuild(c, i, [][]string{changed, changed2}, []func(){
+			func() { one(&part, i, folioOut, cfg.folio, build...) },
+			func() { one(&part2, i, folioOut, cfg.folio, build...) },
+		})
+		if err != nil {
 			return nil, "", err
 		}
 		if ctx.Err() != nil {
@@ -242,17 +252,18 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 	if failed(&cold) {
 		warm.runs = append(warm.runs, sample{fail: "not run: the cold build failed", files: -1})
 		part.runs = append(part.runs, sample{fail: "not run: the cold build failed", files: -1})
+		part2.runs = append(part2.runs, sample{fail: "not run: the cold build failed", files: -1})
 	}
 	fm, cm := median(floor.runs), median(cold.runs)
 	if fm.fail == "" && cm.fail == "" {
 		cold.compare = ratio(cm.wall, fm.wall, false) + " floor wall, " + ratio(cm.cpu, fm.cpu, false) + " CPU"
 	}
-	for _, r := range []*row{&warm, &part} {
+	for _, r := range []*row{&warm, &part, &part2} {
 		if m := median(r.runs); m.fail == "" && cm.fail == "" {
 			r.compare = ratio(m.wall, cm.wall, true) + " of cold wall, " + ratio(m.cpu, cm.cpu, true) + " CPU"
 		}
 	}
-	rows := []row{floor, cold, warm, part}
+	rows := []row{floor, cold, warm, part, part2}
 	if summary != "" {
 		note += "; folio said: " + summary
 	}
@@ -280,18 +291,22 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 
 // changeAndBuild appends a paragraph to each of docs, calls build, and puts
 // the documents back, even when build fails.
-func changeAndBuild(c *corpus, docs []string, i int, build func()) (err error) {
+// changeAndBuild appends a paragraph to each of sets[k] and then calls
+// builds[k], for each k in turn, and puts every document back.
+func changeAndBuild(c *corpus, i int, sets [][]string, builds []func()) (err error) {
 	e, err := c.edit()
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, e.restore()) }()
-	for _, d := range docs {
-		if _, err := e.appendLine(d, fmt.Sprintf("第%d次测量追加的段落。", i+1)); err != nil {
-			return err
+	for k, docs := range sets {
+		for _, d := range docs {
+			if _, err := e.appendLine(d, fmt.Sprintf("第%d次测量追加的段落。", i+1)); err != nil {
+				return err
+			}
 		}
+		builds[k]()
 	}
-	build()
 	return nil
 }
 

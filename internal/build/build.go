@@ -149,6 +149,11 @@ type Builder struct {
 	// destFromCache says dest came from the build cache, not a commit of
 	// this Builder's: serve or watch may have changed files since.
 	destFromCache bool
+	// destManifest is the digest of the destination's manifest when dest
+	// says what it holds; spare is what the spare tree beside it holds
+	// (spare.go), or nil.
+	destManifest [32]byte
+	spare        *spareState
 	// adopted is set once an in-place Builder has read what its
 	// destination held before its first build.
 	adopted bool
@@ -570,6 +575,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	removed := make(chan error, 1)
 	go func() { removed <- out.removeOld() }()
 	b.dest, b.destFromCache = out.state(), false
+	b.destManifest, b.spare = sha256.Sum256(man), out.newSpare
 	if e := b.emitted; e != nil {
 		b.indexStats, b.indexSum, b.indexFiles, b.emitted = e.stats, e.sum, e.files, nil
 	}

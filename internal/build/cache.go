@@ -35,7 +35,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 4\n"
+	cacheMagic = "folio build cache 5\n"
 )
 
 // cacheData is what the cache file holds.
@@ -55,6 +55,7 @@ type cacheData struct {
 	IndexSum   [32]byte
 	IndexFiles []string
 	IndexStats search.Stats
+	Spare      *spareState // the spare tree beside Dest (spare.go)
 }
 
 // cachedFile is a loaded content file without its diagnostics (files with
@@ -195,6 +196,7 @@ func (b *Builder) fromCache() string {
 	// serve or watch may have changed files since the cache was saved:
 	// the output checks each file it keeps (output.intact).
 	b.dest = &written{sums: c.Sums, sizes: c.Sizes, pages: c.Pages, committed: c.Committed}
+	b.destManifest, b.spare = c.Manifest, c.Spare
 	b.keys = newKeyTable(c.Keys)
 	b.destFromCache = true
 	b.urls = c.URLs
@@ -224,6 +226,7 @@ func (b *Builder) toCache(manifest []byte) error {
 		IndexSum:   b.indexSum,
 		IndexFiles: b.indexFiles,
 		IndexStats: b.indexStats,
+		Spare:      b.spare,
 	}
 	for p, l := range b.loaded {
 		if len(l.errs) > 0 {

@@ -41,10 +41,12 @@ func newWritten() *written {
 // a temporary folder beside the destination, and on commit hard-links
 // every other file from the destination into it (a link is one system
 // call where a write is three) and exchanges the two folders: a build
-// killed at any moment leaves the old tree or the new one. A build that
-// changed nothing leaves the destination as it is. A file the last state
-// says is unchanged is written all the same when the destination's is not
-// intact.
+// killed at any moment leaves the old tree or the new one. When the tree
+// the last swap replaced is kept as the spare (spare.go), the temporary
+// folder is that tree, and only the files where it differs from the new
+// output are written, linked or removed. A build that changed nothing
+// leaves the destination as it is. A file the last state says is
+// unchanged is written all the same when the destination's is not intact.
 //
 // In place mode (folio serve and watch) keeps the files whose bytes
 // changed and writes only those, into the destination, on commit.
@@ -78,6 +80,14 @@ type output struct {
 	done      bool
 	old       string // swap mode: the replaced tree, after commit
 	committed time.Time
+	// Spare mode (spare.go): tmp is the spare, opened as root, holding
+	// what spare says; fromSpare are the files kept as the spare had them.
+	spare        *spareState
+	root         *os.Root
+	fromSpare    map[string]bool
+	prevManifest [32]byte    // digest of the destination's manifest, if known
+	newSpare     *spareState // after commit: the replaced tree kept as the spare
+	stale        string      // a spare folio could not vouch for, to remove
 
 	changed []string
 	warned  []string
@@ -100,6 +110,7 @@ func (b *Builder) openOutput() (*output, error) {
 	if o.inPlace || o.dry {
 		return o, nil
 	}
+	o.prevManifest = b.destManifest
 	parent := filepath.Dir(filepath.Clean(o.dest))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -108,6 +119,10 @@ func (b *Builder) openOutput() (*output, error) {
 	leftovers, _ := filepath.Glob(filepath.Join(parent, "."+filepath.Base(o.dest)+".tmp-*"))
 	for _, l := range leftovers {
 		os.RemoveAll(l)
+	}
+	o.wrote, o.reuse = map[string]bool{}, map[string]bool{}
+	if o.claimSpare(b.spare, b.destManifest) {
+		return o, nil
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(o.dest)+".tmp-")
 	if err != nil {
@@ -118,7 +133,6 @@ func (b *Builder) openOutput() (*output, error) {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	o.tmp = tmp
-	o.wrote, o.reuse = map[string]bool{}, map[string]bool{}
 	return o, nil
 }
 
@@ -167,14 +181,27 @@ func (o *output) put(name string, data []byte, from string) error {
 		o.pending[name] = pending{staged: staged}
 		return nil
 	}
-	if old, ok := o.prev.sums[name]; ok && old == sum && !o.wrote[name] && o.intact(name) {
-		o.reuse[name] = true
-		o.mu.Unlock()
-		return nil
+	if !o.wrote[name] {
+		old, ok := o.prev.sums[name]
+		destOK := ok && old == sum && o.intact(name)
+		if o.spare != nil && o.spareHolds(name, sum, destOK) {
+			delete(o.reuse, name)
+			o.mu.Unlock()
+			return nil
+		}
+		if destOK {
+			o.reuse[name] = true
+			o.mu.Unlock()
+			return nil
+		}
 	}
 	delete(o.reuse, name)
+	delete(o.fromSpare, name)
 	o.wrote[name] = true
 	o.mu.Unlock()
+	if o.spare != nil {
+		return o.spareWrite(name, data)
+	}
 	// The temporary folder is new and only this build writes into it, so
 	// it holds no symlinks: a validated relative path stays inside it, and
 	// a plain write costs one system call where os.Root resolves every
@@ -238,6 +265,12 @@ func (o *output) intact(name string) bool {
 // cannot be linked (another file system).
 func (o *output) linkReused() error {
 	for _, name := range sortedKeys(o.reuse) {
+		if o.spare != nil {
+			if err := o.spareLink(name); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := o.mkdirs(path.Dir(name)); err != nil {
 			return err
 		}
@@ -263,11 +296,11 @@ func (o *output) linkReused() error {
 // unchanged reports whether the output is the destination's as it is
 // (swap mode): nothing written, nothing removed.
 func (o *output) unchanged() bool {
-	if len(o.wrote) > 0 || len(o.reuse) != len(o.prev.sums) {
+	if len(o.wrote) > 0 || len(o.sums) != len(o.prev.sums) {
 		return false
 	}
-	for name := range o.prev.sums {
-		if !o.reuse[name] {
+	for name, sum := range o.prev.sums {
+		if s, ok := o.sums[name]; !ok || s != sum {
 			return false
 		}
 	}
@@ -318,7 +351,9 @@ func (o *output) keep(name, from string) (bool, error) {
 	if o.mem != nil {
 		o.mem[name] = o.prev.mem[name]
 	}
-	if o.reuse != nil {
+	if o.spare != nil && o.spareHolds(name, o.prev.sums[name], true) {
+		delete(o.reuse, name)
+	} else if o.reuse != nil {
 		o.reuse[name] = true
 	}
 	o.sums[name] = o.prev.sums[name]
@@ -357,10 +392,22 @@ func (o *output) commitMode() error {
 	}
 	if o.unchanged() {
 		o.done = true
+		if o.spare != nil {
+			// Nothing in it was touched: it stays the spare.
+			o.root.Close()
+			o.newSpare = o.spare
+			return os.Rename(o.tmp, sparePath(o.dest))
+		}
 		return os.RemoveAll(o.tmp)
 	}
 	if err := o.linkReused(); err != nil {
 		return err
+	}
+	if o.spare != nil {
+		if err := o.spareRemoveStale(); err != nil {
+			return err
+		}
+		o.root.Close()
 	}
 	if fi, err := os.Lstat(o.dest); err == nil && fi.IsDir() {
 		// One atomic exchange where the system has it: a build killed at
@@ -369,6 +416,12 @@ func (o *output) commitMode() error {
 			o.done = true
 			o.old = o.tmp
 			o.changed = o.changedFiles()
+			// The replaced tree is kept as the next build's spare when
+			// folio knows what it holds.
+			if o.prevManifest != [32]byte{} && os.Rename(o.tmp, sparePath(o.dest)) == nil {
+				o.old = ""
+				o.newSpare = o.nextSpare()
+			}
 			return nil
 		}
 	}
@@ -394,6 +447,11 @@ func (o *output) commitMode() error {
 // removeOld removes the tree a swap replaced, which the build removes
 // while it saves its cache.
 func (o *output) removeOld() error {
+	if o.stale != "" {
+		if err := os.RemoveAll(o.stale); err != nil {
+			return err
+		}
+	}
 	if o.old == "" {
 		return nil
 	}
@@ -539,7 +597,13 @@ func (o *output) abort() {
 	if o.done || o.inPlace || o.dry || o.mem != nil {
 		return
 	}
+	if o.root != nil {
+		o.root.Close()
+	}
 	os.RemoveAll(o.tmp)
+	if o.stale != "" {
+		os.RemoveAll(o.stale)
+	}
 }
 
 func (o *output) stats() (files, written int, size int64, changed []string) {

@@ -4,6 +4,9 @@ package build
 
 import "errors"
 
+// canExchange says exchange works here.
+const canExchange = false
+
 // exchange is not available here: the swap falls back to two renames, the
 // old tree moved aside and the new one moved in, between which the
 // destination is briefly missing.
