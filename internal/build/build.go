@@ -201,6 +201,7 @@ type loaded struct {
 	sum     [32]byte
 	doc     *content.Doc
 	front   [32]byte // render.FrontDigest(doc)
+	units   int      // search.Measure of its title and text; 0 when not known
 	html    []byte
 	links   []site.Link
 	removed []string
@@ -924,6 +925,11 @@ func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *config.Si
 	}
 	l.doc, l.html, l.minutes, l.chars = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words), r.Chars
 	l.front = render.FrontDigest(doc)
+	if sc.SearchOn() && !doc.NoSearch {
+		// Measured here, on every core, and kept in the build cache, so
+		// the search index reads each text once (search.Doc.Units).
+		l.units = search.Measure(doc.Title, search.TextFromHTML(r.HTML))
+	}
 	return l
 }
 
@@ -1065,6 +1071,9 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 			d := docs[i]
 			// The text is extracted as the index needs it, on every core.
 			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return search.TextFromHTML(d.HTML) }, Tags: d.Tags, Lang: d.Lang, Prep: b.searchPrep(d)}
+			if l := b.loaded[d.Doc.Path]; l != nil && l.doc == d.Doc {
+				in[i].Units = l.units
+			}
 			switch {
 			case d.Date.IsZero():
 			case d.Date.Day() == 0:

@@ -35,7 +35,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 5\n"
+	cacheMagic = "folio build cache 6\n"
 )
 
 // cacheData is what the cache file holds.
@@ -64,6 +64,7 @@ type cachedFile struct {
 	Sum     [32]byte
 	Doc     *content.Stored
 	Front   [32]byte // render.FrontDigest of the document as parsed
+	Units   int      // search.Measure of its title and text
 	HTML    []byte
 	Links   []site.Link
 	Removed []string
@@ -176,7 +177,7 @@ func (b *Builder) fromCache() string {
 		return ""
 	}
 	for p, f := range c.Files {
-		l := &loaded{sum: f.Sum, front: f.Front, html: f.HTML, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
+		l := &loaded{sum: f.Sum, front: f.Front, units: f.Units, html: f.HTML, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
 		if f.Doc != nil {
 			l.doc = f.Doc.Restore()
 		}
@@ -232,7 +233,7 @@ func (b *Builder) toCache(manifest []byte) error {
 		if len(l.errs) > 0 {
 			continue
 		}
-		f := cachedFile{Sum: l.sum, Front: l.front, HTML: l.html, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
+		f := cachedFile{Sum: l.sum, Front: l.front, Units: l.units, HTML: l.html, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
 		if l.doc != nil {
 			st, ok := l.doc.Store()
 			if !ok {

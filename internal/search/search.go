@@ -107,8 +107,13 @@ type Doc struct {
 	Text  string // the body's plain text as a reader sees it
 	// TextFrom, when Text is "", gives the text as Build needs it, so a
 	// large collection's texts need not all be held before indexing. It is
-	// called from any goroutine: once, or twice with Config.Emit.
+	// called from any goroutine: once, or twice with Config.Emit and no
+	// Units.
 	TextFrom func() string
+	// Units, when not 0, is Measure of the document's title and text,
+	// worked out beforehand (a caller may keep it with the document):
+	// with Config.Emit, Build then reads the text once.
+	Units int
 	Tags     []string            // filter values
 	Facets   map[string][]string // other filter values: {"source": {"人民日报"}}
 	Date     string              // "2025-04-27", "2025-04", "2025" or ""
@@ -279,9 +284,11 @@ type indexDoc struct {
 	segs []segment // text cut for snippets
 	// With Config.Emit, the text is dropped once its segments are
 	// emitted: starts holds where they begin (nil: no text), and the text
-	// is extracted again to be indexed.
+	// is extracted again to be indexed. A document measured beforehand
+	// (Units) is read once, late: when it is indexed.
 	starts  []int32
 	emitted bool
+	late    bool
 }
 
 // indexer collects the lists of every token, document by document. Each
@@ -402,10 +409,17 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 					us, _ = scan(us[:0], d.Title, 0)
 					t := docTokens(toks[id-lo][:0], us[:min(len(us), maxTitleUnits)])
 					text := d.text
-					if d.emitted && d.starts != nil {
+					if d.emitted && d.starts != nil || d.late {
 						text = d.textAgain()
 					}
 					us, _ = scan(us[:0], text, titleSpan)
+					if d.late {
+						d.text = text
+						if text != "" {
+							d.segs = segments(text, us, ix.cfg.SegmentBytes)
+						}
+						ix.emitText(id, d)
+					}
 					toks[id-lo] = docTokens(t, us)
 				}
 				scratch[k] = us
@@ -719,6 +733,10 @@ func prepare(docs []Doc, segBytes int, emit func(id int, d *indexDoc) bool) ([]i
 			var us []unit
 			for i := k; i < len(ds); i += nw {
 				d := &ds[i]
+				if emit != nil && d.Units > 0 {
+					d.dl, d.late = d.Units, true
+					continue
+				}
 				if emit != nil {
 					us = d.prepare(us, segBytes)
 					if !emit(i, d) {
@@ -755,6 +773,14 @@ func (d *indexDoc) prepare(us []unit, segBytes int) []unit {
 		d.segs = segments(d.text, us, segBytes)
 	}
 	return us
+}
+
+// Measure is the length Build gives a document of this title and text,
+// in units (see Text), for Doc.Units.
+func Measure(title, text string) int {
+	d := indexDoc{Doc: Doc{Title: title, Text: text}}
+	d.prepare(nil, 1<<30)
+	return d.dl
 }
 
 // textAgain is the document's text, cleaned.

@@ -310,6 +310,41 @@ func TestBuildEmitGivesTheSameFilesAndStats(t *testing.T) {
 			t.Errorf("TextFrom of document %d called %d times, want once for the plain build and twice with Emit", i, n)
 		}
 	}
+	// Documents measured beforehand are read once, and give the same files.
+	measured := slices.Clone(docs)
+	for i := range measured {
+		if i%3 != 2 {
+			text := docs[i].Text
+			if docs[i].TextFrom != nil {
+				text = docs[i].TextFrom()
+			}
+			measured[i].Units = Measure(docs[i].Title, text)
+		}
+	}
+	clear(calls)
+	once := map[string][]byte{}
+	if _, _, err := Build(measured, Config{PartBytes: 1 << 10, Emit: func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		once[name] = data
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(once) != len(want) {
+		t.Errorf("with Units: emitted %d files, want %d", len(once), len(want))
+	}
+	for name, b := range want {
+		if string(once[name]) != string(b) {
+			t.Errorf("with Units: %s differs", name)
+		}
+	}
+	for i, n := range calls {
+		if i%2 == 0 && i%3 != 2 && n != 1 {
+			t.Errorf("TextFrom of measured document %d called %d times, want once", i, n)
+		}
+	}
+
 	stop := errors.New("disk full")
 	if _, _, err := Build(docs, Config{Emit: func(string, []byte) error { return stop }}); !errors.Is(err, stop) {
 		t.Errorf("Build with a failing Emit = %v, want its error", err)
