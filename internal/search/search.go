@@ -113,11 +113,11 @@ type Doc struct {
 	// Units, when not 0, is Measure of the document's title and text,
 	// worked out beforehand (a caller may keep it with the document):
 	// with Config.Emit, Build then reads the text once.
-	Units int
-	Tags     []string            // filter values
-	Facets   map[string][]string // other filter values: {"source": {"人民日报"}}
-	Date     string              // "2025-04-27", "2025-04", "2025" or ""
-	Lang     string              // "zh", "en" or ""; text of any language is indexed alike
+	Units  int
+	Tags   []string            // filter values
+	Facets map[string][]string // other filter values: {"source": {"人民日报"}}
+	Date   string              // "2025-04-27", "2025-04", "2025" or ""
+	Lang   string              // "zh", "en" or ""; text of any language is indexed alike
 	// Prep, when not nil, keeps what Build made of this document's text
 	// for the next Build of the same document: a caller that indexes its
 	// documents again after each edit (folio serve) passes the same Prep
