@@ -158,7 +158,7 @@ type Meta struct {
 // human labels in the interface language of the document's own language,
 // sorted by key.
 func (r *Renderer) extraParams(d *Doc) []Meta {
-	ui := r.uiLang(d.Lang)
+	ui := r.uiLang(d.Lang())
 	var out []Meta
 	for k, v := range d.Params {
 		if d.Known(k) || k == d.DateFrom {

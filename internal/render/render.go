@@ -329,10 +329,10 @@ type Data struct {
 // {{$.URL .Path}} for a document or term. It is relative when the site is
 // built for opening from disk, and under the base path otherwise.
 func (d *Data) URL(p string) string {
-	if d.Page.Kind == site.KindNotFound {
+	if d.Page.Kind() == site.KindNotFound {
 		return d.Site.RelURL(p) // 404.html is served at every depth
 	}
-	return d.Site.URLFrom(d.Page.Path, p)
+	return d.Site.URLFrom(d.Page.Path(), p)
 }
 
 // Render writes one page.
@@ -459,16 +459,16 @@ func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 	m := map[string]any{
 		"@context":         "https://schema.org",
 		"@type":            "NewsArticle",
-		"headline":         d.Title,
-		"name":             d.Title,
-		"inLanguage":       cmpOr(d.Lang, s.Config.Language),
-		"mainEntityOfPage": s.AbsURL(d.Path),
+		"headline":         d.Title(),
+		"name":             d.Title(),
+		"inLanguage":       cmpOr(d.Lang(), s.Config.Language),
+		"mainEntityOfPage": s.AbsURL(d.Path()),
 	}
-	if !d.Date.IsZero() {
-		m["datePublished"] = d.Date.String()
+	if !d.Date().IsZero() {
+		m["datePublished"] = d.Date().String()
 	}
-	if d.Summary != "" {
-		m["description"] = d.Summary
+	if d.Summary() != "" {
+		m["description"] = d.Summary()
 	}
 	if d.Author != "" {
 		m["author"] = map[string]any{"@type": "Organization", "name": d.Author}
@@ -487,7 +487,7 @@ func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 		}
 		if j, _ := d.Params["jurisdiction"].(string); j != "" {
 			m["legislationJurisdiction"] = j
-		} else if strings.HasPrefix(cmpOr(d.Lang, s.Config.Language), "zh") {
+		} else if strings.HasPrefix(cmpOr(d.Lang(), s.Config.Language), "zh") {
 			m["legislationJurisdiction"] = "CN"
 		}
 		if f := d.LegalForce(); f != "" {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"github.com/folio-ssg/folio/internal/date"
 	"strconv"
 
 	"github.com/folio-ssg/folio/internal/diag"
@@ -363,8 +364,8 @@ func (p *Page) Section() *Section { return p.r.section(p.sitePage.Section) }
 
 // Lang is the page's language: its document's, else the site's.
 func (p *Page) Lang(s *Site) string {
-	if d := p.Doc(); d != nil && d.Lang != "" {
-		return d.Lang
+	if d := p.Doc(); d != nil && d.Lang() != "" {
+		return d.Lang()
 	}
 	return s.Config.Language
 }
@@ -383,6 +384,35 @@ type Doc struct {
 // its text changed.
 
 func (d *Doc) body() { d.r.add(d.id, "body", "") }
+
+// The fields templates read most, as methods: text/template looks a
+// method up by name in a sorted table, where a field promoted from an
+// embedded struct costs a breadth-first search with allocations on every
+// read (reflect's FieldByNameFunc). The document's own key covers them.
+
+// Title is the document's title.
+func (d *Doc) Title() string { return d.siteDoc.Title }
+
+// Path is the document's URL path.
+func (d *Doc) Path() string { return d.siteDoc.Path }
+
+// Date is the document's date.
+func (d *Doc) Date() date.Date { return d.siteDoc.Date }
+
+// Lang is the document's language.
+func (d *Doc) Lang() string { return d.siteDoc.Lang }
+
+// Summary is the document's summary.
+func (d *Doc) Summary() string { return d.siteDoc.Summary }
+
+// Title is the page's title.
+func (p *Page) Title() string { return p.sitePage.Title }
+
+// Kind is the page's kind.
+func (p *Page) Kind() string { return p.sitePage.Kind }
+
+// Path is the page's URL path.
+func (p *Page) Path() string { return p.sitePage.Path }
 
 // HTML is the rendered body.
 func (d *Doc) HTML() []byte { d.body(); return d.siteDoc.HTML }
