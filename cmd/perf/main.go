@@ -218,8 +218,12 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 			return nil, "", errInterrupted
 		}
 
-		if err := os.RemoveAll(folioOut); err != nil {
-			return nil, "", err
+		// A cold build finds neither the output, nor the tree a build
+		// replaced kept beside it (the spare), nor the build cache.
+		for _, p := range []string{folioOut, filepath.Join(c.out, ".folio.spare")} {
+			if err := os.RemoveAll(p); err != nil {
+				return nil, "", err
+			}
 		}
 		if err := os.RemoveAll(filepath.Join(c.site, cacheDir)); err != nil {
 			return nil, "", err
