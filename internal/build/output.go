@@ -87,6 +87,7 @@ type output struct {
 	fromSpare    map[string]bool
 	prevManifest [32]byte    // digest of the destination's manifest, if known
 	newSpare     *spareState // after commit: the replaced tree kept as the spare
+	repair       bool        // a file of the destination is not as the last build left it
 	stale        string      // a spare folio could not vouch for, to remove
 
 	changed []string
@@ -184,6 +185,9 @@ func (o *output) put(name string, data []byte, from string) error {
 	if !o.wrote[name] {
 		old, ok := o.prev.sums[name]
 		destOK := ok && old == sum && o.intact(name)
+		if ok && old == sum && !destOK {
+			o.repair = true // the spare may hold it, but the destination must change
+		}
 		if o.spare != nil && o.spareHolds(name, sum, destOK) {
 			delete(o.reuse, name)
 			o.mu.Unlock()
@@ -296,7 +300,7 @@ func (o *output) linkReused() error {
 // unchanged reports whether the output is the destination's as it is
 // (swap mode): nothing written, nothing removed.
 func (o *output) unchanged() bool {
-	if len(o.wrote) > 0 || len(o.sums) != len(o.prev.sums) {
+	if o.repair || len(o.wrote) > 0 || len(o.sums) != len(o.prev.sums) {
 		return false
 	}
 	for name, sum := range o.prev.sums {

@@ -186,4 +186,35 @@ func TestSpareTreeBuildsEqualACold(t *testing.T) {
 	}
 	appendTo(docs[0], "第六次修改。")
 	check("after the tampered spare", true)
+
+	// A page of the destination edited by hand while the spare's copy of
+	// it is as it should be: the spare is good, but the destination must
+	// still change, though no source did.
+	handEdit := func(p string) {
+		t.Helper()
+		f, err := os.OpenFile(p, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteAt([]byte("[hand edit]"), 0)
+		f.Close()
+		later := time.Now().Add(2 * time.Second)
+		os.Chtimes(p, later, later)
+	}
+	handEdit(page)
+	appendTo(docs[1], "第七次修改。")
+	check("a hand edit again", true) // the page is written anew; the spare has the edited one
+	rel, _ := filepath.Rel(dest, page)
+	good, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inSpare := filepath.Join(spare, rel)
+	if err := os.WriteFile(inSpare, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	long := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	os.Chtimes(inSpare, long, long)
+	handEdit(page)
+	check("the destination edited by hand, the spare good, no source changed", true)
 }
