@@ -149,11 +149,12 @@ type Config struct {
 	SegmentBytes int // texts are cut into segments of about this size; 4 KiB
 	ChunkDocs    int // documents per document chunk; 16
 	// Emit, when not nil, is given each file as soon as it is made, and
-	// Build returns none: a large index is never held whole. Each
-	// document's text is then extracted twice (once to measure it and cut
-	// its snippet segments, once to index it) instead of being held from
-	// one to the other; Prep is not used. Emit is called from any
-	// goroutine, never twice at once; an error it returns ends the build.
+	// Build returns none: a large index is never held whole. A document's
+	// text is then not held from one pass to the next: it is extracted
+	// twice (once to measure it and cut its snippet segments, once to
+	// index it), or once when its Units are given; Prep is not used. Emit
+	// is called from any goroutine, never twice at once; an error it
+	// returns ends the build.
 	Emit func(name string, data []byte) error
 }
 
