@@ -925,9 +925,11 @@ func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *config.Si
 	}
 	l.doc, l.html, l.minutes, l.chars = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words), r.Chars
 	l.front = render.FrontDigest(doc)
-	if sc.SearchOn() && !doc.NoSearch {
+	if sc.SearchOn() && !doc.NoSearch && !b.cfg.InPlace {
 		// Measured here, on every core, and kept in the build cache, so
-		// the search index reads each text once (search.Doc.Units).
+		// folio build's search index reads each text once
+		// (search.Doc.Units). serve and watch keep each prepared text
+		// instead (searchPrep) and have no use for it.
 		l.units = search.Measure(doc.Title, search.TextFromHTML(r.HTML))
 	}
 	return l

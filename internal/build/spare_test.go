@@ -160,14 +160,18 @@ func TestSpareTreeBuildsEqualACold(t *testing.T) {
 			break
 		}
 	}
-	f, err := os.OpenFile(page, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
+	handEdit := func(p string) {
+		t.Helper()
+		f, err := os.OpenFile(p, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteAt([]byte("[hand edit]"), 0)
+		f.Close()
+		later := time.Now().Add(2 * time.Second)
+		os.Chtimes(p, later, later)
 	}
-	f.WriteAt([]byte("[hand edit]"), 0)
-	f.Close()
-	later := time.Now().Add(2 * time.Second)
-	os.Chtimes(page, later, later)
+	handEdit(page)
 	appendTo(docs[3], "第三次修改。")
 	check("a hand edit of the destination", true)
 	appendTo(docs[4], "第四次修改。")
@@ -190,17 +194,6 @@ func TestSpareTreeBuildsEqualACold(t *testing.T) {
 	// A page of the destination edited by hand while the spare's copy of
 	// it is as it should be: the spare is good, but the destination must
 	// still change, though no source did.
-	handEdit := func(p string) {
-		t.Helper()
-		f, err := os.OpenFile(p, os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.WriteAt([]byte("[hand edit]"), 0)
-		f.Close()
-		later := time.Now().Add(2 * time.Second)
-		os.Chtimes(p, later, later)
-	}
 	handEdit(page)
 	appendTo(docs[1], "第七次修改。")
 	check("a hand edit again", true) // the page is written anew; the spare has the edited one
