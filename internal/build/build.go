@@ -194,6 +194,9 @@ type Builder struct {
 	// cacheRead is set once the build cache has been read; cacheValid
 	// when it could be trusted.
 	cacheRead, cacheValid bool
+	// bodies holds the rendered bodies of documents (bodies.go): in a
+	// file beside the build cache, or in memory when nil.
+	bodies *bodyStore
 }
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
@@ -202,7 +205,7 @@ type loaded struct {
 	doc     *content.Doc
 	front   [32]byte // render.FrontDigest(doc)
 	units   int      // search.Measure of its title and text; 0 when not known
-	html    []byte
+	body    body     // the rendered HTML, in b.bodies (bodies.go)
 	links   []site.Link
 	removed []string
 	minutes int
@@ -386,6 +389,15 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		if res.Cache != "" {
 			b.log.Warn(res.Cache)
 		}
+		if b.bodies == nil && !b.cfg.DryRun {
+			// No cache to trust: a new body file (without one, the
+			// bodies stay in memory).
+			bodies, err := openBodies(b.cfg.CacheDir, bodyFilePrefix+"1", true)
+			if err != nil {
+				b.log.Warn(fmt.Sprintf("build cache: no body file, the documents' HTML is kept in memory: %v", err))
+			}
+			b.bodies = bodies
+		}
 	}
 
 	// Load and parse templates concurrently; the last build's templates
@@ -553,6 +565,15 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 	if err := waitSearch(); err != nil {
 		return nil, err
+	}
+	if err := b.bodies.failed(); err != nil {
+		// A body that is not what was written: nothing loaded is
+		// trusted again.
+		b.loaded = map[string]*loaded{}
+		return nil, err
+	}
+	if err := b.bodies.appendFailed(); err != nil {
+		b.log.Warn(err.Error())
 	}
 	if b.cfg.DryRun {
 		res.Checks = checkSite(s)
@@ -853,13 +874,19 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 			dir := strings.TrimPrefix(path.Dir(texts[i]), "content")
 			lr.sections[strings.TrimPrefix(dir, "/")] = *l.section
 		case l.doc != nil:
-			lr.docs = append(lr.docs, &site.Doc{Doc: l.doc, Raw: l.html, HTML: l.html, Links: l.links, Minutes: l.minutes, Chars: l.chars, Sum: l.sum})
+			lr.docs = append(lr.docs, &site.Doc{Doc: l.doc, HTMLFrom: b.htmlOf(l), Links: l.links, Minutes: l.minutes, Chars: l.chars, Sum: l.sum})
 			lr.removed = append(lr.removed, l.removed...)
 		}
 	}
 	lr.dropped = len(next) != len(b.loaded)
 	b.loaded = next
 	return lr, errs.Err()
+}
+
+// htmlOf returns the function that reads l's rendered body: from the body
+// file (where it may have moved since) or from memory.
+func (b *Builder) htmlOf(l *loaded) func() []byte {
+	return func() []byte { return b.bodies.get(l.body) }
 }
 
 // loadResult is what load found under content/.
@@ -923,7 +950,8 @@ func (b *Builder) parse(p string, src []byte, ccfg content.Config, sc *config.Si
 	for i, lk := range r.Links {
 		l.links = append(l.links, site.Link{Dest: lk.Dest, Marker: markdown.LinkMarker(i), Pos: at(lk.Line, lk.Col)})
 	}
-	l.doc, l.html, l.minutes, l.chars = doc, r.HTML, markdown.ReadingMinutes(r.Chars, r.Words), r.Chars
+	l.doc, l.minutes, l.chars = doc, markdown.ReadingMinutes(r.Chars, r.Words), r.Chars
+	l.body = b.bodies.put(r.HTML)
 	l.front = render.FrontDigest(doc)
 	if sc.SearchOn() && !doc.NoSearch && !b.cfg.InPlace {
 		// Measured here, on every core, and kept in the build cache, so
@@ -1072,7 +1100,7 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		err := parallel(ctx, b.cfg.Workers, len(docs), func(i int) {
 			d := docs[i]
 			// The text is extracted as the index needs it, on every core.
-			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return search.TextFromHTML(d.HTML) }, Tags: d.Tags, Lang: d.Lang, Prep: b.searchPrep(d)}
+			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return search.TextFromHTML(d.HTML()) }, Tags: d.Tags, Lang: d.Lang, Prep: b.searchPrep(d)}
 			if l := b.loaded[d.Doc.Path]; l != nil && l.doc == d.Doc {
 				in[i].Units = l.units
 			}

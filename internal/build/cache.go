@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,12 +31,15 @@ import (
 // place: a magic line, the digest of the folio executable that wrote it
 // (the default theme is part of the executable, so a cache never outlives
 // the templates it was made with), a gob stream, and the SHA-256 of all
-// that. A cache that fails any check is ignored with a warning and
-// replaced after the build; it is never trusted in part.
+// that; and, beside it, the body file that holds the documents' rendered
+// HTML (bodies.go), which the cache file records the digest of body by
+// body. A cache that fails any check, its body file's included, is
+// ignored with a warning and replaced after the build; it is never
+// trusted in part.
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 6\n"
+	cacheMagic = "folio build cache 7\n"
 )
 
 // cacheData is what the cache file holds.
@@ -56,6 +60,7 @@ type cacheData struct {
 	IndexFiles []string
 	IndexStats search.Stats
 	Spare      *spareState // the spare tree beside Dest (spare.go)
+	Bodies     string      // the body file beside the cache (bodies.go)
 }
 
 // cachedFile is a loaded content file without its diagnostics (files with
@@ -65,7 +70,7 @@ type cachedFile struct {
 	Doc     *content.Stored
 	Front   [32]byte // render.FrontDigest of the document as parsed
 	Units   int      // search.Measure of its title and text
-	HTML    []byte
+	Body    body     // where the rendered HTML is in the body file
 	Links   []site.Link
 	Removed []string
 	Minutes int
@@ -176,8 +181,13 @@ func (b *Builder) fromCache() string {
 	if c == nil {
 		return ""
 	}
+	bodies, err := b.checkBodies(c)
+	if err != nil {
+		return fmt.Sprintf("build cache %s ignored, building everything: %v", filepath.Join(b.cfg.CacheDir, cacheFile), err)
+	}
+	b.bodies = bodies
 	for p, f := range c.Files {
-		l := &loaded{sum: f.Sum, front: f.Front, units: f.Units, html: f.HTML, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
+		l := &loaded{sum: f.Sum, front: f.Front, units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
 		if f.Doc != nil {
 			l.doc = f.Doc.Restore()
 		}
@@ -229,11 +239,22 @@ func (b *Builder) toCache(manifest []byte) error {
 		IndexStats: b.indexStats,
 		Spare:      b.spare,
 	}
-	for p, l := range b.loaded {
-		if len(l.errs) > 0 {
-			continue
+	var live []*body
+	for _, l := range b.loaded {
+		if len(l.errs) == 0 && l.doc != nil {
+			live = append(live, &l.body)
 		}
-		f := cachedFile{Sum: l.sum, Front: l.front, Units: l.units, HTML: l.html, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
+	}
+	name, err := b.bodies.compact(live)
+	if err != nil {
+		return err
+	}
+	c.Bodies = name
+	for p, l := range b.loaded {
+		if len(l.errs) > 0 || l.body.mem != nil {
+			continue // a body that is not in the body file
+		}
+		f := cachedFile{Sum: l.sum, Front: l.front, Units: l.units, Body: l.body, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
 		if l.doc != nil {
 			st, ok := l.doc.Store()
 			if !ok {
@@ -243,5 +264,46 @@ func (b *Builder) toCache(manifest []byte) error {
 		}
 		c.Files[p] = f
 	}
-	return writeCache(b.cfg.CacheDir, c)
+	if err := writeCache(b.cfg.CacheDir, c); err != nil {
+		return err
+	}
+	b.bodies.removeOthers()
+	return nil
+}
+
+// checkBodies opens the body file the cache c names and reads every body
+// c records, checking it against its digest, and returns the body store
+// the Builder is to use. One that does not match makes the whole cache
+// untrusted: a cache is never trusted in part.
+func (b *Builder) checkBodies(c *cacheData) (*bodyStore, error) {
+	var refs []body
+	for _, f := range c.Files {
+		if f.Body.Len > 0 {
+			refs = append(refs, f.Body)
+		}
+	}
+	if c.Bodies == "" || strings.ContainsAny(c.Bodies, `/\`) || !strings.HasPrefix(c.Bodies, bodyFilePrefix) {
+		if len(refs) > 0 {
+			return nil, fmt.Errorf("it names no body file (%q)", c.Bodies)
+		}
+		return nil, nil // a fresh one is opened
+	}
+	if b.cfg.DryRun {
+		// folio check reads the cache and writes nothing beside it.
+		f, err := os.Open(filepath.Join(b.cfg.CacheDir, c.Bodies))
+		if err != nil {
+			return nil, fmt.Errorf("its body file: %v", err)
+		}
+		s := &bodyStore{dir: b.cfg.CacheDir, name: c.Bodies, f: f, readOnly: true}
+		return s, s.verify(refs)
+	}
+	s, err := openBodies(b.cfg.CacheDir, c.Bodies, false)
+	if err != nil {
+		return nil, fmt.Errorf("its body file: %v", err)
+	}
+	if err := s.verify(refs); err != nil {
+		s.f.Close()
+		return nil, err
+	}
+	return s, nil
 }

@@ -111,7 +111,7 @@ func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
 		if len(l.links) > 0 {
 			withLinks++
 		}
-		if l.prep.Text() == "" && len(l.html) > 0 {
+		if l.prep.Text() == "" && l.body.Len > 0 {
 			t.Errorf("%s: no search text kept", l.doc.Path)
 		}
 	}
@@ -135,7 +135,7 @@ func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
 			}, s)
 			return strings.Join(strings.Fields(s), " ")
 		}
-		if got, want := words(b.loaded[d.Doc.Path].prep.Text()), words(search.TextFromHTML(d.HTML)); got != want {
+		if got, want := words(b.loaded[d.Doc.Path].prep.Text()), words(search.TextFromHTML(d.HTML())); got != want {
 			t.Errorf("%s: search text differs from its resolved HTML's:\n%q\n%q", d.Doc.Path, got, want)
 		}
 	}
@@ -146,7 +146,7 @@ func loadedDocs(b *Builder) []*site.Doc {
 	var docs []*site.Doc
 	for _, l := range b.loaded {
 		if l.doc != nil && !l.doc.Draft {
-			docs = append(docs, &site.Doc{Doc: l.doc, Raw: l.html, HTML: l.html, Links: l.links, Minutes: l.minutes, Chars: l.chars, Sum: l.sum})
+			docs = append(docs, &site.Doc{Doc: l.doc, HTMLFrom: b.htmlOf(l), Links: l.links, Minutes: l.minutes, Chars: l.chars, Sum: l.sum})
 		}
 	}
 	return docs

@@ -377,6 +377,9 @@ type Doc struct {
 	*siteDoc
 	r  *recorder
 	id string
+	// html is the body once read for this page (the table of contents
+	// and the page both read it).
+	html []byte
 }
 
 // The body and what is made from it are a step of their own ("body"), so
@@ -415,13 +418,23 @@ func (p *Page) Kind() string { return p.sitePage.Kind }
 func (p *Page) Path() string { return p.sitePage.Path }
 
 // HTML is the rendered body.
-func (d *Doc) HTML() []byte { d.body(); return d.siteDoc.HTML }
+func (d *Doc) HTML() []byte {
+	d.body()
+	if d.html == nil {
+		d.html = d.siteDoc.HTML()
+	}
+	return d.html
+}
 
 // AbsHTML is the rendered body with its local links absolute.
 func (d *Doc) AbsHTML() []byte { d.body(); return d.siteDoc.AbsHTML() }
 
 // Raw is the rendered body with a marker for each local link.
-func (d *Doc) Raw() []byte { d.body(); return d.siteDoc.Raw }
+func (d *Doc) Raw() []byte { d.body(); return d.siteDoc.Raw() }
+
+// HTMLFrom is Raw: the loader's function that reads the body is not for
+// templates.
+func (d *Doc) HTMLFrom() []byte { return d.Raw() }
 
 // Links are the local links of the body.
 func (d *Doc) Links() []site.Link { d.body(); return d.siteDoc.Links }

@@ -13,10 +13,10 @@ import (
 )
 
 // Link is a local link in a document's body: relative to its source file
-// or to the site. Its destination in Doc.HTML is Marker.
+// or to the site. Its destination in Doc.Raw is Marker.
 type Link struct {
 	Dest   string        // as written: "./other.md", "../laws/宪法.md#第一章", "/tags/"
-	Marker string        // what stands for it in Doc.HTML until the site resolves it
+	Marker string        // what stands for it in Doc.Raw until the site resolves it
 	Pos    diag.Position // in the source file
 }
 
@@ -42,9 +42,6 @@ func (s *Site) resolveLinks() {
 	}
 	for _, d := range s.Docs {
 		if len(d.Links) == 0 {
-			if d.Raw != nil {
-				d.HTML = d.Raw
-			}
 			continue
 		}
 		d.targets = make([]string, len(d.Links))
@@ -56,8 +53,26 @@ func (s *Site) resolveLinks() {
 			}
 			d.targets[i] = target
 		}
-		d.HTML = d.substitute(func(t string) string { return s.URLFrom(d.Path, t) })
 	}
+}
+
+// Raw is the document's rendered body with a marker for each of its
+// local links.
+func (d *Doc) Raw() []byte {
+	if d.HTMLFrom == nil {
+		return nil
+	}
+	return d.HTMLFrom()
+}
+
+// HTML is the document's rendered body with its local links resolved, for
+// its page. The body is read (and its links resolved) on each call: a
+// large collection's bodies are not all held at once.
+func (d *Doc) HTML() []byte {
+	if len(d.Links) == 0 {
+		return d.Raw()
+	}
+	return d.substitute(func(t string) string { return d.site.URLFrom(d.Path, t) })
 }
 
 // resolve finds the site path a link leads to, with its query and
@@ -111,16 +126,17 @@ func (s *Site) resolve(d *Doc, dest string, bySource map[string]*Doc, pages map[
 // substitute writes the document's HTML with each link marker replaced by
 // url(target), or by the link as written where it was not resolved.
 func (d *Doc) substitute(url func(target string) string) []byte {
+	raw := d.Raw()
 	var b bytes.Buffer
-	b.Grow(len(d.Raw) + 64*len(d.Links))
-	rest := d.Raw
+	b.Grow(len(raw) + 64*len(d.Links))
+	rest := raw
 	for i, l := range d.Links {
 		j := bytes.Index(rest, []byte(l.Marker))
 		if j < 0 {
 			continue
 		}
 		b.Write(rest[:j])
-		if t := d.targets[i]; t != "" {
+		if t := d.target(i); t != "" {
 			p, suffix := t, ""
 			if j := strings.IndexAny(t, "?#"); j >= 0 {
 				p, suffix = t[:j], t[j:]
@@ -139,9 +155,18 @@ func (d *Doc) substitute(url func(target string) string) []byte {
 // read away from the site.
 func (d *Doc) AbsHTML() []byte {
 	if len(d.Links) == 0 {
-		return d.HTML
+		return d.Raw()
 	}
 	return d.substitute(d.site.AbsURL)
+}
+
+// target is where link i leads, or "" before the site resolved it or where
+// it leads nowhere.
+func (d *Doc) target(i int) string {
+	if i < len(d.targets) {
+		return d.targets[i]
+	}
+	return ""
 }
 
 // LinkTargets lists where the document's local links lead, for page stamps.

@@ -91,18 +91,20 @@ type Config struct {
 // Doc is a document placed in the site.
 type Doc struct {
 	*content.Doc
-	Slug    string // the URL slug: front-matter slug or made from the title
-	Path    string // "/2025/04/x/"
-	site    *Site
-	Raw     []byte   // the rendered body, with a marker for each of Links
-	Links   []Link   // local links in the body
-	HTML    []byte   // the rendered body, links resolved for the document's page
-	Sum     [32]byte // a digest of the document's source; equal sums, equal documents
-	Minutes int      // reading time
-	Prev    *Doc     // older
-	Next    *Doc     // newer
-	index   int
-	Chars   int // CJK characters of the body
+	Slug string // the URL slug: front-matter slug or made from the title
+	Path string // "/2025/04/x/"
+	site *Site
+	// HTMLFrom returns the rendered body, with a marker for each of
+	// Links (Raw); the loader keeps it where it likes (in a file, at
+	// scale), so each call may read it again. Nil is an empty body.
+	HTMLFrom func() []byte
+	Links    []Link   // local links in the body
+	Sum      [32]byte // a digest of the document's source; equal sums, equal documents
+	Minutes  int      // reading time
+	Prev     *Doc     // older
+	Next     *Doc     // newer
+	index    int
+	Chars    int // CJK characters of the body
 	// The policy-document model (see policy.go).
 	DocNo        policy.DocNumber // doc_number parsed; zero when it is not one
 	Status       policy.Status    // from front matter, else from relations
