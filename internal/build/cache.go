@@ -39,7 +39,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 7\n"
+	cacheMagic = "folio build cache 8\n"
 )
 
 // cacheData is what the cache file holds.
@@ -97,13 +97,51 @@ var exeSum = sync.OnceValues(func() ([32]byte, error) {
 	return sum, nil
 })
 
+// The gob stream is a sequence of messages: the cacheData without its
+// large maps, then those maps' entries in chunks of cacheChunkLen. gob
+// encodes a message whole in memory before writing it: one message of
+// every entry took as much memory again as the cache file, and its
+// growth copies were most of the time spent writing it.
+const cacheChunkLen = 1024
+
+// cacheChunk is one message of map entries; one of its lists is set.
+type cacheChunk struct {
+	Files   []fileEntry
+	Outputs []sumEntry
+	Pages   []pageEntry
+}
+
+type fileEntry struct {
+	Path string
+	File cachedFile
+}
+
+// sumEntry is an output file's digest and size.
+type sumEntry struct {
+	Name string
+	Sum  [32]byte
+	Size int64
+}
+
+type pageEntry struct {
+	Name string
+	Page pageRec
+}
+
 // readCache reads the cache in dir. A missing cache is (nil, nil); one that
-// cannot be trusted is (nil, error), the error saying why.
+// cannot be trusted is (nil, error), the error saying why. The file is read
+// as it is decoded, and what was decoded is used only once the checksum of
+// the whole file has matched.
 func readCache(dir string) (*cacheData, error) {
-	data, err := os.ReadFile(filepath.Join(dir, cacheFile))
+	f, err := os.Open(filepath.Join(dir, cacheFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
@@ -111,22 +149,69 @@ func readCache(dir string) (*cacheData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot identify the folio executable: %v", err)
 	}
-	head := len(cacheMagic) + len(exe)
-	if len(data) < head+sha256.Size || string(data[:len(cacheMagic)]) != cacheMagic {
+	head := int64(len(cacheMagic) + len(exe))
+	size := fi.Size()
+	if size < head+sha256.Size {
 		return nil, errors.New("not a folio build cache of this format")
 	}
-	body, trailer := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], trailer) {
+	h := sha256.New()
+	body := bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, size-sha256.Size), h), 1<<20)
+	start := make([]byte, head)
+	if _, err := io.ReadFull(body, start); err != nil {
+		return nil, err
+	}
+	if string(start[:len(cacheMagic)]) != cacheMagic {
+		return nil, errors.New("not a folio build cache of this format")
+	}
+	c, decodeErr := decodeCache(body)
+	// The rest, for the checksum, whether or not it decoded.
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		return nil, err
+	}
+	trailer := make([]byte, sha256.Size)
+	if _, err := io.ReadFull(f, trailer); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(h.Sum(nil), trailer) {
 		return nil, errors.New("its checksum does not match: it is damaged")
 	}
-	if !bytes.Equal(body[len(cacheMagic):head], exe[:]) {
+	if !bytes.Equal(start[len(cacheMagic):], exe[:]) {
 		return nil, errors.New("another folio executable wrote it")
 	}
-	var c cacheData
-	if err := gob.NewDecoder(bytes.NewReader(body[head:])).Decode(&c); err != nil {
-		return nil, fmt.Errorf("cannot decode it: %v", err)
+	if decodeErr != nil {
+		return nil, fmt.Errorf("cannot decode it: %v", decodeErr)
 	}
-	return &c, nil
+	return c, nil
+}
+
+// decodeCache decodes the gob stream of a cache file.
+func decodeCache(r io.Reader) (*cacheData, error) {
+	dec := gob.NewDecoder(r)
+	var c cacheData
+	if err := dec.Decode(&c); err != nil {
+		return nil, err
+	}
+	c.Files = map[string]cachedFile{}
+	c.Sums, c.Sizes, c.Pages = map[string][32]byte{}, map[string]int64{}, map[string]pageRec{}
+	for {
+		var ch cacheChunk
+		err := dec.Decode(&ch)
+		if err == io.EOF {
+			return &c, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ch.Files {
+			c.Files[e.Path] = e.File
+		}
+		for _, e := range ch.Outputs {
+			c.Sums[e.Name], c.Sizes[e.Name] = e.Sum, e.Size
+		}
+		for _, e := range ch.Pages {
+			c.Pages[e.Name] = e.Page
+		}
+	}
 }
 
 // writeCache replaces the cache in dir with c.
@@ -152,7 +237,7 @@ func writeCache(dir string, c *cacheData) error {
 	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
 	w.WriteString(cacheMagic)
 	w.Write(exe[:])
-	if err := gob.NewEncoder(w).Encode(c); err != nil {
+	if err := encodeCache(w, c); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -168,6 +253,53 @@ func writeCache(dir string, c *cacheData) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(dir, cacheFile))
+}
+
+// encodeCache writes c as decodeCache reads it, in a fixed order.
+func encodeCache(w io.Writer, c *cacheData) error {
+	enc := gob.NewEncoder(w)
+	small := *c
+	small.Files, small.Sums, small.Sizes, small.Pages = nil, nil, nil, nil
+	if err := enc.Encode(&small); err != nil {
+		return err
+	}
+	var ch cacheChunk
+	flush := func(force bool) error {
+		if !force && len(ch.Files)+len(ch.Outputs)+len(ch.Pages) < cacheChunkLen {
+			return nil
+		}
+		if len(ch.Files)+len(ch.Outputs)+len(ch.Pages) == 0 {
+			return nil
+		}
+		err := enc.Encode(&ch)
+		ch = cacheChunk{Files: ch.Files[:0], Outputs: ch.Outputs[:0], Pages: ch.Pages[:0]}
+		return err
+	}
+	for _, p := range sortedKeys(c.Files) {
+		ch.Files = append(ch.Files, fileEntry{p, c.Files[p]})
+		if err := flush(false); err != nil {
+			return err
+		}
+	}
+	if err := flush(true); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(c.Sums) {
+		ch.Outputs = append(ch.Outputs, sumEntry{name, c.Sums[name], c.Sizes[name]})
+		if err := flush(false); err != nil {
+			return err
+		}
+	}
+	if err := flush(true); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(c.Pages) {
+		ch.Pages = append(ch.Pages, pageEntry{name, c.Pages[name]})
+		if err := flush(false); err != nil {
+			return err
+		}
+	}
+	return flush(true)
 }
 
 // fromCache gives a Builder that has not built yet what the cache in
