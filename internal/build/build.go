@@ -1334,10 +1334,10 @@ func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *sit
 		err  error
 	}
 	done := make(chan result, 1)
+	w := &pageWriter{}
 	go func() {
-		var buf bytes.Buffer
-		deps, err := rnd.RenderDeps(&buf, s, p)
-		done <- result{&buf, deps, err}
+		deps, err := rnd.RenderDeps(w, s, p)
+		done <- result{&w.buf, deps, err}
 	}()
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
@@ -1345,10 +1345,36 @@ func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *sit
 	case r := <-done:
 		return r.buf, r.deps, r.err
 	case <-ctx.Done():
+		w.stop.Store(true)
 		return nil, nil, ctx.Err()
 	case <-timer.C:
+		w.stop.Store(true)
 		return nil, nil, fmt.Errorf("its templates ran longer than %s (template_timeout in folio.yaml): does a template loop?", limit)
 	}
+}
+
+// maxPageBytes bounds one rendered page: well above the largest file
+// GitHub Pages serves (100 MB). A variable for a test.
+var maxPageBytes = 128 << 20
+
+// pageWriter is the buffer a page renders into. Its writes fail once the
+// page's time is up or the build was cancelled, and past maxPageBytes: a
+// template that writes without end stops at its next write, instead of
+// growing its buffer in a goroutine nobody waits for until the process
+// runs out of memory (under serve, save after save).
+type pageWriter struct {
+	buf  bytes.Buffer
+	stop atomic.Bool
+}
+
+func (w *pageWriter) Write(b []byte) (int, error) {
+	if w.stop.Load() {
+		return 0, errors.New("stopped: out of time")
+	}
+	if w.buf.Len()+len(b) > maxPageBytes {
+		return 0, fmt.Errorf("the page is over the size limit of %d MB", maxPageBytes>>20)
+	}
+	return w.buf.Write(b)
 }
 
 // parallel calls fn(0…n-1) on workers goroutines and stops early when ctx
