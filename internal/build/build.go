@@ -1268,7 +1268,7 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 				}
 			}
 		}
-		buf, deps, err := renderTimed(ctx, rnd, s, p, b.templateTimeout)
+		buf, deps, err := renderTimed(ctx, rnd, s, p, b.templateTimeout, out.lastSize(p.Output))
 		if err != nil {
 			mu.Lock()
 			errs.Append(rnd.Template(p.Kind), fmt.Errorf("render %s: %w", p.Path, err))
@@ -1323,11 +1323,11 @@ func whileNotCancelled(ctx context.Context, fn func() error) error {
 	}
 }
 
-// renderTimed renders one page, giving up when ctx is cancelled or the
+// renderTimed renders one page into a buffer of about size bytes, giving up when ctx is cancelled or the
 // page's templates run longer than limit (a template that loops): the
 // build fails at once with the template named, and a render left running
 // ends with the process.
-func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *site.Page, limit time.Duration) (*bytes.Buffer, render.Deps, error) {
+func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *site.Page, limit time.Duration, size int) (*bytes.Buffer, render.Deps, error) {
 	type result struct {
 		buf  *bytes.Buffer
 		deps render.Deps
@@ -1335,6 +1335,7 @@ func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *sit
 	}
 	done := make(chan result, 1)
 	w := &pageWriter{}
+	w.buf.Grow(min(size, maxPageBytes))
 	go func() {
 		deps, err := rnd.RenderDeps(w, s, p)
 		done <- result{&w.buf, deps, err}

@@ -237,6 +237,17 @@ func (o *output) mkdirs(dir string) error {
 	return nil
 }
 
+// lastSize is the size of name as the last build wrote it, or, for a
+// file it did not write, that of a typical page: what to make room for
+// while name renders. The last build's record is not written to before
+// the commit.
+func (o *output) lastSize(name string) int {
+	if n, ok := o.prev.sizes[name]; ok {
+		return int(n)
+	}
+	return 16 << 10
+}
+
 // names lists the files of this output so far, sorted.
 func (o *output) names() []string {
 	o.mu.Lock()

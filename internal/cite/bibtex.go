@@ -50,7 +50,7 @@ func BibTeX(w Work) string {
 	field("date", w.Published.iso())
 	field("pages", bibEscape(w.Page))
 	if w.URL != "" {
-		field("url", strings.NewReplacer("{", "%7B", "}", "%7D").Replace(w.URL))
+		field("url", bibURL.Replace(w.URL))
 		field("urldate", w.Accessed.iso())
 	}
 	if w.chinese() {
@@ -70,20 +70,23 @@ func BibTeX(w Work) string {
 
 // bibEscape escapes the characters that TeX or BibTeX would read as
 // markup.
-func bibEscape(s string) string {
-	return strings.NewReplacer(
-		`\`, `\textbackslash{}`,
-		`{`, `\{`,
-		`}`, `\}`,
-		`%`, `\%`,
-		`&`, `\&`,
-		`$`, `\$`,
-		`#`, `\#`,
-		`_`, `\_`,
-		`~`, `\textasciitilde{}`,
-		`^`, `\textasciicircum{}`,
-	).Replace(s)
-}
+func bibEscape(s string) string { return bibEscaper.Replace(s) }
+
+var bibEscaper = strings.NewReplacer(
+	`\`, `\textbackslash{}`,
+	`{`, `\{`,
+	`}`, `\}`,
+	`%`, `\%`,
+	`&`, `\&`,
+	`$`, `\$`,
+	`#`, `\#`,
+	`_`, `\_`,
+	`~`, `\textasciitilde{}`,
+	`^`, `\textasciicircum{}`,
+)
+
+// bibURL escapes the braces of a URL, which BibTeX would read as markup.
+var bibURL = strings.NewReplacer("{", "%7B", "}", "%7D")
 
 // bibKey returns id with the characters a BibTeX key cannot hold replaced
 // by "-".

@@ -937,7 +937,7 @@ func titleFromName(name string) string {
 	if t == "" {
 		return name
 	}
-	return strings.NewReplacer("_", " ").Replace(t)
+	return strings.ReplaceAll(t, "_", " ")
 }
 
 // firstHeading returns the text of the first ATX level-1 heading outside

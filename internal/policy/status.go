@@ -15,11 +15,14 @@ const (
 	Amended                // 已修改: in force with changes
 )
 
+// dashes reads "-" and "_" as spaces.
+var dashes = strings.NewReplacer("-", " ", "_", " ")
+
 // ParseStatus reads a status in Chinese or English (see the package doc).
 // It reports false, with Unknown, for a value it does not know; "未知" and
 // "unknown" are known.
 func ParseStatus(s string) (Status, bool) {
-	k := Key(strings.NewReplacer("-", " ", "_", " ").Replace(Key(s)))
+	k := Key(dashes.Replace(Key(s)))
 	switch k {
 	case "有效", "现行有效", "现行", "生效", "已生效", "在效",
 		"in force", "in effect", "effective", "active", "current", "valid":

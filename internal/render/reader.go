@@ -118,10 +118,13 @@ func (r *Renderer) sectionTitle(sec *Section) string {
 	return humanize(base, r.lang)
 }
 
+// wordBreaks reads "_" and "-" as spaces.
+var wordBreaks = strings.NewReplacer("_", " ", "-", " ")
+
 // humanize reads a key or folder name as words: "text_quality" gives
 // "Text quality" in English, "text quality" in Chinese.
 func humanize(key, ui string) string {
-	s := strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ").Replace(key))
+	s := strings.TrimSpace(wordBreaks.Replace(key))
 	if ui == "en" && s != "" && s[0] >= 'a' && s[0] <= 'z' {
 		s = string(s[0]-'a'+'A') + s[1:]
 	}

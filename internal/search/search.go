@@ -360,7 +360,15 @@ type worker struct {
 	toks     []itoken         // token number -> token
 	postings []posting        // token number -> lists
 
-	occ []uint64 // token number << 32 | position, per document
+	// Per document: occ holds token number << 32 | position of each of
+	// its tokens this worker owns, in position order; seen the token
+	// numbers in the order they first occur; at[n] counts token n's
+	// occurrences, then marks where its positions end in pos, which
+	// holds them grouped by token.
+	occ  []uint64
+	seen []int32
+	at   []int32
+	pos  []int32
 }
 
 // Build indexes docs and returns the index files keyed by slash path under
@@ -544,22 +552,40 @@ const batchDocs = 128
 // lists of the tokens worker k owns.
 func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc, toks []itoken) {
 	nw := len(ix.workers)
-	w.occ = w.occ[:0]
+	// Group the positions by token: a counting sort, stable, so each
+	// token's positions stay in the ascending order docTokens gives.
+	w.occ, w.seen = w.occ[:0], w.seen[:0]
 	for _, t := range toks {
-		if owner(t, nw) == k {
-			w.occ = append(w.occ, uint64(w.intern(t))<<32|uint64(t.pos))
+		if owner(t, nw) != k {
+			continue
 		}
+		n := w.intern(t)
+		for int(n) >= len(w.at) {
+			w.at = append(w.at, 0)
+		}
+		if w.at[n] == 0 {
+			w.seen = append(w.seen, n)
+		}
+		w.at[n]++
+		w.occ = append(w.occ, uint64(n)<<32|uint64(uint32(t.pos)))
 	}
-	slices.Sort(w.occ)
+	var end int32
+	for _, n := range w.seen {
+		end += w.at[n]
+		w.at[n] = end - w.at[n] // where n's positions start
+	}
+	w.pos = slices.Grow(w.pos[:0], len(w.occ))[:len(w.occ)]
+	for _, o := range w.occ {
+		n := o >> 32
+		w.pos[w.at[n]] = int32(uint32(o))
+		w.at[n]++ // ends where they end
+	}
 	dl := float64(d.dl)
 	partBytes := ix.cfg.PartBytes
-	for i := 0; i < len(w.occ); {
-		n := w.occ[i] >> 32
-		j := i + 1
-		for j < len(w.occ) && w.occ[j]>>32 == n {
-			j++
-		}
-		ps := w.occ[i:j]
+	var start int32
+	for _, n := range w.seen {
+		ps := w.pos[start:w.at[n]]
+		start, w.at[n] = w.at[n], 0
 		p := &w.postings[n]
 		p.df++
 		tf := float64(len(ps))
@@ -576,7 +602,6 @@ func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc, toks []itoken) {
 			}
 			p.pos.end(b)
 		}
-		i = j
 	}
 
 	add := func(tok string) {
@@ -779,9 +804,9 @@ func (d *indexDoc) prepare(us []unit, segBytes int) []unit {
 // Measure is the length Build gives a document of this title and text,
 // in units (see Text), for Doc.Units.
 func Measure(title, text string) int {
-	d := indexDoc{Doc: Doc{Title: title, Text: text}}
-	d.prepare(nil, 1<<30)
-	return d.dl
+	// Cleaning does not change how text scans, and counting the units
+	// needs none of them kept.
+	return min(countUnits(title), maxTitleUnits) + countUnits(text)
 }
 
 // textAgain is the document's text, cleaned.

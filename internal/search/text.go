@@ -35,20 +35,24 @@ var blocks = map[atom.Atom]bool{
 func TextFromHTML(b []byte) string {
 	z := html.NewTokenizer(bytes.NewReader(b))
 	var out strings.Builder
-	var line strings.Builder
+	out.Grow(len(b)) // the text is shorter than its HTML
+	var line []byte
 	skip := 0 // depth inside skipped elements
 	pending := false
 	endLine := func() {
-		s := strings.Join(strings.FieldsFunc(line.String(), isSpace), " ")
-		line.Reset()
+		first := true
+		for f := range bytes.FieldsFuncSeq(line, isSpace) {
+			switch {
+			case !first:
+				out.WriteByte(' ')
+			case out.Len() > 0:
+				out.WriteByte('\n')
+			}
+			out.Write(f)
+			first = false
+		}
+		line = line[:0]
 		pending = false
-		if s == "" {
-			return
-		}
-		if out.Len() > 0 {
-			out.WriteByte('\n')
-		}
-		out.WriteString(s)
 	}
 	for {
 		tt := z.Next()
@@ -58,7 +62,7 @@ func TextFromHTML(b []byte) string {
 			return out.String()
 		case html.TextToken:
 			if skip == 0 {
-				line.Write(z.Text())
+				line = append(line, z.Text()...)
 				pending = true
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
@@ -80,9 +84,7 @@ func TextFromHTML(b []byte) string {
 				for {
 					k, v, more := z.TagAttr()
 					if string(k) == "alt" {
-						line.WriteString(" ")
-						line.Write(v)
-						line.WriteString(" ")
+						line = append(append(append(line, ' '), v...), ' ')
 						pending = true
 					}
 					if !more {

@@ -1,6 +1,9 @@
 package search
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTextFromHTMLKeepsWhatAReaderSees(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -18,6 +21,27 @@ func TestTextFromHTMLKeepsWhatAReaderSees(t *testing.T) {
 	} {
 		if got := TextFromHTML([]byte(c.in)); got != c.want {
 			t.Errorf("TextFromHTML(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Measure counts without keeping units; it must count what Build's scan
+// of the cleaned text finds, or BM25 weights of measured documents drift.
+func TestMeasureCountsWhatBuildScans(t *testing.T) {
+	long := strings.Repeat("人工智能 AI\u200b模型；", 300)
+	for _, c := range []struct{ title, text string }{
+		{"", ""},
+		{"标题", "人工智能，经济发展。"},
+		{"GDP 增长", "ｇｄｐ\u3000增长５ｇ，A股市场 co\u00adop\u200dera\u2060tion x\ufe0f"},
+		{"Executive Order 75", "WHEREAS the City of New York,\n\tdoes 2025-04-27 ok!!"},
+		{"\u200b\u200b", "  \n\n  \u00ad "},
+		{"词\u200b语", "结尾是一个词word"},
+		{strings.Repeat("长", 1200), long},
+	} {
+		d := indexDoc{Doc: Doc{Title: c.title, Text: c.text}}
+		d.prepare(nil, 1<<30)
+		if got := Measure(c.title, c.text); got != d.dl {
+			t.Errorf("Measure(%.20q, %.20q) = %d, scan finds %d", c.title, c.text, got, d.dl)
 		}
 	}
 }

@@ -135,6 +135,33 @@ func scan(dst []unit, s string, pos int32) ([]unit, int32) {
 	return dst, pos
 }
 
+// countUnits is the number of units scan finds in s.
+func countUnits(s string) int {
+	n := 0
+	inWord := false
+	for _, r := range s {
+		switch class(fold(r)) {
+		case han:
+			if inWord {
+				n++
+			}
+			n++
+			inWord = false
+		case word:
+			inWord = true
+		case sep:
+			if inWord {
+				n++
+			}
+			inWord = false
+		}
+	}
+	if inWord {
+		n++
+	}
+	return n
+}
+
 // A token is what the index keys: a Han bigram ("人工"), a lone Han
 // character ("股"), a word ("gdp", "2025"), or a filter value (tagKey,
 // facetKey).
