@@ -37,6 +37,9 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 	nw := runtime.GOMAXPROCS(0)
 	for k := range nw {
 		wg.Go(func() {
+			var cb bytes.Buffer
+			w := csv.NewWriter(&cb)
+			w.UseCRLF = true
 			for i := k; i < len(s.Docs); i += nw {
 				r := catalogRow(s, s.Docs[i])
 				rec := make([]string, len(catalogColumns))
@@ -48,21 +51,26 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 						rec[j] = csvCell(strings.Join(v, "; "))
 					}
 				}
-				var cb bytes.Buffer
-				w := csv.NewWriter(&cb)
-				w.UseCRLF = true
+				cb.Reset()
 				w.Write(rec)
 				w.Flush()
 				if err := w.Error(); err != nil {
 					rows[i].err = fmt.Errorf("catalog.csv: %w", err)
 					continue
 				}
-				rows[i].csv, rows[i].json = cb.Bytes(), indentedRow(r)
+				rows[i].csv, rows[i].json = bytes.Clone(cb.Bytes()), indentedRow(r)
 			}
 		})
 	}
 	wg.Wait()
+	// Each file is made in one buffer of its size, not in doubling ones.
+	ncsv, njs := 1<<10, 8
+	for _, r := range rows {
+		ncsv += len(r.csv)
+		njs += len(r.json) + 4
+	}
 	var buf bytes.Buffer
+	buf.Grow(ncsv)
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
@@ -71,6 +79,7 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 	}
 	w.Flush()
 	var js bytes.Buffer
+	js.Grow(njs)
 	js.WriteString("[")
 	for i, r := range rows {
 		if r.err != nil {
@@ -82,6 +91,7 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 		}
 		js.WriteString("\n  ")
 		js.Write(r.json)
+		rows[i] = row{} // joined: let it go
 	}
 	if len(rows) > 0 {
 		js.WriteString("\n")
