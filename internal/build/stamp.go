@@ -98,6 +98,9 @@ type keyValues struct {
 	vals  *render.Values
 	keys  []string // the table's keys when the build began
 	slots []valueSlot
+
+	configOnce sync.Once
+	config     []byte // configFields of the build's site
 }
 
 type valueSlot struct {
@@ -108,6 +111,21 @@ type valueSlot struct {
 func newKeyValues(t *keyTable, vals *render.Values) *keyValues {
 	keys := t.snapshot()
 	return &keyValues{table: t, vals: vals, keys: keys, slots: make([]valueSlot, len(keys))}
+}
+
+// configFields is the rest of the first line of a page's stamp after the
+// templates' digest: the site's configuration.
+func configFields(s *site.Site) []byte {
+	c := s.Config
+	loc := ""
+	if c.Location != nil {
+		loc = c.Location.String()
+	}
+	var b []byte
+	for _, f := range []string{c.Title, c.BaseURL, c.Language, strconv.Itoa(c.PageSize), c.Permalink, strconv.FormatBool(c.RelativeURLs), strconv.FormatBool(c.Search), fmt.Sprint(c.Facets), loc} {
+		b = append(append(b, f...), 0)
+	}
+	return append(b, '\n')
 }
 
 // value is the value of the key numbered id.
@@ -124,38 +142,42 @@ func (kv *keyValues) value(id uint32) [32]byte {
 // tmpl, having read the keys numbered deps, whose values kv gives.
 func stampPage(s *site.Site, p *site.Page, tmpl [32]byte, deps []uint32, kv *keyValues) pageStamp {
 	h := sha256.New()
-	var buf []byte
+	buf := make([]byte, 0, 256)
+	// Each line is its fields, each ended by a 0 byte, and a newline.
+	field := func(a any) {
+		switch a := a.(type) {
+		case string:
+			buf = append(buf, a...)
+		case int:
+			buf = strconv.AppendInt(buf, int64(a), 10)
+		case bool:
+			buf = strconv.AppendBool(buf, a)
+		default:
+			buf = fmt.Append(buf, a)
+		}
+		buf = append(buf, 0)
+	}
 	w := func(args ...any) {
 		buf = buf[:0]
 		for _, a := range args {
-			switch a := a.(type) {
-			case string:
-				buf = append(buf, a...)
-			case int:
-				buf = strconv.AppendInt(buf, int64(a), 10)
-			case bool:
-				buf = strconv.AppendBool(buf, a)
-			default:
-				buf = fmt.Append(buf, a)
-			}
-			buf = append(buf, 0)
+			field(a)
 		}
 		buf = append(buf, '\n')
 		h.Write(buf)
 	}
-	c := s.Config
-	loc := ""
-	if c.Location != nil {
-		loc = c.Location.String()
-	}
-	w(string(tmpl[:]), c.Title, c.BaseURL, c.Language, c.PageSize, c.Permalink, c.RelativeURLs, c.Search, fmt.Sprint(c.Facets), loc)
+	// The site's configuration, the same for every page, is made once.
+	kv.configOnce.Do(func() { kv.config = configFields(s) })
+	buf = append(append(buf[:0], tmpl[:]...), 0)
+	h.Write(buf)
+	h.Write(kv.config)
 	w(p.Kind, p.Path, p.Output, p.Title)
 	if pg := p.Pager; pg != nil {
 		w(pg.Number, pg.Total, pg.Items, pg.First, pg.Prev, pg.Next, pg.Last)
 	}
-	for _, k := range render.PageObjects(p) {
-		w(k)
-	}
+	render.EachPageObject(p, func(kind, name string) {
+		buf = append(append(append(buf[:0], kind...), name...), 0, '\n')
+		h.Write(buf)
+	})
 	for _, id := range deps {
 		// A key's number stands for it: numbers are never reused while
 		// the table lives, and the records using them live with it.

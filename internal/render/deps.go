@@ -83,31 +83,30 @@ func NewValues(s *site.Site, front func(*content.Doc) [32]byte) *Values {
 	return v
 }
 
-// PageObjects are the keys of the objects p is the page of: its
+// EachPageObject calls fn with the key of each object p is the page of,
+// cut in two, the kind's letter and the name (the key is kind+name): its
 // document, the documents it lists, its term, taxonomy, period or section.
 // Templates reach them through .Page, which records no step, so a page's
 // stamp names them itself.
-func PageObjects(p *site.Page) []string {
-	var out []string
+func EachPageObject(p *site.Page, fn func(kind, name string)) {
 	if p.Doc != nil {
-		out = append(out, docID(p.Doc))
+		fn("d", p.Doc.Doc.Path)
 	}
 	for _, d := range p.Docs {
-		out = append(out, docID(d))
+		fn("d", d.Doc.Path)
 	}
 	if p.Term != nil {
-		out = append(out, termID(p.Term))
+		fn("t", p.Term.Path)
 	}
 	if p.Taxonomy != nil {
-		out = append(out, taxonomyID(p.Taxonomy))
+		fn("x", p.Taxonomy.Path)
 	}
 	if p.Period != nil {
-		out = append(out, periodID(p.Period))
+		fn("p", p.Period.Path)
 	}
 	if p.Section != nil {
-		out = append(out, sectionID(p.Section))
+		fn("s", p.Section.Dir)
 	}
-	return out
 }
 
 // Value is the digest of what key stands for in the site: an object's own

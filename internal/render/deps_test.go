@@ -115,3 +115,43 @@ func TestValuesUseTheFrontDigestGiven(t *testing.T) {
 		}
 	}
 }
+
+// A page's stamp names the objects it is the page of by the keys that
+// views record for them: each key EachPageObject gives must be the one
+// the ID functions make, or a changed object would leave its pages kept.
+func TestEachPageObjectGivesTheRecordedKeys(t *testing.T) {
+	s := readerSite(t, "",
+		"content/a.md", "---\ntitle: 甲\ndate: 2025-04-01\ntags: [经济]\n---\n正文甲。\n",
+		"content/x/b.md", "---\ntitle: 乙\ndate: 2025-05-02\ntags: [经济, 教育]\n---\n正文乙。\n")
+	kinds := map[string]bool{}
+	for _, p := range s.Pages() {
+		var want []string
+		if p.Doc != nil {
+			want = append(want, docID(p.Doc))
+		}
+		for _, d := range p.Docs {
+			want = append(want, docID(d))
+		}
+		if p.Term != nil {
+			want = append(want, termID(p.Term))
+		}
+		if p.Taxonomy != nil {
+			want = append(want, taxonomyID(p.Taxonomy))
+		}
+		if p.Period != nil {
+			want = append(want, periodID(p.Period))
+		}
+		if p.Section != nil {
+			want = append(want, sectionID(p.Section))
+		}
+		var got []string
+		EachPageObject(p, func(kind, name string) { got = append(got, kind+name) })
+		if !slices.Equal(got, want) {
+			t.Errorf("page %s: EachPageObject gives %q, the views record %q", p.Path, got, want)
+		}
+		kinds[p.Kind] = true
+	}
+	if len(kinds) < 4 {
+		t.Errorf("only page kinds %v: the test covers less than it says", kinds)
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/policy"
@@ -426,9 +428,24 @@ func (s *Site) buildRelated() {
 		}
 	}
 	common := relatedCommon
+	// Each document's related ones are found on their own: on every core,
+	// each worker with its own scores.
+	nw := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range nw {
+		wg.Go(func() { s.relatedOf(w, nw, index, terms, common) })
+	}
+	wg.Wait()
+}
+
+// relatedOf finds the related documents of every nw-th document from
+// first, for buildRelated.
+func (s *Site) relatedOf(first, nw int, index map[string][]int, terms [][]string, common int) {
+	n := len(s.Docs)
 	score := make([]float64, n)
 	var touched []int
-	for i, d := range s.Docs {
+	for i := first; i < n; i += nw {
+		d := s.Docs[i]
 		touched = touched[:0]
 		for _, t := range terms[i] {
 			l := index[t]
