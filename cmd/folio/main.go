@@ -2,7 +2,9 @@
 // Run "folio help" for its commands.
 //
 // With FOLIO_CPUPROFILE=FILE in its environment, folio writes a CPU
-// profile of the whole run to FILE, for go tool pprof (see PERFORMANCE.md).
+// profile of the whole run to FILE, for go tool pprof (see PERFORMANCE.md);
+// with FOLIO_HEAPPROFILE=FILE, a heap profile of the live heap at its
+// largest.
 package main
 
 import (
