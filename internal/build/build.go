@@ -1283,6 +1283,9 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 			errs.Append(p.Output, err)
 			mu.Unlock()
 		}
+		if !out.holdsBytes() {
+			pagePool.Put(buf) // written: the next page renders into it
+		}
 	})
 	if err != nil {
 		return err
@@ -1323,10 +1326,10 @@ func whileNotCancelled(ctx context.Context, fn func() error) error {
 	}
 }
 
-// renderTimed renders one page into a buffer of about size bytes, giving up when ctx is cancelled or the
-// page's templates run longer than limit (a template that loops): the
-// build fails at once with the template named, and a render left running
-// ends with the process.
+// renderTimed renders one page into a buffer (from pagePool, of about size
+// bytes), giving up when ctx is cancelled or the page's templates run
+// longer than limit (a template that loops): the build fails at once with
+// the template named, and a render left running ends with the process.
 func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *site.Page, limit time.Duration, size int) (*bytes.Buffer, render.Deps, error) {
 	type result struct {
 		buf  *bytes.Buffer
@@ -1334,11 +1337,12 @@ func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *sit
 		err  error
 	}
 	done := make(chan result, 1)
-	w := &pageWriter{}
+	w := &pageWriter{buf: pagePool.Get().(*bytes.Buffer)}
+	w.buf.Reset()
 	w.buf.Grow(min(size, maxPageBytes))
 	go func() {
 		deps, err := rnd.RenderDeps(w, s, p)
-		done <- result{&w.buf, deps, err}
+		done <- result{w.buf, deps, err}
 	}()
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
@@ -1354,6 +1358,11 @@ func renderTimed(ctx context.Context, rnd *render.Renderer, s *site.Site, p *sit
 	}
 }
 
+// pagePool holds the buffers of rendered pages the output has written
+// and let go of (renderPages), for the pages after them: a cold build
+// renders tens of thousands.
+var pagePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // maxPageBytes bounds one rendered page: well above the largest file
 // GitHub Pages serves (100 MB). A variable for a test.
 var maxPageBytes = 128 << 20
@@ -1364,7 +1373,7 @@ var maxPageBytes = 128 << 20
 // growing its buffer in a goroutine nobody waits for until the process
 // runs out of memory (under serve, save after save).
 type pageWriter struct {
-	buf  bytes.Buffer
+	buf  *bytes.Buffer
 	stop atomic.Bool
 }
 

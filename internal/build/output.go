@@ -237,6 +237,13 @@ func (o *output) mkdirs(dir string) error {
 	return nil
 }
 
+// holdsBytes reports whether put may keep the bytes it is given after it
+// returns (an update in place holds changed files until the commit, an
+// output in memory keeps them): a caller may reuse them only when not.
+func (o *output) holdsBytes() bool {
+	return o.inPlace || o.mem != nil
+}
+
 // lastSize is the size of name as the last build wrote it, or, for a
 // file it did not write, that of a typical page: what to make room for
 // while name renders. The last build's record is not written to before
