@@ -461,7 +461,7 @@ func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 		"@type":            "NewsArticle",
 		"headline":         d.Title(),
 		"name":             d.Title(),
-		"inLanguage":       cmpOr(d.Lang(), s.Config.Language),
+		"inLanguage":       cmpOr(d.Lang(), s.Config().Language),
 		"mainEntityOfPage": s.AbsURL(d.Path()),
 	}
 	if !d.Date().IsZero() {
@@ -470,14 +470,14 @@ func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 	if d.Summary() != "" {
 		m["description"] = d.Summary()
 	}
-	if d.Author != "" {
-		m["author"] = map[string]any{"@type": "Organization", "name": d.Author}
+	if d.Author() != "" {
+		m["author"] = map[string]any{"@type": "Organization", "name": d.Author()}
 	}
-	if d.Source != "" {
-		m["publisher"] = map[string]any{"@type": "Organization", "name": d.Source}
+	if d.Source() != "" {
+		m["publisher"] = map[string]any{"@type": "Organization", "name": d.Source()}
 	}
-	if d.OriginalURL != "" {
-		m["isBasedOn"] = d.OriginalURL
+	if d.OriginalURL() != "" {
+		m["isBasedOn"] = d.OriginalURL()
 	}
 	if w := d.Work(); w.Kind == cite.GovDoc {
 		m["@type"] = "Legislation"
@@ -487,17 +487,17 @@ func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 		}
 		if j, _ := d.Params["jurisdiction"].(string); j != "" {
 			m["legislationJurisdiction"] = j
-		} else if strings.HasPrefix(cmpOr(d.Lang(), s.Config.Language), "zh") {
+		} else if strings.HasPrefix(cmpOr(d.Lang(), s.Config().Language), "zh") {
 			m["legislationJurisdiction"] = "CN"
 		}
 		if f := d.LegalForce(); f != "" {
 			m["legislationLegalForce"] = f
 		}
-		if len(d.Issuers) > 0 {
-			m["legislationPassedBy"] = map[string]any{"@type": "Organization", "name": strings.Join(d.Issuers, ", ")}
+		if len(d.Issuers()) > 0 {
+			m["legislationPassedBy"] = map[string]any{"@type": "Organization", "name": strings.Join(d.Issuers(), ", ")}
 		}
-		if !d.Effective.IsZero() {
-			m["legislationDateOfApplicability"] = d.Effective.String()
+		if !d.Effective().IsZero() {
+			m["legislationDateOfApplicability"] = d.Effective().String()
 		}
 	}
 	return m

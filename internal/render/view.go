@@ -2,10 +2,12 @@ package render
 
 import (
 	"errors"
-	"github.com/folio-ssg/folio/internal/date"
 	"strconv"
+	"time"
 
+	"github.com/folio-ssg/folio/internal/date"
 	"github.com/folio-ssg/folio/internal/diag"
+	"github.com/folio-ssg/folio/internal/policy"
 	"github.com/folio-ssg/folio/internal/site"
 )
 
@@ -317,7 +319,7 @@ func (s *Site) Timeline(y *Period) []MonthBar {
 	if y == nil {
 		return nil
 	}
-	s.r.add(siteID, "timeline", y.Path)
+	s.r.add(siteID, "timeline", y.Path())
 	bars := s.siteSite.Timeline(y.sitePeriod)
 	out := make([]MonthBar, len(bars))
 	for i, b := range bars {
@@ -367,7 +369,7 @@ func (p *Page) Lang(s *Site) string {
 	if d := p.Doc(); d != nil && d.Lang() != "" {
 		return d.Lang()
 	}
-	return s.Config.Language
+	return s.Config().Language
 }
 
 // Doc is what templates see of a document. Its own fields (front matter,
@@ -408,8 +410,83 @@ func (d *Doc) Lang() string { return d.siteDoc.Lang }
 // Summary is the document's summary.
 func (d *Doc) Summary() string { return d.siteDoc.Summary }
 
+// Slug is the document's URL slug.
+func (d *Doc) Slug() string { return d.siteDoc.Slug }
+
+// Status is the document's legal status.
+func (d *Doc) Status() policy.Status { return d.siteDoc.Status }
+
+// StatusGiven reports whether the front matter gave a status.
+func (d *Doc) StatusGiven() bool { return d.siteDoc.StatusGiven }
+
+// Author is the document's author.
+func (d *Doc) Author() string { return d.siteDoc.Doc.Author }
+
+// Source is the document's source (a newspaper, a gazette).
+func (d *Doc) Source() string { return d.siteDoc.Doc.Source }
+
+// OriginalURL is where the document was published.
+func (d *Doc) OriginalURL() string { return d.siteDoc.Doc.OriginalURL }
+
+// Version is the document's edition or page ("第01版").
+func (d *Doc) Version() string { return d.siteDoc.Doc.Version }
+
+// Tags are the document's tags as written.
+func (d *Doc) Tags() []string { return d.siteDoc.Doc.Tags }
+
+// ID is the document's id key.
+func (d *Doc) ID() string { return d.siteDoc.Doc.ID }
+
+// Issuers are the document's issuers as written.
+func (d *Doc) Issuers() []string { return d.siteDoc.Doc.Issuers }
+
+// DocType is the document's type (通知, executive order).
+func (d *Doc) DocType() string { return d.siteDoc.Doc.DocType }
+
+// Subjects are the document's subjects.
+func (d *Doc) Subjects() []string { return d.siteDoc.Doc.Subjects }
+
+// Written is the date the document was written (成文日期).
+func (d *Doc) Written() date.Date { return d.siteDoc.Doc.Written }
+
+// Effective is the date the document took effect (施行日期).
+func (d *Doc) Effective() date.Date { return d.siteDoc.Doc.Effective }
+
+// Retrieved is when the document was retrieved; zero if unknown.
+func (d *Doc) Retrieved() time.Time { return d.siteDoc.Doc.Retrieved }
+
 // Title is the page's title.
 func (p *Page) Title() string { return p.sitePage.Title }
+
+// Pager is the page's place in its list's pages, or nil.
+func (p *Page) Pager() *site.Pager { return p.sitePage.Pager }
+
+// Config is the site's configuration.
+func (s *Site) Config() *site.Config { return &s.siteSite.Config }
+
+// Name is the term's name.
+func (t *Term) Name() string { return t.siteTerm.Name }
+
+// Path is the term's URL path.
+func (t *Term) Path() string { return t.siteTerm.Path }
+
+// Path is the facet's URL path.
+func (x *Taxonomy) Path() string { return x.siteTaxonomy.Path }
+
+// Label is the facet key's label in the site's language.
+func (x *Taxonomy) Label() string { return x.siteTaxonomy.Label }
+
+// Year is the period's year.
+func (p *Period) Year() int { return p.sitePeriod.Year }
+
+// Path is the period's URL path.
+func (p *Period) Path() string { return p.sitePeriod.Path }
+
+// Title is the section's title.
+func (s *Section) Title() string { return s.siteSection.Title }
+
+// Path is the section's URL path.
+func (s *Section) Path() string { return s.siteSection.Path }
 
 // Kind is the page's kind.
 func (p *Page) Kind() string { return p.sitePage.Kind }
