@@ -170,7 +170,16 @@ func writeInline(b *strings.Builder, n ast.Node, src []byte) {
 // collapseSpace trims s and turns each run of white space into one space.
 // An escaped space (`\ `), which renders as nothing, is removed.
 func collapseSpace(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, `\ `, "")), " ")
+	s = strings.ReplaceAll(s, `\ `, "")
+	var b strings.Builder
+	b.Grow(len(s))
+	for f := range strings.FieldsSeq(s) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
 }
 
 // summarize cuts s to about summaryRunes runes, at a sentence end in the
