@@ -43,7 +43,7 @@ const bodyFilePrefix = "bodies-"
 type body struct {
 	Off int64
 	Len int
-	Sum [32]byte
+	Sum digest
 	mem []byte
 }
 

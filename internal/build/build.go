@@ -849,7 +849,12 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 			mu.Unlock()
 			return
 		}
-		sum := sha256.Sum256(append([]byte(stamp), src...))
+		// The digest of stamp and src, without a copy of src.
+		h := sha256.New()
+		h.Write([]byte(stamp))
+		h.Write(src)
+		var sum [32]byte
+		h.Sum(sum[:0])
 		if old := b.loaded[p]; old != nil && old.sum == sum {
 			results[i] = old
 			return

@@ -39,7 +39,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 8\n"
+	cacheMagic = "folio build cache 9\n"
 )
 
 // cacheData is what the cache file holds.
@@ -66,11 +66,11 @@ type cacheData struct {
 // cachedFile is a loaded content file without its diagnostics (files with
 // errors are not cached: they are parsed, and reported, every time).
 type cachedFile struct {
-	Sum     [32]byte
+	Sum     digest
 	Doc     *content.Stored
-	Front   [32]byte // render.FrontDigest of the document as parsed
-	Units   int      // search.Measure of its title and text
-	Body    body     // where the rendered HTML is in the body file
+	Front   digest // render.FrontDigest of the document as parsed
+	Units   int    // search.Measure of its title and text
+	Body    body   // where the rendered HTML is in the body file
 	Links   []site.Link
 	Removed []string
 	Minutes int
@@ -119,8 +119,23 @@ type fileEntry struct {
 // sumEntry is an output file's digest and size.
 type sumEntry struct {
 	Name string
-	Sum  [32]byte
+	Sum  digest
 	Size int64
+}
+
+// digest is a SHA-256 digest that gob encodes as one byte string: an array
+// it encodes as 32 numbers, decoded one by one, and a cache holds one or
+// two digests for every file of the output and every content file.
+type digest [32]byte
+
+func (d digest) GobEncode() ([]byte, error) { return d[:], nil }
+
+func (d *digest) GobDecode(b []byte) error {
+	if len(b) != len(d) {
+		return fmt.Errorf("a digest of %d bytes", len(b))
+	}
+	copy(d[:], b)
+	return nil
 }
 
 type pageEntry struct {
@@ -206,7 +221,7 @@ func decodeCache(r io.Reader) (*cacheData, error) {
 			c.Files[e.Path] = e.File
 		}
 		for _, e := range ch.Outputs {
-			c.Sums[e.Name], c.Sizes[e.Name] = e.Sum, e.Size
+			c.Sums[e.Name], c.Sizes[e.Name] = [32]byte(e.Sum), e.Size
 		}
 		for _, e := range ch.Pages {
 			c.Pages[e.Name] = e.Page
@@ -285,7 +300,7 @@ func encodeCache(w io.Writer, c *cacheData) error {
 		return err
 	}
 	for _, name := range sortedKeys(c.Sums) {
-		ch.Outputs = append(ch.Outputs, sumEntry{name, c.Sums[name], c.Sizes[name]})
+		ch.Outputs = append(ch.Outputs, sumEntry{name, digest(c.Sums[name]), c.Sizes[name]})
 		if err := flush(false); err != nil {
 			return err
 		}
@@ -319,7 +334,7 @@ func (b *Builder) fromCache() string {
 	}
 	b.bodies = bodies
 	for p, f := range c.Files {
-		l := &loaded{sum: f.Sum, front: f.Front, units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
+		l := &loaded{sum: f.Sum, front: [32]byte(f.Front), units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
 		if f.Doc != nil {
 			l.doc = f.Doc.Restore()
 		}
@@ -386,7 +401,7 @@ func (b *Builder) toCache(manifest []byte) error {
 		if len(l.errs) > 0 || l.body.mem != nil {
 			continue // a body that is not in the body file
 		}
-		f := cachedFile{Sum: l.sum, Front: l.front, Units: l.units, Body: l.body, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
+		f := cachedFile{Sum: digest(l.sum), Front: digest(l.front), Units: l.units, Body: l.body, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
 		if l.doc != nil {
 			st, ok := l.doc.Store()
 			if !ok {

@@ -20,6 +20,10 @@ import (
 // same bytes, and an incremental build keeps it.
 type pageStamp [32]byte
 
+// A stamp is kept in the build cache as a digest is (see digest).
+func (s pageStamp) GobEncode() ([]byte, error) { return digest(s).GobEncode() }
+func (s *pageStamp) GobDecode(b []byte) error  { return (*digest)(s).GobDecode(b) }
+
 // pageRec is what the output remembers of a rendered page: its stamp and
 // the keys its templates read, as numbers of the Builder's keyTable.
 type pageRec struct {
