@@ -131,6 +131,7 @@ type Result struct {
 	Duration time.Duration  // wall time
 	Kinds    map[string]int // pages by kind (site.Kinds)
 	Parsed   int            // content files parsed by this build; the rest were reused
+	Read     int            // content files read by this build; stat showed the rest unchanged
 	Phases   []Phase        // time per phase, in order
 	// Cache is why the build cache was not used, when it was there but
 	// could not be trusted ("" when it was used or absent).
@@ -201,7 +202,12 @@ type Builder struct {
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
 type loaded struct {
-	sum     [32]byte
+	sum [32]byte
+	// stat is the file as stat saw it just before it was read, when the
+	// system tells a change time; read is when that was (Unix ns).
+	stat    fileStat
+	read    int64
+	stamped string // the parse stamp it was read with (see load)
 	doc     *content.Doc
 	front   [32]byte // render.FrontDigest(doc)
 	units   int      // search.Measure of its title and text; 0 when not known
@@ -436,7 +442,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		}
 		checkErrs = errs
 	}
-	res.Assets, res.Skipped, res.Removed, res.Parsed = lr.assets, lr.skipped, lr.removed, lr.parsed
+	res.Assets, res.Skipped, res.Removed, res.Parsed, res.Read = lr.assets, lr.skipped, lr.removed, lr.parsed, lr.read
 
 	var published []*site.Doc
 	drafts := map[string]bool{}
@@ -612,7 +618,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	b.urls = urls
 	// folio build saves the cache when anything changed; serve and watch,
 	// which rebuild on every save, only after their first build.
-	changed := res.Parsed > 0 || len(res.Changed) > 0 || lr.dropped
+	changed := res.Parsed > 0 || len(res.Changed) > 0 || lr.dropped || lr.restat
 	if b.cfg.CacheDir != "" && !b.cfg.DryRun && (!b.cacheValid || changed && !b.cfg.InPlace) {
 		if err := b.toCache(man); err != nil {
 			b.log.Warn(fmt.Sprintf("build cache not saved: %v", err))
@@ -818,8 +824,9 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 	stamp := fmt.Sprintf("%v|%s|%v|%s|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language, sc.IDKey)
 
 	lr := &loadResult{sections: map[string]site.SectionInfo{}, warnings: walkWarnings}
-	var parsed atomic.Int64
-	defer func() { lr.parsed = int(parsed.Load()) }()
+	var parsed, read atomic.Int64
+	var restat atomic.Bool
+	defer func() { lr.parsed, lr.read, lr.restat = int(parsed.Load()), int(read.Load()), restat.Load() }()
 	var texts []string
 	for _, f := range files {
 		switch rules.Classify(f) {
@@ -842,6 +849,19 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 			results[i] = old // not changed since it was read
 			return
 		}
+		old := b.loaded[p]
+		full := filepath.Join(b.cfg.Source, filepath.FromSlash(p))
+		now := time.Now().UnixNano()
+		fi, statErr := os.Stat(full)
+		var st fileStat
+		var stOK bool
+		if statErr == nil {
+			st, stOK = statOf(fi)
+		}
+		if old != nil && stOK && old.unchanged(st, stamp) {
+			results[i] = old // as it was read: not read again
+			return
+		}
 		src, err := fs.ReadFile(root, p)
 		if err != nil {
 			mu.Lock()
@@ -849,18 +869,29 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 			mu.Unlock()
 			return
 		}
+		read.Add(1)
 		// The digest of stamp and src, without a copy of src.
 		h := sha256.New()
 		h.Write([]byte(stamp))
 		h.Write(src)
 		var sum [32]byte
 		h.Sum(sum[:0])
-		if old := b.loaded[p]; old != nil && old.sum == sum {
+		if old != nil && old.sum == sum {
+			if stOK {
+				// Read again with the same bytes: its stat, if it was
+				// not trusted, may be now (the cache is saved for it).
+				old.stat, old.read = st, now
+				restat.Store(true)
+			}
 			results[i] = old
 			return
 		}
-		results[i] = b.parse(p, src, ccfg, sc, rules.Classify(strings.TrimPrefix(p, "content/")) == content.KindSection)
-		results[i].sum = sum
+		l := b.parse(p, src, ccfg, sc, rules.Classify(strings.TrimPrefix(p, "content/")) == content.KindSection)
+		l.sum, l.read, l.stamped = sum, now, stamp
+		if stOK {
+			l.stat = st
+		}
+		results[i] = l
 		parsed.Add(1)
 	})
 	if err != nil {
@@ -888,6 +919,38 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 	return lr, errs.Err()
 }
 
+// fileStat is what stat says of a content file. While a file's is the
+// one recorded when it was read, it holds the bytes read then, provided
+// its change time was older than the read by more than the file system's
+// clock tick: a file changed again within the tick of its last change
+// would show the same stat with other bytes (git's racy-file rule). The
+// change time is what tools that restore a modification time (cp -p,
+// rsync -a, touch -r) cannot set back, and the inode changes when a file
+// is replaced.
+type fileStat struct {
+	Size, Mtime, Ctime int64
+	Ino, Dev           uint64
+}
+
+// racyMargin is how much older than its read a file's change must be for
+// its stat to be trusted: more than Linux's coarse file clock (a tick of
+// 1–10 ms) where times have nanoseconds, two seconds where they are whole
+// seconds (FAT, ext3). Variables for tests.
+var (
+	racyMargin       = int64(50 * time.Millisecond)
+	racyMarginCoarse = int64(2*time.Second + 50*time.Millisecond)
+)
+
+// unchanged reports whether the file l was read from still holds what was
+// read, as far as stat tells, and was read with the same parse stamp.
+func (l *loaded) unchanged(st fileStat, stamp string) bool {
+	margin := racyMargin
+	if st.Ctime%int64(time.Second) == 0 && st.Mtime%int64(time.Second) == 0 {
+		margin = racyMarginCoarse
+	}
+	return l.stat != (fileStat{}) && st == l.stat && l.stamped == stamp && st.Ctime < l.read-margin
+}
+
 // htmlOf returns the function that reads l's rendered body: from the body
 // file (where it may have moved since) or from memory.
 func (b *Builder) htmlOf(l *loaded) func() []byte {
@@ -903,6 +966,8 @@ type loadResult struct {
 	removed  []string // sanitizer removals, positioned
 	warnings []string // symlinks followed out of the site root
 	parsed   int      // files parsed, not reused
+	read     int      // files read (the others stat showed unchanged)
+	restat   bool     // files read again gave their bytes: their stat is new
 	dropped  bool     // a file the last build loaded is gone
 }
 

@@ -39,7 +39,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 9\n"
+	cacheMagic = "folio build cache 10\n"
 )
 
 // cacheData is what the cache file holds.
@@ -67,6 +67,9 @@ type cacheData struct {
 // errors are not cached: they are parsed, and reported, every time).
 type cachedFile struct {
 	Sum     digest
+	Stat    fileStat // see loaded
+	Read    int64
+	Stamped string
 	Doc     *content.Stored
 	Front   digest // render.FrontDigest of the document as parsed
 	Units   int    // search.Measure of its title and text
@@ -334,7 +337,7 @@ func (b *Builder) fromCache() string {
 	}
 	b.bodies = bodies
 	for p, f := range c.Files {
-		l := &loaded{sum: f.Sum, front: [32]byte(f.Front), units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
+		l := &loaded{sum: f.Sum, stat: f.Stat, read: f.Read, stamped: f.Stamped, front: [32]byte(f.Front), units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
 		if f.Doc != nil {
 			l.doc = f.Doc.Restore()
 		}
@@ -401,7 +404,7 @@ func (b *Builder) toCache(manifest []byte) error {
 		if len(l.errs) > 0 || l.body.mem != nil {
 			continue // a body that is not in the body file
 		}
-		f := cachedFile{Sum: digest(l.sum), Front: digest(l.front), Units: l.units, Body: l.body, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
+		f := cachedFile{Sum: digest(l.sum), Stat: l.stat, Read: l.read, Stamped: l.stamped, Front: digest(l.front), Units: l.units, Body: l.body, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
 		if l.doc != nil {
 			st, ok := l.doc.Store()
 			if !ok {

@@ -318,3 +318,69 @@ func TestCacheWarmBuildWritesOnlyWhatChanged(t *testing.T) {
 	}
 	sameTree(t, "hand-edited page", readTree(t, dest), want)
 }
+
+// A new process does not read again the content files stat shows
+// unchanged since they were read; a file whose bytes changed is read,
+// even with its size and modification time put back (its change time
+// tells), and so is one changed too close to its read to tell (the racy
+// margin), or one read with other settings.
+func TestCacheTrustsStatOnlyWhereItTells(t *testing.T) {
+	if _, ok := statOf(stat(t, ".")); !ok {
+		t.Skip("no change time from stat here: every file is read")
+	}
+	root, cache := cacheSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	defer func(m int64) { racyMargin = m }(racyMargin)
+	racyMargin = int64(time.Hour) // every file changed within the hour: none trusted
+	first := runCached(t, root, dest, cache)
+	if first.Read == 0 {
+		t.Fatal("a cold build read no file")
+	}
+	if res := runCached(t, root, dest, cache); res.Read != first.Read {
+		t.Errorf("with every file inside the racy margin, a build read %d of %d files", res.Read, first.Read)
+	}
+	racyMargin = 0 // the files read then are older than their read now
+	if res := runCached(t, root, dest, cache); res.Read != 0 || res.Parsed != 0 {
+		t.Errorf("an unchanged build read %d files and parsed %d, want none", res.Read, res.Parsed)
+	}
+
+	// Same size, same modification time, other bytes.
+	doc := filepath.Join(root, "content", "eo", "1975-EO-040.md")
+	src, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi := stat(t, doc)
+	edited := []byte(strings.Replace(string(src), "New York", "New Yorq", 1))
+	if len(edited) != len(src) || string(edited) == string(src) {
+		t.Fatal("the edit does not keep the size")
+	}
+	time.Sleep(20 * time.Millisecond) // a change time after the one recorded
+	if err := os.WriteFile(doc, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(doc, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if res := runCached(t, root, dest, cache); res.Read != 1 || res.Parsed != 1 {
+		t.Errorf("after an edit that kept size and time, a build read %d files and parsed %d, want 1 and 1", res.Read, res.Parsed)
+	}
+	ref := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(context.Background(), Config{Source: root, Dest: ref, Theme: folio.Theme()}); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, "after an edit that kept size and time", readTree(t, dest), readTree(t, ref))
+
+	// Other settings: every file read and parsed again.
+	cfg := filepath.Join(root, "folio.yaml")
+	y, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(y, "timezone: Asia/Tokyo\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := runCached(t, root, dest, cache); res.Read != first.Read || res.Parsed != first.Read {
+		t.Errorf("after a new time zone, a build read %d and parsed %d of %d files", res.Read, res.Parsed, first.Read)
+	}
+}
