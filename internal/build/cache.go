@@ -336,7 +336,13 @@ func (b *Builder) fromCache() string {
 		return fmt.Sprintf("build cache %s ignored, building everything: %v", filepath.Join(b.cfg.CacheDir, cacheFile), err)
 	}
 	b.bodies = bodies
+	stamps := map[string]string{} // one string for the files read with the same stamp
 	for p, f := range c.Files {
+		if s, ok := stamps[f.Stamped]; ok {
+			f.Stamped = s
+		} else {
+			stamps[f.Stamped] = f.Stamped
+		}
 		l := &loaded{sum: f.Sum, stat: f.Stat, read: f.Read, stamped: f.Stamped, front: [32]byte(f.Front), units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
 		if f.Doc != nil {
 			l.doc = f.Doc.Restore()
