@@ -39,7 +39,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 10\n"
+	cacheMagic = "folio build cache 11\n"
 )
 
 // cacheData is what the cache file holds.

@@ -3,8 +3,6 @@ package content
 import (
 	"encoding/gob"
 	"time"
-
-	"github.com/folio-ssg/folio/internal/diag"
 )
 
 func init() {
@@ -19,7 +17,7 @@ func init() {
 type Stored struct {
 	Doc   Doc // its exported fields
 	KeyOf map[string]string
-	Pos   map[string]diag.Position
+	Pos   positions
 }
 
 // Store returns d in the form a cache keeps, and false when its Params hold

@@ -137,8 +137,38 @@ type Doc struct {
 	BodyLine int    // the file line on which Body starts
 	Empty    bool   // Body holds nothing but space
 
-	keyOf map[string]string        // front-matter key -> the canonical key it was read as
-	pos   map[string]diag.Position // where each front-matter key's value starts
+	keyOf map[string]string // front-matter key -> the canonical key it was read as
+	pos   positions         // where each front-matter key's value starts
+}
+
+// positions is where each front-matter key's value starts, and each item
+// of a list value under "key.N" (0-based), sorted by key: a document has a
+// dozen at most, and a map of them cost it about 850 bytes.
+type positions []keyPos
+
+type keyPos struct {
+	Key       string
+	Path      string
+	Line, Col int32
+}
+
+func newPositions(m map[string]diag.Position) positions {
+	ps := make(positions, 0, len(m))
+	for k, p := range m {
+		ps = append(ps, keyPos{Key: k, Path: p.Path, Line: int32(p.Line), Col: int32(p.Col)})
+	}
+	slices.SortFunc(ps, func(a, b keyPos) int { return strings.Compare(a.Key, b.Key) })
+	return ps
+}
+
+// get is where key's value starts.
+func (ps positions) get(key string) (diag.Position, bool) {
+	i, ok := slices.BinarySearchFunc(ps, key, func(p keyPos, k string) int { return strings.Compare(p.Key, k) })
+	if !ok {
+		return diag.Position{}, false
+	}
+	p := ps[i]
+	return diag.Position{Path: p.Path, Line: int(p.Line), Col: int(p.Col)}, true
 }
 
 // Known reports whether the front-matter key k was read as one of the keys
@@ -230,7 +260,7 @@ func (d *Doc) Value(name string) string {
 // Pos is where the value of front-matter key k starts, or the file's
 // first line when the key is absent.
 func (d *Doc) Pos(k string) diag.Position {
-	if p, ok := d.pos[k]; ok {
+	if p, ok := d.pos.get(k); ok {
 		return p
 	}
 	return diag.Position{Path: d.Path, Line: 1, Col: 1}
@@ -500,7 +530,7 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		Empty:    len(bytes.TrimSpace(m.body)) == 0,
 		BodyLine: m.bodyLine,
 		keyOf:    map[string]string{},
-		pos:      m.pos,
+		pos:      newPositions(m.pos),
 	}
 	pos := d.Pos
 	r := resolver{own: map[string]string{}}
@@ -604,7 +634,7 @@ func Parse(p string, src []byte, cfg Config) (*Doc, diag.List) {
 		for i, a := range list {
 			if !strings.HasPrefix(a, "/") || strings.ContainsAny(a, "?#") {
 				at := pos(k + "." + strconv.Itoa(i))
-				if _, ok := d.pos[k+"."+strconv.Itoa(i)]; !ok {
+				if _, ok := d.pos.get(k + "." + strconv.Itoa(i)); !ok {
 					at = pos(k)
 				}
 				errs.Add(at, fmt.Sprintf("%s: %q is not a site path such as /old/x/", k, a))
@@ -887,7 +917,7 @@ func (e *itemError) Error() string { return e.msg }
 func (d *Doc) listPos(key string, err error) diag.Position {
 	var ie *itemError
 	if errors.As(err, &ie) {
-		if p, ok := d.pos[key+"."+strconv.Itoa(ie.index)]; ok {
+		if p, ok := d.pos.get(key + "." + strconv.Itoa(ie.index)); ok {
 			return p
 		}
 	}
