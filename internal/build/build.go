@@ -537,17 +537,8 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		return nil, err
 	}
 	phase("render")
-	catalog, err := catalogFiles(s)
-	if err != nil {
+	if err := b.writeCatalog(out, s); err != nil {
 		return nil, err
-	}
-	for _, name := range sortedKeys(catalog) {
-		if out.owned(name) {
-			continue // the site's own static/catalog.csv
-		}
-		if err := out.put(name, catalog[name], "page /"+name); err != nil {
-			return nil, fmt.Errorf("write: %w", err)
-		}
 	}
 	var extra map[string][]byte
 	var warned []string
@@ -1367,6 +1358,68 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 		if rendered[i] {
 			res.Rendered++
 		}
+	}
+	return nil
+}
+
+// catalogNames are the files catalogFiles makes.
+var catalogNames = []string{"catalog.csv", "catalog.json"}
+
+// writeCatalog writes catalog.csv and catalog.json, or keeps the
+// destination's when what they are made from is what they were made
+// from: every published document's source (its sum, which covers the
+// settings it was parsed with), in order, with its URL, and the base URL.
+// What a row shows of other documents (a status from relations) comes
+// from their sources too. The digest is kept as the files' stamp.
+func (b *Builder) writeCatalog(out *output, s *site.Site) error {
+	h := sha256.New()
+	h.Write([]byte(s.Config.BaseURL + "\x00"))
+	for _, d := range s.Docs {
+		h.Write(d.Sum[:])
+		h.Write([]byte(d.Doc.Path + "\x00" + d.Path + "\x00"))
+	}
+	var st pageStamp
+	h.Sum(st[:0])
+	var names []string
+	for _, name := range catalogNames {
+		if !out.owned(name) { // else the site's own static/catalog.csv
+			names = append(names, name)
+		}
+	}
+	keep := true
+	for _, name := range names {
+		old, ok := out.prev.pages[name]
+		keep = keep && ok && old.Stamp == st && out.has(name) && out.intact(name)
+	}
+	kept := map[string]bool{}
+	for _, name := range names {
+		if !keep {
+			break
+		}
+		ok, err := out.keep(name, "page /"+name)
+		if err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		if ok {
+			kept[name] = true
+			out.stamp(name, pageRec{Stamp: st})
+		}
+	}
+	if len(kept) == len(names) {
+		return nil
+	}
+	catalog, err := catalogFiles(s)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if kept[name] {
+			continue
+		}
+		if err := out.put(name, catalog[name], "page /"+name); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		out.stamp(name, pageRec{Stamp: st})
 	}
 	return nil
 }
