@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/folio-ssg/folio/internal/content"
+	"github.com/folio-ssg/folio/internal/site"
 )
 
 // appendJSONString must write what encoding/json writes, byte for byte:
@@ -70,5 +74,25 @@ func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
 	}
 	if indented.String() != string(js) {
 		t.Errorf("layout differs from json.Indent's:\n%s\nwant\n%s", js, indented.String())
+	}
+}
+
+// writeCatalog keeps or writes the files named in catalogNames: they must
+// be the files catalogFiles makes, or one would be left stale or out.
+func TestCatalogNamesAreTheFilesMade(t *testing.T) {
+	d, errs := content.Parse("content/a.md", []byte("---\ntitle: 甲\ndate: 2025-04-27\n---\n正文。\n"), content.Config{})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	s, err := site.New(site.Config{BaseURL: "https://example.org/"}, []*site.Doc{{Doc: d}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := catalogFiles(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sortedKeys(files); !slices.Equal(got, catalogNames) {
+		t.Errorf("catalogFiles makes %q, catalogNames are %q", got, catalogNames)
 	}
 }
