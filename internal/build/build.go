@@ -1392,17 +1392,16 @@ func (b *Builder) writeCatalog(out *output, s *site.Site) error {
 		keep = keep && ok && old.Stamp == st && out.has(name) && out.intact(name)
 	}
 	kept := map[string]bool{}
-	for _, name := range names {
-		if !keep {
-			break
-		}
-		ok, err := out.keep(name, "page /"+name)
-		if err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
-		if ok {
-			kept[name] = true
-			out.stamp(name, pageRec{Stamp: st})
+	if keep {
+		for _, name := range names {
+			ok, err := out.keep(name, "page /"+name)
+			if err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+			if ok {
+				kept[name] = true
+				out.stamp(name, pageRec{Stamp: st})
+			}
 		}
 	}
 	if len(kept) == len(names) {
