@@ -79,16 +79,16 @@ func (r *Renderer) longDate(d date.Date, l ...string) string {
 
 func (r *Renderer) monthName(p *Period, l ...string) string {
 	if r.uiLang(first(l)) == "en" {
-		return fmt.Sprintf("%s %d", p.Month, p.Year())
+		return fmt.Sprintf("%s %d", p.Month, p.Year)
 	}
-	return fmt.Sprintf("%d年%d月", p.Year(), int(p.Month))
+	return fmt.Sprintf("%d年%d月", p.Year, int(p.Month))
 }
 
 func (r *Renderer) yearName(p *Period) string {
 	if r.lang == "en" {
-		return fmt.Sprint(p.Year())
+		return fmt.Sprint(p.Year)
 	}
-	return fmt.Sprintf("%d年", p.Year())
+	return fmt.Sprintf("%d年", p.Year)
 }
 
 func first(l []string) string {
@@ -104,8 +104,8 @@ func first(l []string) string {
 // name with "-" and "_" read as spaces.
 func (r *Renderer) sectionTitle(sec *Section) string {
 	base := path.Base(sec.Dir)
-	if sec.Dir == "" || sec.Title() != base {
-		return sec.Title()
+	if sec.Dir == "" || sec.Title != base {
+		return sec.Title
 	}
 	for _, k := range []string{sec.Dir, base} {
 		if s, ok := r.custom[k]; ok {
@@ -161,7 +161,7 @@ type Meta struct {
 // human labels in the interface language of the document's own language,
 // sorted by key.
 func (r *Renderer) extraParams(d *Doc) []Meta {
-	ui := r.uiLang(d.Lang())
+	ui := r.uiLang(d.Lang)
 	var out []Meta
 	for k, v := range d.Params {
 		if d.Known(k) || k == d.DateFrom {
@@ -330,9 +330,9 @@ func (r *Renderer) cloud(terms []*Term, order ...string) []CloudTerm {
 		slices.SortStableFunc(out, func(a, b CloudTerm) int {
 			byScript := 0
 			if zh { // Chinese names first, as CLDR collates Chinese today
-				byScript = cmp.Compare(script(a.Name()), script(b.Name()))
+				byScript = cmp.Compare(script(a.Name), script(b.Name))
 			}
-			return cmp.Or(byScript, c.CompareString(a.Name(), b.Name()), strings.Compare(a.Path(), b.Path()))
+			return cmp.Or(byScript, c.CompareString(a.Name, b.Name), strings.Compare(a.Path, b.Path))
 		})
 	}
 	return out

@@ -174,7 +174,7 @@ func TestCloudSizesAndOrders(t *testing.T) {
 	show := func(cs []CloudTerm) string {
 		var parts []string
 		for _, c := range cs {
-			parts = append(parts, fmt.Sprintf("%s:%d", c.Name(), c.Weight))
+			parts = append(parts, fmt.Sprintf("%s:%d", c.Name, c.Weight))
 		}
 		return strings.Join(parts, " ")
 	}
@@ -270,7 +270,7 @@ func TestCloudByNameInAnEnglishSite(t *testing.T) {
 	r, _ := New(Config{Theme: theme(t), Language: "en"})
 	var names []string
 	for _, c := range r.cloud(newRecorder().termList(s.Tags), "name") {
-		names = append(names, c.Name())
+		names = append(names, c.Name)
 	}
 	if got, want := strings.Join(names, " "), "ai Zeta 安全 宪法"; got != want {
 		t.Errorf("cloud by name in an English site = %s, want %s", got, want)

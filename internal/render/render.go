@@ -329,10 +329,10 @@ type Data struct {
 // {{$.URL .Path}} for a document or term. It is relative when the site is
 // built for opening from disk, and under the base path otherwise.
 func (d *Data) URL(p string) string {
-	if d.Page.Kind() == site.KindNotFound {
+	if d.Page.Kind == site.KindNotFound {
 		return d.Site.RelURL(p) // 404.html is served at every depth
 	}
-	return d.Site.URLFrom(d.Page.Path(), p)
+	return d.Site.URLFrom(d.Page.Path, p)
 }
 
 // Render writes one page.
@@ -348,7 +348,7 @@ func (r *Renderer) RenderDeps(w io.Writer, s *site.Site, p *site.Page) (Deps, er
 		return nil, fmt.Errorf("render %s: no template for %s pages", p.Path, p.Kind)
 	}
 	rec := newRecorder()
-	data := &Data{Site: &Site{siteSite: s, r: rec}, Page: &Page{sitePage: p, r: rec}}
+	data := &Data{Site: newSite(s, rec), Page: newPage(p, rec)}
 	if err := r.sets[name].ExecuteTemplate(w, r.src[name], data); err != nil {
 		return nil, templateError(err)
 	}
@@ -459,25 +459,25 @@ func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 	m := map[string]any{
 		"@context":         "https://schema.org",
 		"@type":            "NewsArticle",
-		"headline":         d.Title(),
-		"name":             d.Title(),
-		"inLanguage":       cmpOr(d.Lang(), s.Config().Language),
-		"mainEntityOfPage": s.AbsURL(d.Path()),
+		"headline":         d.Title,
+		"name":             d.Title,
+		"inLanguage":       cmpOr(d.Lang, s.Config.Language),
+		"mainEntityOfPage": s.AbsURL(d.Path),
 	}
-	if !d.Date().IsZero() {
-		m["datePublished"] = d.Date().String()
+	if !d.Date.IsZero() {
+		m["datePublished"] = d.Date.String()
 	}
-	if d.Summary() != "" {
-		m["description"] = d.Summary()
+	if d.Summary != "" {
+		m["description"] = d.Summary
 	}
-	if d.Author() != "" {
-		m["author"] = map[string]any{"@type": "Organization", "name": d.Author()}
+	if d.Author != "" {
+		m["author"] = map[string]any{"@type": "Organization", "name": d.Author}
 	}
-	if d.Source() != "" {
-		m["publisher"] = map[string]any{"@type": "Organization", "name": d.Source()}
+	if d.Source != "" {
+		m["publisher"] = map[string]any{"@type": "Organization", "name": d.Source}
 	}
-	if d.OriginalURL() != "" {
-		m["isBasedOn"] = d.OriginalURL()
+	if d.OriginalURL != "" {
+		m["isBasedOn"] = d.OriginalURL
 	}
 	if w := d.Work(); w.Kind == cite.GovDoc {
 		m["@type"] = "Legislation"
@@ -487,17 +487,17 @@ func (r *Renderer) jsonLD(s *Site, d *Doc) map[string]any {
 		}
 		if j, _ := d.Params["jurisdiction"].(string); j != "" {
 			m["legislationJurisdiction"] = j
-		} else if strings.HasPrefix(cmpOr(d.Lang(), s.Config().Language), "zh") {
+		} else if strings.HasPrefix(cmpOr(d.Lang, s.Config.Language), "zh") {
 			m["legislationJurisdiction"] = "CN"
 		}
 		if f := d.LegalForce(); f != "" {
 			m["legislationLegalForce"] = f
 		}
-		if len(d.Issuers()) > 0 {
-			m["legislationPassedBy"] = map[string]any{"@type": "Organization", "name": strings.Join(d.Issuers(), ", ")}
+		if len(d.Issuers) > 0 {
+			m["legislationPassedBy"] = map[string]any{"@type": "Organization", "name": strings.Join(d.Issuers, ", ")}
 		}
-		if !d.Effective().IsZero() {
-			m["legislationDateOfApplicability"] = d.Effective().String()
+		if !d.Effective.IsZero() {
+			m["legislationDateOfApplicability"] = d.Effective.String()
 		}
 	}
 	return m

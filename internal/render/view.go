@@ -94,6 +94,7 @@ func (r *recorder) doc(d *site.Doc) *Doc {
 	v := r.docs[d]
 	if v == nil {
 		v = &Doc{siteDoc: d, r: r, id: docID(d)}
+		v.viewFields()
 		r.docs[d] = v
 		r.add(v.id, "", "")
 	}
@@ -120,7 +121,7 @@ func (r *recorder) term(t *site.Term) *Term {
 	}
 	v := r.terms[t]
 	if v == nil {
-		v = &Term{siteTerm: t, r: r, id: termID(t)}
+		v = &Term{siteTerm: t, r: r, id: termID(t), Name: t.Name, Path: t.Path}
 		r.terms[t] = v
 		r.add(v.id, "", "")
 	}
@@ -147,7 +148,7 @@ func (r *recorder) period(p *site.Period) *Period {
 	}
 	v := r.periods[p]
 	if v == nil {
-		v = &Period{sitePeriod: p, r: r, id: periodID(p)}
+		v = &Period{sitePeriod: p, r: r, id: periodID(p), Year: p.Year, Path: p.Path}
 		r.periods[p] = v
 		r.add(v.id, "", "")
 	}
@@ -174,7 +175,7 @@ func (r *recorder) section(s *site.Section) *Section {
 	}
 	v := r.sections[s]
 	if v == nil {
-		v = &Section{siteSection: s, r: r, id: sectionID(s)}
+		v = &Section{siteSection: s, r: r, id: sectionID(s), Title: s.Title, Path: s.Path}
 		r.sections[s] = v
 		r.add(v.id, "", "")
 	}
@@ -201,7 +202,7 @@ func (r *recorder) taxonomy(x *site.Taxonomy) *Taxonomy {
 	}
 	v := r.taxa[x]
 	if v == nil {
-		v = &Taxonomy{siteTaxonomy: x, r: r, id: taxonomyID(x)}
+		v = &Taxonomy{siteTaxonomy: x, r: r, id: taxonomyID(x), Path: x.Path, Label: x.Label}
 		r.taxa[x] = v
 		r.add(v.id, "", "")
 	}
@@ -212,6 +213,16 @@ func (r *recorder) taxonomy(x *site.Taxonomy) *Taxonomy {
 type Site struct {
 	*siteSite
 	r *recorder
+	// Config is the site's configuration (see viewFields).
+	Config *site.Config
+}
+
+func newSite(s *site.Site, r *recorder) *Site {
+	return &Site{siteSite: s, r: r, Config: &s.Config}
+}
+
+func newPage(p *site.Page, r *recorder) *Page {
+	return &Page{sitePage: p, r: r, Kind: p.Kind, Path: p.Path, Title: p.Title, Pager: p.Pager}
 }
 
 // Docs are every document, newest first.
@@ -319,7 +330,7 @@ func (s *Site) Timeline(y *Period) []MonthBar {
 	if y == nil {
 		return nil
 	}
-	s.r.add(siteID, "timeline", y.Path())
+	s.r.add(siteID, "timeline", y.Path)
 	bars := s.siteSite.Timeline(y.sitePeriod)
 	out := make([]MonthBar, len(bars))
 	for i, b := range bars {
@@ -339,6 +350,9 @@ type Page struct {
 	*sitePage
 	r    *recorder
 	docs []*Doc // Docs, made once
+	// Of the page itself (see viewFields).
+	Kind, Path, Title string
+	Pager             *site.Pager
 }
 
 // Doc is the page's document (doc, alias and compare pages), or nil.
@@ -366,10 +380,10 @@ func (p *Page) Section() *Section { return p.r.section(p.sitePage.Section) }
 
 // Lang is the page's language: its document's, else the site's.
 func (p *Page) Lang(s *Site) string {
-	if d := p.Doc(); d != nil && d.Lang() != "" {
-		return d.Lang()
+	if d := p.Doc(); d != nil && d.Lang != "" {
+		return d.Lang
 	}
-	return s.Config().Language
+	return s.Config.Language
 }
 
 // Doc is what templates see of a document. Its own fields (front matter,
@@ -382,6 +396,34 @@ type Doc struct {
 	// html is the body once read for this page (the table of contents
 	// and the page both read it).
 	html []byte
+
+	// The fields templates read most, copied from the document when the
+	// view is made (see viewFields); the document's own key covers them.
+	Title, Path, Lang, Summary, Slug      string
+	Author, Source, OriginalURL, Version string
+	ID, DocType                          string
+	Tags, Issuers, Subjects              []string
+	Date, Written, Effective             date.Date
+	Retrieved                            time.Time
+	Status                               policy.Status
+	StatusGiven                          bool
+}
+
+// viewFields: the fields templates read on every page and list entry are
+// fields of the views themselves, copied when a view is made.
+// text/template finds a view's own field with a short scan; a method costs
+// it a lookup that builds the method's func type (reflect's Method), then
+// a call through reflect, and a field promoted from the embedded model
+// object a breadth-first search with allocations (FieldByNameFunc). They
+// are a third of a cold build's template time otherwise.
+func (d *Doc) viewFields() {
+	x, c := d.siteDoc, d.siteDoc.Doc
+	d.Title, d.Path, d.Lang, d.Summary, d.Slug = x.Title, x.Path, x.Lang, x.Summary, x.Slug
+	d.Author, d.Source, d.OriginalURL, d.Version = c.Author, c.Source, c.OriginalURL, c.Version
+	d.ID, d.DocType = c.ID, c.DocType
+	d.Tags, d.Issuers, d.Subjects = c.Tags, c.Issuers, c.Subjects
+	d.Date, d.Written, d.Effective, d.Retrieved = x.Date, c.Written, c.Effective, c.Retrieved
+	d.Status, d.StatusGiven = x.Status, x.StatusGiven
 }
 
 // The body and what is made from it are a step of their own ("body"), so
@@ -389,110 +431,6 @@ type Doc struct {
 // its text changed.
 
 func (d *Doc) body() { d.r.add(d.id, "body", "") }
-
-// The fields templates read most, as methods: text/template looks a
-// method up by name in a sorted table, where a field promoted from an
-// embedded struct costs a breadth-first search with allocations on every
-// read (reflect's FieldByNameFunc). The document's own key covers them.
-
-// Title is the document's title.
-func (d *Doc) Title() string { return d.siteDoc.Title }
-
-// Path is the document's URL path.
-func (d *Doc) Path() string { return d.siteDoc.Path }
-
-// Date is the document's date.
-func (d *Doc) Date() date.Date { return d.siteDoc.Date }
-
-// Lang is the document's language.
-func (d *Doc) Lang() string { return d.siteDoc.Lang }
-
-// Summary is the document's summary.
-func (d *Doc) Summary() string { return d.siteDoc.Summary }
-
-// Slug is the document's URL slug.
-func (d *Doc) Slug() string { return d.siteDoc.Slug }
-
-// Status is the document's legal status.
-func (d *Doc) Status() policy.Status { return d.siteDoc.Status }
-
-// StatusGiven reports whether the front matter gave a status.
-func (d *Doc) StatusGiven() bool { return d.siteDoc.StatusGiven }
-
-// Author is the document's author.
-func (d *Doc) Author() string { return d.siteDoc.Doc.Author }
-
-// Source is the document's source (a newspaper, a gazette).
-func (d *Doc) Source() string { return d.siteDoc.Doc.Source }
-
-// OriginalURL is where the document was published.
-func (d *Doc) OriginalURL() string { return d.siteDoc.Doc.OriginalURL }
-
-// Version is the document's edition or page ("第01版").
-func (d *Doc) Version() string { return d.siteDoc.Doc.Version }
-
-// Tags are the document's tags as written.
-func (d *Doc) Tags() []string { return d.siteDoc.Doc.Tags }
-
-// ID is the document's id key.
-func (d *Doc) ID() string { return d.siteDoc.Doc.ID }
-
-// Issuers are the document's issuers as written.
-func (d *Doc) Issuers() []string { return d.siteDoc.Doc.Issuers }
-
-// DocType is the document's type (通知, executive order).
-func (d *Doc) DocType() string { return d.siteDoc.Doc.DocType }
-
-// Subjects are the document's subjects.
-func (d *Doc) Subjects() []string { return d.siteDoc.Doc.Subjects }
-
-// Written is the date the document was written (成文日期).
-func (d *Doc) Written() date.Date { return d.siteDoc.Doc.Written }
-
-// Effective is the date the document took effect (施行日期).
-func (d *Doc) Effective() date.Date { return d.siteDoc.Doc.Effective }
-
-// Retrieved is when the document was retrieved; zero if unknown.
-func (d *Doc) Retrieved() time.Time { return d.siteDoc.Doc.Retrieved }
-
-// Title is the page's title.
-func (p *Page) Title() string { return p.sitePage.Title }
-
-// Pager is the page's place in its list's pages, or nil.
-func (p *Page) Pager() *site.Pager { return p.sitePage.Pager }
-
-// Config is the site's configuration.
-func (s *Site) Config() *site.Config { return &s.siteSite.Config }
-
-// Name is the term's name.
-func (t *Term) Name() string { return t.siteTerm.Name }
-
-// Path is the term's URL path.
-func (t *Term) Path() string { return t.siteTerm.Path }
-
-// Path is the facet's URL path.
-func (x *Taxonomy) Path() string { return x.siteTaxonomy.Path }
-
-// Label is the facet key's label in the site's language.
-func (x *Taxonomy) Label() string { return x.siteTaxonomy.Label }
-
-// Year is the period's year.
-func (p *Period) Year() int { return p.sitePeriod.Year }
-
-// Path is the period's URL path.
-func (p *Period) Path() string { return p.sitePeriod.Path }
-
-// Title is the section's title.
-func (s *Section) Title() string { return s.siteSection.Title }
-
-// Path is the section's URL path.
-func (s *Section) Path() string { return s.siteSection.Path }
-
-// Kind is the page's kind.
-func (p *Page) Kind() string { return p.sitePage.Kind }
-
-// Path is the page's URL path.
-func (p *Page) Path() string { return p.sitePage.Path }
 
 // HTML is the rendered body.
 func (d *Doc) HTML() []byte {
@@ -640,8 +578,9 @@ func (d *Doc) AgencyLink() *Term {
 // Term is what templates see of a tag or facet value.
 type Term struct {
 	*siteTerm
-	r  *recorder
-	id string
+	r          *recorder
+	id         string
+	Name, Path string // see viewFields
 }
 
 // Docs are the term's documents, newest first.
@@ -653,8 +592,9 @@ func (t *Term) Count() int { t.r.add(t.id, "count", ""); return len(t.siteTerm.D
 // Taxonomy is what templates see of a facet: its key, label, path and values.
 type Taxonomy struct {
 	*siteTaxonomy
-	r  *recorder
-	id string
+	r           *recorder
+	id          string
+	Path, Label string // see viewFields
 }
 
 // Terms are the facet's values, most documents first.
@@ -666,8 +606,10 @@ func (x *Taxonomy) Terms() []*Term {
 // Period is what templates see of a year or month of the archive.
 type Period struct {
 	*sitePeriod
-	r  *recorder
-	id string
+	r    *recorder
+	id   string
+	Year int    // see viewFields
+	Path string // see viewFields
 }
 
 // Docs are the period's documents, newest first.
@@ -685,8 +627,9 @@ func (p *Period) Months() []*Period {
 // Section is what templates see of a folder of content/.
 type Section struct {
 	*siteSection
-	r  *recorder
-	id string
+	r           *recorder
+	id          string
+	Title, Path string // see viewFields
 }
 
 // Docs are the documents directly in the folder.

@@ -153,6 +153,26 @@ func TestViewsRecordEveryStep(t *testing.T) {
 				t.Errorf("%s.%s leads to a model object: it needs a method in view.go", view.Name(), name)
 			}
 		}
+		// A view's own fields are copies of members of its object
+		// (viewFields): each must be one the object's key covers.
+		for i := range view.NumField() {
+			f := view.Field(i)
+			if !f.IsExported() || f.Anonymous {
+				continue
+			}
+			typ, ok := members[f.Name]
+			_, contentField := reflect.TypeFor[content.Doc]().FieldByName(f.Name)
+			switch {
+			case !ok:
+				t.Errorf("%s has a field %s that its object does not have", view.Name(), f.Name)
+			case mine[f.Name]:
+				t.Errorf("%s.%s is both a field and a method", view.Name(), f.Name)
+			case !slices.Contains(list, f.Name) && !(view == reflect.TypeFor[Doc]() && contentField && !bodyFields[f.Name]):
+				t.Errorf("%s.%s is a field of the view, but its object's key does not cover it", view.Name(), f.Name)
+			case reaches(f.Type, map[reflect.Type]bool{}) || reaches(typ, map[reflect.Type]bool{}):
+				t.Errorf("%s.%s leads to a model object", view.Name(), f.Name)
+			}
+		}
 		for _, name := range list {
 			if _, ok := members[name]; !ok {
 				t.Errorf("shown lists %s.%s, which the model does not have", view.Name(), name)
@@ -185,4 +205,76 @@ func TestViewsRecordEveryStep(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestViewFieldsCopyTheirObjects holds each view's own fields (viewFields)
+// to the members of the model object they copy, on a document that sets
+// every one of them.
+func TestViewFieldsCopyTheirObjects(t *testing.T) {
+	s := readerSite(t, "zh", "content/policy/gov/notice.md", `---
+title: 国务院办公厅关于印发通知的通知
+date: 2025年4月27日
+lang: zh
+summary: 摘要文字
+author: 新华社记者
+source: 人民日报
+original_url: https://example.org/a.html
+version: 第01版
+id: GB-2025-1
+doc_type: 通知
+tags: [人工智能, 数据]
+issuer: [国务院办公厅]
+subjects: [科技]
+written: 2025-04-20
+effective: 2025-05-01
+retrieved: 2025-04-28T08:00:00Z
+status: 现行有效
+---
+正文。
+`)
+	d := s.Docs[0]
+	rec := newRecorder()
+	check := func(view any) {
+		t.Helper()
+		v := reflect.ValueOf(view).Elem()
+		model := v.Field(0).Elem() // the embedded *siteX
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() || f.Anonymous {
+				continue
+			}
+			want := model.FieldByName(f.Name)
+			if !want.IsValid() {
+				t.Errorf("%s.%s: the model has no such field", v.Type().Name(), f.Name)
+				continue
+			}
+			if f.Name == "Config" { // a pointer to the site's own
+				want = want.Addr()
+			}
+			if v.Field(i).IsZero() {
+				t.Errorf("%s.%s is zero: the test sets every field", v.Type().Name(), f.Name)
+			}
+			if !reflect.DeepEqual(v.Field(i).Interface(), want.Interface()) {
+				t.Errorf("%s.%s = %#v, want %#v", v.Type().Name(), f.Name, v.Field(i).Interface(), want.Interface())
+			}
+		}
+	}
+	doc := rec.doc(d)
+	check(doc)
+	check(newSite(s, rec))
+	var pager *site.Page
+	for _, p := range s.Pages() {
+		if p.Pager != nil && p.Period != nil {
+			pager = p
+			break
+		}
+	}
+	if pager == nil {
+		t.Fatal("no page with a pager")
+	}
+	check(newPage(pager, rec))
+	check(doc.TagLinks()[0])
+	check(doc.ArchiveMonth())
+	check(doc.Sections()[0])
+	check(newSite(s, rec).Facet("issuer"))
 }
