@@ -242,13 +242,33 @@ type Heading struct {
 // minHeadings is how many headings a document needs for a table of contents.
 const minHeadings = 4
 
+// headingTags counts the places in b that could open an h2 or h3 element,
+// in either case: never fewer than the tokenizer finds.
+func headingTags(b []byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(b, '<')
+		if i < 0 || i+2 >= len(b) {
+			return n
+		}
+		if (b[i+1] == 'h' || b[i+1] == 'H') && (b[i+2] == '2' || b[i+2] == '3') {
+			n++
+		}
+		b = b[i+1:]
+	}
+}
+
 // toc is the table of contents of a document's body: its h2 headings, each
 // with the h3 headings under it, that have an id. A document with fewer
 // than minHeadings such headings has none (nil).
 func toc(d *Doc) []Heading {
+	body := d.HTML()
+	if headingTags(body) < minHeadings {
+		return nil // most documents of an archive: no need to tokenize them
+	}
 	var out []Heading
 	n := 0
-	z := html.NewTokenizer(bytes.NewReader(d.HTML()))
+	z := html.NewTokenizer(bytes.NewReader(body))
 	var cur *Heading
 	var level string
 	var text strings.Builder

@@ -145,6 +145,22 @@ func TestTableOfContentsFromHeadings(t *testing.T) {
 	if h := toc(newRecorder().doc(s.Docs[1])); h != nil {
 		t.Errorf("toc of a document with 3 headings = %v, want none", h)
 	}
+	// Tags in capitals are headings too: what counts them before the
+	// tokenizer runs must not miss them.
+	s.Docs[1].HTMLFrom = func() []byte {
+		return []byte(`<H2 ID="a">一</H2><h2 id="b">二</h2><H3 id="c">三</H3><H2 id="d">四</H2>`)
+	}
+	if h := toc(newRecorder().doc(s.Docs[1])); len(h) != 3 || len(h[1].Sub) != 1 || h[2].ID != "d" {
+		t.Errorf("toc of a document with 4 headings, 3 in capitals = %v, want 3 with one under the second", h)
+	}
+	for _, c := range []struct {
+		html string
+		n    int
+	}{{"", 0}, {"<h", 0}, {"<h2", 1}, {"<p><h2 id=a><H3>x</h3><h4><h1>", 2}, {"a<<h3<h2>", 2}} {
+		if got := headingTags([]byte(c.html)); got != c.n {
+			t.Errorf("headingTags(%q) = %d, want %d", c.html, got, c.n)
+		}
+	}
 	b, err := r.Bytes(s, page(s, site.KindDoc))
 	if err != nil {
 		t.Fatal(err)
