@@ -399,7 +399,7 @@ type Doc struct {
 
 	// The fields templates read most, copied from the document when the
 	// view is made (see viewFields); the document's own key covers them.
-	Title, Path, Lang, Summary, Slug      string
+	Title, Path, Lang, Summary, Slug     string
 	Author, Source, OriginalURL, Version string
 	ID, DocType                          string
 	Tags, Issuers, Subjects              []string
