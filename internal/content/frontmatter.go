@@ -77,7 +77,27 @@ func split(p string, src []byte) (*meta, error) {
 		frontmatter.NewFormat(";;;", ";;;", wrap("json", decodeJSONBlock)),
 	}
 	var ignored map[string]any
-	rest, err := frontmatter.Parse(bytes.NewReader(src), &ignored, formats...)
+	// frontmatter.Parse copies all it reads, the body too. Given only the
+	// front matter, as far as its closing line, it reads the same lines
+	// and closes at the same one, and the body is the rest of src. Should
+	// it not (an error, or bytes left over), it reads the whole file.
+	parse := func(b []byte) ([]byte, error) {
+		m.fm, m.pos, decodeErr = nil, map[string]diag.Position{}, nil
+		return frontmatter.Parse(bytes.NewReader(b), &ignored, formats...)
+	}
+	var rest []byte
+	end := frontMatterEnd(src)
+	if wholeFile {
+		end = 0
+	}
+	if end > 0 {
+		rest, err = parse(src[:end])
+	}
+	if end > 0 && err == nil && len(rest) == 0 {
+		rest = src[end:]
+	} else {
+		rest, err = parse(src)
+	}
 	if err != nil {
 		if decodeErr != nil {
 			return nil, decodeErr
@@ -91,6 +111,38 @@ func split(p string, src []byte) (*meta, error) {
 	consumed := src[:len(src)-len(rest)]
 	m.body, m.bodyLine = rest, bytes.Count(consumed, []byte("\n"))+1
 	return m, nil
+}
+
+// wholeFile makes split give frontmatter.Parse the whole file, as it did
+// before frontMatterEnd: tests compare the two.
+var wholeFile = false
+
+// frontMatterEnd is where the line that closes src's front matter ends, as
+// frontmatter.Parse finds it with split's formats: the first non-blank
+// line opens it, the next line that is its closing delimiter closes it,
+// each line read with the space around it trimmed. It is 0 when src has
+// no closed front matter of those formats.
+func frontMatterEnd(src []byte) int {
+	closing := ""
+	off := 0
+	for line := range bytes.Lines(src) {
+		off += len(line)
+		t := string(bytes.TrimSpace(line))
+		switch {
+		case closing != "":
+			if t == closing {
+				return off
+			}
+		case t == "":
+		case t == "---" || t == "---yaml":
+			closing = "---"
+		case t == "+++" || t == ";;;":
+			closing = t
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 func dropEmpty(fm map[string]any) {

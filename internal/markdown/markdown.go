@@ -188,6 +188,16 @@ func newMarkdown(key parser.ContextKey) goldmark.Markdown {
 	)
 }
 
+// bufWriter is a bytes.Buffer as goldmark's renderer writes to it: given
+// any other writer, the renderer wraps it in a bufio.Writer of its own (a
+// 4 KB allocation and a copy of every byte, per document).
+type bufWriter struct{ bytes.Buffer }
+
+func (*bufWriter) Buffered() int { return 0 }
+func (*bufWriter) Flush() error  { return nil }
+
+var _ util.BufWriter = (*bufWriter)(nil)
+
 // Convert converts src, a document body without front matter.
 func (c *Converter) Convert(src []byte, opt Options) (*Result, error) {
 	st := &dedupState{opt: opt}
@@ -195,7 +205,7 @@ func (c *Converter) Convert(src []byte, opt Options) (*Result, error) {
 	pc.Set(c.key, st)
 	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
-	var buf bytes.Buffer
+	var buf bufWriter
 	buf.Grow(len(src) + len(src)/4 + 512)
 	if err := c.md.Renderer().Render(&buf, src, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
