@@ -847,10 +847,50 @@ func year(date string) int {
 // of whitespace to a newline if it has one, else a space. Cleaning does
 // not change how text scans.
 func clean(s string) string {
+	// Most text, such as TextFromHTML's, is clean already. s[:i] is
+	// as cleaning leaves it, and ends with a character kept.
+	i := 0
+scan:
+	for j := 0; j < len(s); {
+		if c := s[j]; c < utf8.RuneSelf {
+			switch c {
+			case '\t', '\v', '\f', '\r':
+				break scan
+			case ' ', '\n':
+				// One space or newline between kept characters is kept.
+				if j != i || i == 0 {
+					break scan
+				}
+				j++
+				continue
+			}
+			j++
+			i = j
+			continue
+		}
+		if c := s[j]; 0xE4 <= c && c <= 0xEC && j+2 < len(s) && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 {
+			// U+4000 to U+CFFF, Han and Hangul: neither space nor ignored.
+			j += 3
+			i = j
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case 0x3001 <= r && r < 0xFE00: // CJK: neither space nor ignored
+		case r == utf8.RuneError && n == 1, unicode.IsSpace(r), class(fold(r)) == ignored:
+			break scan
+		}
+		j += n
+		i = j
+	}
+	if i == len(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
+	b.WriteString(s[:i])
 	space := -1 // -1: not in a run; 0: a run without newline; 1: with
-	for _, r := range s {
+	for _, r := range s[i:] {
 		if unicode.IsSpace(r) {
 			if space < 0 {
 				space = 0
