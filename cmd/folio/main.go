@@ -4,7 +4,9 @@
 // With FOLIO_CPUPROFILE=FILE in its environment, folio writes a CPU
 // profile of the whole run to FILE, for go tool pprof (see PERFORMANCE.md);
 // with FOLIO_HEAPPROFILE=FILE, a heap profile of the live heap at its
-// largest.
+// largest. Unless GOMEMLIMIT is set, folio gives the garbage collector a
+// soft memory limit of three quarters of the machine's memory (see
+// memlimit.go).
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 )
 
 func main() {
+	setMemoryLimit()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := profile(os.Getenv("FOLIO_CPUPROFILE"))
 	stopHeap := heapProfile(os.Getenv("FOLIO_HEAPPROFILE"))
