@@ -14,8 +14,8 @@ import (
 
 // Go's garbage collector lets the heap grow to twice what was live at the
 // last collection. A build of a large archive whose live heap fits the
-// machine can then still be killed for want of memory: a million documents
-// hold about 12 GiB live, and their heap would grow to 24. A soft memory
+// machine can then still be killed for want of memory (a million documents
+// hold many gigabytes live: PERFORMANCE.md). A soft memory
 // limit makes the collector work harder as the heap nears it instead; it
 // never makes it work less. folio sets one, unless GOMEMLIMIT does, to
 // three quarters of the memory the process may use: the machine's, or
