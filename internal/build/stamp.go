@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/folio-ssg/folio/internal/render"
 	"github.com/folio-ssg/folio/internal/site"
@@ -102,10 +103,16 @@ type keyValues struct {
 	vals  *render.Values
 	keys  []string // the table's keys when the build began
 	slots []valueSlot
+	// The slots of keys numbered during this build (all of a cold
+	// build's), slotChunk at a time from number len(slots).
+	mu    sync.Mutex
+	added atomic.Pointer[[]*[slotChunk]valueSlot]
 
 	configOnce sync.Once
 	config     []byte // configFields of the build's site
 }
+
+const slotChunk = 4096
 
 type valueSlot struct {
 	once sync.Once
@@ -139,7 +146,33 @@ func (kv *keyValues) value(id uint32) [32]byte {
 		sl.once.Do(func() { sl.v = kv.vals.Digest(kv.keys[id]) })
 		return sl.v
 	}
-	return kv.vals.Value(kv.table.key(id)) // numbered during this build
+	sl := kv.addedSlot(int(id) - len(kv.slots))
+	sl.once.Do(func() { sl.v = kv.vals.Digest(kv.table.key(id)) })
+	return sl.v
+}
+
+// addedSlot is slot i of the keys numbered during this build.
+func (kv *keyValues) addedSlot(i int) *valueSlot {
+	if cs := kv.added.Load(); cs != nil && i/slotChunk < len(*cs) {
+		return &(*cs)[i/slotChunk][i%slotChunk]
+	}
+	kv.mu.Lock()
+	defer kv.mu.Unlock()
+	var cs []*[slotChunk]valueSlot
+	if p := kv.added.Load(); p != nil {
+		cs = *p
+	}
+	if i/slotChunk >= len(cs) {
+		// A new slice, so that a reader of the old one sees it whole.
+		cs = append(cs[:len(cs):len(cs)], make([]*[slotChunk]valueSlot, i/slotChunk+1-len(cs))...)
+		for k := range cs {
+			if cs[k] == nil {
+				cs[k] = new([slotChunk]valueSlot)
+			}
+		}
+		kv.added.Store(&cs)
+	}
+	return &cs[i/slotChunk][i%slotChunk]
 }
 
 // stampPage is the stamp of page p rendered by templates with digest
