@@ -374,10 +374,9 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	if b.cfg.BaseURL != "" {
 		sc.BaseURL = b.cfg.BaseURL
 	}
-	// Whether the destination holds files folio did not write is found
-	// (a walk of the whole output) while the build loads and renders;
-	// nothing is written before the answer.
-	foreign := func() error { return nil }
+	// Whether the destination holds files folio did not write takes a
+	// walk of all of it, and matters only when it is replaced.
+	var foreign *foreignWalk
 	if !b.cfg.DryRun && !b.memory {
 		var err error
 		if foreign, err = b.checkDest(); err != nil {
@@ -404,6 +403,13 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 			}
 			b.bodies = bodies
 		}
+	}
+	if b.dest == nil || len(b.dest.sums) == 0 {
+		// Without the destination's state from the last build, this one
+		// replaces the destination: the walk starts at once, on the core
+		// loading leaves. With it, the first file that changes starts it
+		// (output.put), and a build that changes nothing walks nothing.
+		foreign.start()
 	}
 
 	// Load and parse templates concurrently; the last build's templates
@@ -499,14 +505,12 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 
 	phase("assemble")
-	if err := foreign(); err != nil {
-		return nil, err
-	}
 	out, err := b.openOutput()
 	if err != nil {
 		return nil, err
 	}
 	defer out.abort()
+	out.foreign = foreign
 
 	if err := b.copyFiles(ctx, out, files); err != nil {
 		return nil, err
@@ -630,10 +634,10 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 
 // checkDest refuses destinations whose replacement would lose the site or
 // unrelated files. Whether a destination to be replaced holds files folio
-// did not write takes a walk of all of it, which runs in the background:
-// foreign waits for it and says.
-func (b *Builder) checkDest() (foreign func() error, err error) {
-	none := func() error { return nil }
+// did not write takes a walk of all of it: checkDest returns it, not
+// started, or nil when none is needed.
+func (b *Builder) checkDest() (*foreignWalk, error) {
+	var none *foreignWalk
 	src, err := filepath.Abs(b.cfg.Source)
 	if err != nil {
 		return nil, err
@@ -692,23 +696,50 @@ func (b *Builder) checkDest() (foreign func() error, err error) {
 		return none, b.adopt(dst, own)
 	}
 	// Replacing the folder whole would take the files folio did not write
-	// with it. The walk runs while the build goes on; the build asks for
-	// its answer before it writes anything.
-	done := make(chan error, 1)
-	shown := b.cfg.Dest
-	go func() {
-		foreign := foreignFiles(dst, own)
-		if len(foreign) == 0 {
-			done <- nil
-			return
-		}
-		more := ""
-		if len(foreign) > 5 {
-			foreign, more = foreign[:5], fmt.Sprintf(" and %d more", len(foreign)-5)
-		}
-		done <- fmt.Errorf("destination %s holds files folio did not write (%s%s); refusing to replace it: move them out, or build into another folder", shown, strings.Join(foreign, ", "), more)
-	}()
-	return sync.OnceValue(func() error { return <-done }), nil
+	// with it. The walk runs while the build goes on; the destination is
+	// replaced only after its answer.
+	return &foreignWalk{dst: dst, shown: b.cfg.Dest, own: own, done: make(chan error, 1)}, nil
+}
+
+// foreignWalk is the walk of a destination for files folio did not write.
+type foreignWalk struct {
+	dst, shown string
+	own        map[string]bool // what its manifest names
+	once       sync.Once
+	done       chan error
+}
+
+// start starts the walk, once; on a nil walk it does nothing.
+func (w *foreignWalk) start() {
+	if w == nil {
+		return
+	}
+	w.once.Do(func() {
+		go func() {
+			foreign := foreignFiles(w.dst, w.own)
+			if len(foreign) == 0 {
+				w.done <- nil
+				return
+			}
+			more := ""
+			if len(foreign) > 5 {
+				foreign, more = foreign[:5], fmt.Sprintf(" and %d more", len(foreign)-5)
+			}
+			w.done <- fmt.Errorf("destination %s holds files folio did not write (%s%s); refusing to replace it: move them out, or build into another folder", w.shown, strings.Join(foreign, ", "), more)
+		}()
+	})
+}
+
+// wait starts the walk if it has not started, and gives its answer: nil,
+// or the error that refuses the destination. A nil walk answers nil.
+func (w *foreignWalk) wait() error {
+	if w == nil {
+		return nil
+	}
+	w.start()
+	err := <-w.done
+	w.done <- err // for the next wait
+	return err
 }
 
 // manifestFile lists, in every output folder, the files folio wrote there.

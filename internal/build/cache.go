@@ -163,37 +163,53 @@ func readCache(dir string) (*cacheData, error) {
 	if err != nil {
 		return nil, err
 	}
-	exe, err := exeSum()
-	if err != nil {
-		return nil, fmt.Errorf("cannot identify the folio executable: %v", err)
-	}
-	head := int64(len(cacheMagic) + len(exe))
+	head := int64(len(cacheMagic) + sha256.Size) // the magic, the executable's digest
 	size := fi.Size()
 	if size < head+sha256.Size {
 		return nil, errors.New("not a folio build cache of this format")
 	}
-	h := sha256.New()
-	body := bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, size-sha256.Size), h), 1<<20)
+	// The checksum, and the digest of the executable, are worked out on
+	// another core while the file is decoded; what was decoded is used
+	// only if both match.
+	type summed struct {
+		sum []byte
+		exe [32]byte
+		err error
+	}
+	sumc := make(chan summed, 1)
+	go func() {
+		exe, err := exeSum()
+		if err != nil {
+			sumc <- summed{err: fmt.Errorf("cannot identify the folio executable: %v", err)}
+			return
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, io.NewSectionReader(f, 0, size-sha256.Size))
+		sumc <- summed{h.Sum(nil), exe, err}
+	}()
+	body := bufio.NewReaderSize(io.NewSectionReader(f, 0, size-sha256.Size), 1<<20)
 	start := make([]byte, head)
 	if _, err := io.ReadFull(body, start); err != nil {
+		<-sumc
 		return nil, err
 	}
 	if string(start[:len(cacheMagic)]) != cacheMagic {
+		<-sumc
 		return nil, errors.New("not a folio build cache of this format")
 	}
 	c, decodeErr := decodeCache(body)
-	// The rest, for the checksum, whether or not it decoded.
-	if _, err := io.Copy(io.Discard, body); err != nil {
-		return nil, err
+	got := <-sumc
+	if got.err != nil {
+		return nil, got.err
 	}
 	trailer := make([]byte, sha256.Size)
-	if _, err := io.ReadFull(f, trailer); err != nil {
+	if _, err := f.ReadAt(trailer, size-sha256.Size); err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(h.Sum(nil), trailer) {
+	if !bytes.Equal(got.sum, trailer) {
 		return nil, errors.New("its checksum does not match: it is damaged")
 	}
-	if !bytes.Equal(start[len(cacheMagic):], exe[:]) {
+	if !bytes.Equal(start[len(cacheMagic):], got.exe[:]) {
 		return nil, errors.New("another folio executable wrote it")
 	}
 	if decodeErr != nil {

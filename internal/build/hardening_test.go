@@ -63,9 +63,16 @@ func TestDestinationIsTheUsers(t *testing.T) {
 	s := newSite(t, "-- content/a.md --\n# 甲\n").build()
 	s.assertFile(".folio-manifest", "a/index.html", "index.html", "! .folio-manifest\n")
 
-	// A file folio did not write: the folder is not replaced whole.
+	// A file folio did not write: the folder is not replaced whole. A
+	// build that changes nothing leaves it as it is, the user's files too.
 	s.write("public/notes.txt", "mine")
 	s.write("public/.git/HEAD", "ref: refs/heads/gh-pages")
+	s.build()
+	s.assertFile("notes.txt", "mine")
+	s.assertFile("a/index.html", "甲")
+	if s.result.Written != 0 {
+		t.Errorf("a build that changed nothing wrote %d files", s.result.Written)
+	}
 	s.write("content/b.md", "# 乙\n")
 	s.tryBuild()
 	if s.err == nil || !strings.Contains(s.err.Error(), "holds files folio did not write (.git/HEAD, notes.txt); refusing to replace it") {

@@ -85,10 +85,14 @@ type output struct {
 	spare        *spareState
 	root         *os.Root
 	fromSpare    map[string]bool
-	prevManifest [32]byte    // digest of the destination's manifest, if known
-	newSpare     *spareState // after commit: the replaced tree kept as the spare
-	repair       bool        // a file of the destination is not as the last build left it
-	stale        string      // a spare folio could not vouch for, to remove
+	prevManifest [32]byte // digest of the destination's manifest, if known
+	// foreign, in swap mode, is the walk of the destination for files
+	// folio did not write (checkDest): started by the first file that
+	// changes, waited for before the destination is replaced.
+	foreign  *foreignWalk
+	newSpare *spareState // after commit: the replaced tree kept as the spare
+	repair   bool        // a file of the destination is not as the last build left it
+	stale    string      // a spare folio could not vouch for, to remove
 
 	changed []string
 	warned  []string
@@ -203,6 +207,7 @@ func (o *output) put(name string, data []byte, from string) error {
 	delete(o.fromSpare, name)
 	o.wrote[name] = true
 	o.mu.Unlock()
+	o.foreign.start()
 	if o.spare != nil {
 		return o.spareWrite(name, data)
 	}
@@ -421,6 +426,10 @@ func (o *output) commitMode() error {
 			return os.Rename(o.tmp, sparePath(o.dest))
 		}
 		return os.RemoveAll(o.tmp)
+	}
+	// The destination is replaced: only if it holds nothing but folio's.
+	if err := o.foreign.wait(); err != nil {
+		return err
 	}
 	if err := o.linkReused(); err != nil {
 		return err
