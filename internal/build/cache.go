@@ -3,11 +3,14 @@ package build
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,7 +42,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 11\n"
+	cacheMagic = "folio build cache 12\n"
 )
 
 // cacheData is what the cache file holds.
@@ -100,11 +103,15 @@ var exeSum = sync.OnceValues(func() ([32]byte, error) {
 	return sum, nil
 })
 
-// The gob stream is a sequence of messages: the cacheData without its
-// large maps, then those maps' entries in chunks of cacheChunkLen. gob
-// encodes a message whole in memory before writing it: one message of
-// every entry took as much memory again as the cache file, and its
-// growth copies were most of the time spent writing it.
+// The cache file is the magic, the executable's digest, two gob streams,
+// the length of the first (8 bytes, big-endian) and the SHA-256 of all
+// before it. The two streams are decoded at once, on two cores: the first
+// holds the cacheData without its large maps, then the first half of the
+// content files; the second the other half, then the outputs' digests,
+// then the pages' records. A stream is a sequence of messages, the maps'
+// entries in chunks of cacheChunkLen: gob encodes a message whole in
+// memory before writing it, and one message of every entry took as much
+// memory again as the cache file.
 const cacheChunkLen = 1024
 
 // cacheChunk is one message of map entries; one of its lists is set.
@@ -147,9 +154,8 @@ type pageEntry struct {
 }
 
 // readCache reads the cache in dir. A missing cache is (nil, nil); one that
-// cannot be trusted is (nil, error), the error saying why. The file is read
-// as it is decoded, and what was decoded is used only once the checksum of
-// the whole file has matched.
+// cannot be trusted is (nil, error), the error saying why. What was
+// decoded is used only once the checksum of the whole file has matched.
 func readCache(dir string) (*cacheData, error) {
 	f, err := os.Open(filepath.Join(dir, cacheFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -164,13 +170,25 @@ func readCache(dir string) (*cacheData, error) {
 		return nil, err
 	}
 	head := int64(len(cacheMagic) + sha256.Size) // the magic, the executable's digest
+	tail := int64(8 + sha256.Size)               // the first stream's length, the checksum
 	size := fi.Size()
-	if size < head+sha256.Size {
+	if size < head+tail {
 		return nil, errors.New("not a folio build cache of this format")
 	}
+	start := make([]byte, head)
+	if _, err := f.ReadAt(start, 0); err != nil {
+		return nil, err
+	}
+	if string(start[:len(cacheMagic)]) != cacheMagic {
+		return nil, errors.New("not a folio build cache of this format")
+	}
+	trailer := make([]byte, tail)
+	if _, err := f.ReadAt(trailer, size-tail); err != nil {
+		return nil, err
+	}
 	// The checksum, and the digest of the executable, are worked out on
-	// another core while the file is decoded; what was decoded is used
-	// only if both match.
+	// another core while the streams are decoded; what was decoded is
+	// used only if both match.
 	type summed struct {
 		sum []byte
 		exe [32]byte
@@ -187,26 +205,18 @@ func readCache(dir string) (*cacheData, error) {
 		_, err = io.Copy(h, io.NewSectionReader(f, 0, size-sha256.Size))
 		sumc <- summed{h.Sum(nil), exe, err}
 	}()
-	body := bufio.NewReaderSize(io.NewSectionReader(f, 0, size-sha256.Size), 1<<20)
-	start := make([]byte, head)
-	if _, err := io.ReadFull(body, start); err != nil {
-		<-sumc
-		return nil, err
+	var c *cacheData
+	var decodeErr error
+	if lenA := binary.BigEndian.Uint64(trailer[:8]); lenA > uint64(size-head-tail) {
+		decodeErr = errors.New("its first stream runs past its end")
+	} else {
+		c, decodeErr = decodeCache(io.NewSectionReader(f, head, int64(lenA)), io.NewSectionReader(f, head+int64(lenA), size-tail-head-int64(lenA)))
 	}
-	if string(start[:len(cacheMagic)]) != cacheMagic {
-		<-sumc
-		return nil, errors.New("not a folio build cache of this format")
-	}
-	c, decodeErr := decodeCache(body)
 	got := <-sumc
 	if got.err != nil {
 		return nil, got.err
 	}
-	trailer := make([]byte, sha256.Size)
-	if _, err := f.ReadAt(trailer, size-sha256.Size); err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(got.sum, trailer) {
+	if !bytes.Equal(got.sum, trailer[8:]) {
 		return nil, errors.New("its checksum does not match: it is damaged")
 	}
 	if !bytes.Equal(start[len(cacheMagic):], got.exe[:]) {
@@ -218,23 +228,41 @@ func readCache(dir string) (*cacheData, error) {
 	return c, nil
 }
 
-// decodeCache decodes the gob stream of a cache file.
-func decodeCache(r io.Reader) (*cacheData, error) {
-	dec := gob.NewDecoder(r)
-	var c cacheData
-	if err := dec.Decode(&c); err != nil {
+// decodeCache decodes the two gob streams of a cache file, each on a core
+// of its own.
+func decodeCache(a, b io.Reader) (*cacheData, error) {
+	var c, rest cacheData
+	var errA, errB error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		dec := gob.NewDecoder(bufio.NewReaderSize(a, 1<<20))
+		if errA = dec.Decode(&c); errA == nil {
+			errA = decodeChunks(dec, &c)
+		}
+	})
+	wg.Go(func() { errB = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(b, 1<<20)), &rest) })
+	wg.Wait()
+	if err := cmp.Or(errA, errB); err != nil {
 		return nil, err
 	}
+	maps.Copy(c.Files, rest.Files)
+	c.Sums, c.Sizes, c.Pages = rest.Sums, rest.Sizes, rest.Pages
+	return &c, nil
+}
+
+// decodeChunks decodes chunks of map entries into c's maps, to the end of
+// the stream.
+func decodeChunks(dec *gob.Decoder, c *cacheData) error {
 	c.Files = map[string]cachedFile{}
 	c.Sums, c.Sizes, c.Pages = map[string][32]byte{}, map[string]int64{}, map[string]pageRec{}
 	for {
 		var ch cacheChunk
 		err := dec.Decode(&ch)
 		if err == io.EOF {
-			return &c, nil
+			return nil
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, e := range ch.Files {
 			c.Files[e.Path] = e.File
@@ -271,10 +299,12 @@ func writeCache(dir string, c *cacheData) error {
 	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
 	w.WriteString(cacheMagic)
 	w.Write(exe[:])
-	if err := encodeCache(w, c); err != nil {
+	lenA, err := encodeCache(w, c)
+	if err != nil {
 		tmp.Close()
 		return err
 	}
+	w.Write(binary.BigEndian.AppendUint64(nil, uint64(lenA)))
 	if err := w.Flush(); err != nil {
 		tmp.Close()
 		return err
@@ -289,13 +319,30 @@ func writeCache(dir string, c *cacheData) error {
 	return os.Rename(tmp.Name(), filepath.Join(dir, cacheFile))
 }
 
-// encodeCache writes c as decodeCache reads it, in a fixed order.
-func encodeCache(w io.Writer, c *cacheData) error {
-	enc := gob.NewEncoder(w)
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (cw *countingWriter) Write(p []byte) (int, error) {
+	n, err := cw.w.Write(p)
+	cw.n += int64(n)
+	return n, err
+}
+
+// encodeCache writes c's two streams as decodeCache reads them, in a fixed
+// order, and returns the length of the first.
+func encodeCache(w io.Writer, c *cacheData) (lenA int64, err error) {
+	files := sortedKeys(c.Files)
+	half := len(files) / 2
+	// The first stream: the small part, the first half of the files.
+	cw := &countingWriter{w: w}
+	enc := gob.NewEncoder(cw)
 	small := *c
 	small.Files, small.Sums, small.Sizes, small.Pages = nil, nil, nil, nil
 	if err := enc.Encode(&small); err != nil {
-		return err
+		return 0, err
 	}
 	var ch cacheChunk
 	flush := func(force bool) error {
@@ -309,31 +356,44 @@ func encodeCache(w io.Writer, c *cacheData) error {
 		ch = cacheChunk{Files: ch.Files[:0], Outputs: ch.Outputs[:0], Pages: ch.Pages[:0]}
 		return err
 	}
-	for _, p := range sortedKeys(c.Files) {
+	for i, p := range files {
+		if i == half {
+			// The second stream, from the second half of the files.
+			if err := flush(true); err != nil {
+				return 0, err
+			}
+			lenA, enc = cw.n, gob.NewEncoder(w)
+		}
 		ch.Files = append(ch.Files, fileEntry{p, c.Files[p]})
 		if err := flush(false); err != nil {
-			return err
+			return 0, err
 		}
 	}
+	if half == len(files) { // no files: the second stream starts here
+		if err := flush(true); err != nil {
+			return 0, err
+		}
+		lenA, enc = cw.n, gob.NewEncoder(w)
+	}
 	if err := flush(true); err != nil {
-		return err
+		return 0, err
 	}
 	for _, name := range sortedKeys(c.Sums) {
 		ch.Outputs = append(ch.Outputs, sumEntry{name, digest(c.Sums[name]), c.Sizes[name]})
 		if err := flush(false); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if err := flush(true); err != nil {
-		return err
+		return 0, err
 	}
 	for _, name := range sortedKeys(c.Pages) {
 		ch.Pages = append(ch.Pages, pageEntry{name, c.Pages[name]})
 		if err := flush(false); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return flush(true)
+	return lenA, flush(true)
 }
 
 // fromCache gives a Builder that has not built yet what the cache in

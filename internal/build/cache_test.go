@@ -3,9 +3,11 @@ package build
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -382,5 +384,36 @@ func TestCacheTrustsStatOnlyWhereItTells(t *testing.T) {
 	}
 	if res := runCached(t, root, dest, cache); res.Read != first.Read || res.Parsed != first.Read {
 		t.Errorf("after a new time zone, a build read %d and parsed %d of %d files", res.Read, res.Parsed, first.Read)
+	}
+}
+
+// The cache's two streams, decoded at once, give back what was written,
+// however the content files fall between them.
+func TestCacheStreamsRoundTrip(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 2*cacheChunkLen + 5} {
+		c := &cacheData{Files: map[string]cachedFile{}, Sums: map[string][32]byte{}, Sizes: map[string]int64{}, Pages: map[string]pageRec{},
+			Dest: "/out", Keys: []string{"dcontent/a.md", "S\x00count\x00"}, Bodies: "bodies-1"}
+		for i := range n {
+			p := fmt.Sprintf("content/%05d.md", i)
+			c.Files[p] = cachedFile{Sum: digest(sha256.Sum256([]byte(p))), Units: i, Stamped: "s"}
+		}
+		for i := range n + cacheChunkLen {
+			name := fmt.Sprintf("%d/index.html", i)
+			c.Sums[name], c.Sizes[name] = sha256.Sum256([]byte(name)), int64(i)
+			if i%3 == 0 {
+				c.Pages[name] = pageRec{Stamp: pageStamp(sha256.Sum256([]byte("p" + name))), Deps: []uint32{uint32(i), 1}}
+			}
+		}
+		dir := t.TempDir()
+		if err := writeCache(dir, c); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readCache(dir)
+		if err != nil {
+			t.Fatalf("%d files: %v", n, err)
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Errorf("%d files: read back %d files, %d outputs, %d pages, keys %q; want %d, %d, %d, %q", n, len(got.Files), len(got.Sums), len(got.Pages), got.Keys, len(c.Files), len(c.Sums), len(c.Pages), c.Keys)
+		}
 	}
 }
