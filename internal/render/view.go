@@ -414,8 +414,8 @@ type Doc struct {
 // text/template finds a view's own field with a short scan; a method costs
 // it a lookup that builds the method's func type (reflect's Method), then
 // a call through reflect, and a field promoted from the embedded model
-// object a breadth-first search with allocations (FieldByNameFunc). They
-// are a third of a cold build's template time otherwise.
+// object a breadth-first search with allocations (FieldByNameFunc). As
+// methods, their lookups alone took 7.7% of a cold build's CPU.
 func (d *Doc) viewFields() {
 	x, c := d.siteDoc, d.siteDoc.Doc
 	d.Title, d.Path, d.Lang, d.Summary, d.Slug = x.Title, x.Path, x.Lang, x.Summary, x.Slug
