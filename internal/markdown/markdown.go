@@ -156,10 +156,15 @@ type Heading struct {
 	Text  string
 }
 
+// stateKey is where a conversion keeps its state in goldmark's parser
+// context. goldmark numbers keys with a counter it does not guard, which
+// every parser.NewContext reads: made once, here, no Converter made while
+// another converts races with it.
+var stateKey = parser.NewContextKey()
+
 // New returns a Converter.
 func New() *Converter {
-	key := parser.NewContextKey()
-	return &Converter{md: newMarkdown(key), key: key}
+	return &Converter{md: newMarkdown(stateKey), key: stateKey}
 }
 
 // newMarkdown is the one place goldmark is configured.

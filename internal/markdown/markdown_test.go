@@ -438,3 +438,32 @@ func BenchmarkConvert(b *testing.B) {
 		}
 	}
 }
+
+// Converters are made while others convert (folio serve's builds, a test's
+// several sites): each conversion keeps its own state, whatever is made
+// meanwhile. Under -race this also holds goldmark's context keys to being
+// made once.
+func TestConvertersMadeWhileOthersConvert(t *testing.T) {
+	src := []byte("# 标题\n\n正文[链接](../b/)。\n\n## 第一章\n\n## 第一章\n")
+	want, err := New().Convert(src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				res, err := New().Convert(src, Options{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if string(res.HTML) != string(want.HTML) || res.Title != want.Title || len(res.Links) != len(want.Links) {
+					t.Errorf("converted %q (title %q, %d links), want %q (%q, %d)", res.HTML, res.Title, len(res.Links), want.HTML, want.Title, len(want.Links))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
