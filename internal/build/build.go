@@ -698,7 +698,9 @@ func (b *Builder) checkDest() (*foreignWalk, error) {
 	// Replacing the folder whole would take the files folio did not write
 	// with it. The walk runs while the build goes on; the destination is
 	// replaced only after its answer.
-	return &foreignWalk{dst: dst, shown: b.cfg.Dest, own: own, done: make(chan error, 1)}, nil
+	w := &foreignWalk{dst: dst, shown: b.cfg.Dest, own: own, done: make(chan error, 1)}
+	w.answer = sync.OnceValue(func() error { return <-w.done })
+	return w, nil
 }
 
 // foreignWalk is the walk of a destination for files folio did not write.
@@ -707,6 +709,7 @@ type foreignWalk struct {
 	own        map[string]bool // what its manifest names
 	once       sync.Once
 	done       chan error
+	answer     func() error // the walk's answer, once it has one
 }
 
 // start starts the walk, once; on a nil walk it does nothing.
@@ -737,9 +740,7 @@ func (w *foreignWalk) wait() error {
 		return nil
 	}
 	w.start()
-	err := <-w.done
-	w.done <- err // for the next wait
-	return err
+	return w.answer()
 }
 
 // manifestFile lists, in every output folder, the files folio wrote there.

@@ -145,7 +145,7 @@ func textFromPlainHTML(b []byte) (string, bool) {
 	for i := 0; ; {
 		j := markupIndex(b, i)
 		if j > i {
-			t.line = appendUnescaped(t.line, b[i:j])
+			t.line, _ = appendUnescaped(t.line, b[i:j], false)
 			t.pending = true
 		}
 		if j == len(b) {
@@ -174,7 +174,7 @@ func textFromPlainHTML(b []byte) (string, bool) {
 		if a == atom.Img && tg.hasAlt {
 			var ok bool
 			t.line = append(t.line, ' ')
-			if t.line, ok = appendAttrUnescaped(t.line, tg.alt); !ok {
+			if t.line, ok = appendUnescaped(t.line, tg.alt, true); !ok {
 				return "", false
 			}
 			t.line = append(t.line, ' ')
@@ -413,72 +413,45 @@ var commonEntities = map[string]rune{
 	"amp": '&', "lt": '<', "gt": '>', "quot": '"', "apos": '\'', "nbsp": '\u00a0',
 }
 
-// appendUnescaped appends text to dst with its character references
-// decoded, as the tokenizer decodes text.
-func appendUnescaped(dst, text []byte) []byte {
+// appendUnescaped appends s to dst with its character references
+// decoded, as the tokenizer decodes text, or with attr an attribute value:
+// there it reports false at a named reference other than the common ones.
+func appendUnescaped(dst, s []byte, attr bool) ([]byte, bool) {
 	for {
-		k := bytes.IndexByte(text, '&')
+		k := bytes.IndexByte(s, '&')
 		if k < 0 {
-			return append(dst, text...)
+			return append(dst, s...), true
 		}
-		dst = append(dst, text[:k]...)
-		text = text[k:]
+		dst = append(dst, s[:k]...)
+		s = s[k:]
 		n := 1
 		switch {
-		case len(text) > 1 && text[1] == '#':
-			dst, n = appendNumeric(dst, text)
-		case len(text) > 1 && isAlnum(text[1]):
+		case len(s) > 1 && s[1] == '#':
+			dst, n = appendNumeric(dst, s)
+		case len(s) > 1 && isAlnum(s[1]):
 			n = 2
-			for n < len(text) && isAlnum(text[n]) {
+			for n < len(s) && isAlnum(s[n]) {
 				n++
 			}
-			name := text[1:n]
-			if n < len(text) && text[n] == ';' {
+			closed := n < len(s) && s[n] == ';'
+			if r, ok := commonEntities[string(s[1:n])]; ok && closed {
+				dst = utf8.AppendRune(dst, r)
 				n++
-				if r, ok := commonEntities[string(name)]; ok {
-					dst = utf8.AppendRune(dst, r)
-					break
-				}
+				break
+			}
+			if attr {
+				return dst, false
+			}
+			if closed {
+				n++
 			}
 			// The reference alone decodes as it does in the text: what
 			// follows it plays no part.
-			dst = append(dst, html.UnescapeString(string(text[:n]))...)
+			dst = append(dst, html.UnescapeString(string(s[:n]))...)
 		default:
 			dst = append(dst, '&')
 		}
-		text = text[n:]
-	}
-}
-
-// appendAttrUnescaped is appendUnescaped for an attribute value. It
-// reports false for a named reference other than the common ones.
-func appendAttrUnescaped(dst, val []byte) ([]byte, bool) {
-	for {
-		k := bytes.IndexByte(val, '&')
-		if k < 0 {
-			return append(dst, val...), true
-		}
-		dst = append(dst, val[:k]...)
-		val = val[k:]
-		n := 1
-		switch {
-		case len(val) > 1 && val[1] == '#':
-			dst, n = appendNumeric(dst, val)
-		case len(val) > 1 && isAlnum(val[1]):
-			n = 2
-			for n < len(val) && isAlnum(val[n]) {
-				n++
-			}
-			r, ok := commonEntities[string(val[1:n])]
-			if !ok || n == len(val) || val[n] != ';' {
-				return dst, false
-			}
-			dst = utf8.AppendRune(dst, r)
-			n++
-		default:
-			dst = append(dst, '&')
-		}
-		val = val[n:]
+		s = s[n:]
 	}
 }
 
