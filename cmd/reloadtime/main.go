@@ -44,6 +44,12 @@ func main() {
 			lines <- sc.Text()
 		}
 	}()
+	for l := range lines {
+		if strings.HasPrefix(l, "built ") {
+			fmt.Println("  folio:", l)
+			break
+		}
+	}
 	for i := 0; i < 5; i++ {
 		resp, err := http.Get(url + "_folio/events")
 		if err != nil {
@@ -85,13 +91,18 @@ func main() {
 			fmt.Println("timeout")
 		}
 		resp.Body.Close()
-		time.Sleep(300 * time.Millisecond)
+		// The reload may come before the build ends (a preview of the
+		// edited page): the next save waits for the build's summary.
 	drain:
 		for {
 			select {
 			case l := <-lines:
 				fmt.Println("  folio:", l)
-			default:
+				if strings.HasPrefix(l, "built ") {
+					break drain
+				}
+			case <-time.After(2 * time.Minute):
+				fmt.Println("no build summary within 2 minutes")
 				break drain
 			}
 		}

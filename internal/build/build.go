@@ -91,6 +91,11 @@ type Config struct {
 	// Progress, when set, is told how far the load and render phases
 	// are, from any goroutine; it must be quick and safe for concurrent use.
 	Progress func(Progress)
+	// Previewed, when set on an in-place Builder (folio serve), lets a
+	// build after an edit of documents' bodies write the pages the edit
+	// changes first, and tells it which output files those were, before
+	// the rest of the build (preview.go).
+	Previewed func(changed []string)
 }
 
 // Progress is one step of a long phase: Done of Total items.
@@ -133,6 +138,9 @@ type Result struct {
 	Parsed   int            // content files parsed by this build; the rest were reused
 	Read     int            // content files read by this build; stat showed the rest unchanged
 	Phases   []Phase        // time per phase, in order
+	// Previewed is how many page files a preview (Config.Previewed)
+	// wrote ahead of this build, which then found them up to date.
+	Previewed int
 	// Cache is why the build cache was not used, when it was there but
 	// could not be trusted ("" when it was used or absent).
 	Cache string
@@ -198,6 +206,9 @@ type Builder struct {
 	// bodies holds the rendered bodies of documents (bodies.go): in a
 	// file beside the build cache, or in memory when nil.
 	bodies *bodyStore
+	// last is what the last build assembled, kept for a preview of the
+	// next edit (preview.go) when Config.Previewed is set.
+	last *lastBuild
 }
 
 // loaded is one parsed content file, reused while its bytes are unchanged.
@@ -260,18 +271,46 @@ type scanned struct {
 // of at most limit bytes (an edit). A file created, removed, replaced by
 // anything else or grown past a limit needs a new walk, which reports it.
 func (sc *scanned) holds(root string, changed map[string]bool, limit int64) bool {
+	for p := range changed {
+		if sc.cameAndWent(root, p) {
+			continue
+		}
+		if !sc.knows(p) {
+			return false
+		}
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() > limit {
+			return false
+		}
+	}
+	return true
+}
+
+// knows reports whether the walk found the file p.
+func (sc *scanned) knows(p string) bool {
 	if sc.known == nil {
 		sc.known = make(map[string]bool, len(sc.files))
 		for _, f := range sc.files {
 			sc.known["content/"+f] = true
 		}
 	}
-	for p := range changed {
-		if !sc.known[p] {
-			return false
-		}
-		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() > limit {
+	return sc.known[p]
+}
+
+// cameAndWent reports whether the changed path p is not there and was
+// not when the walk was made, nor anything under it: a file that came and
+// went between two builds, such as the temporary file an editor saves
+// through, changed nothing.
+func (sc *scanned) cameAndWent(root, p string) bool {
+	if sc.knows(p) {
+		return false
+	}
+	if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p))); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	dir := strings.TrimPrefix(p, "content/") + "/"
+	for _, f := range sc.files {
+		if strings.HasPrefix(f, dir) {
 			return false
 		}
 	}
@@ -346,7 +385,14 @@ func (b *Builder) Build(ctx context.Context) (*Result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	hint, restore := b.takeHint()
+	previewed := 0
+	if hint != nil {
+		previewed = b.preview(ctx, hint)
+	}
 	res, err := b.build(ctx, hint)
+	if res != nil {
+		res.Previewed = previewed
+	}
 	if err != nil {
 		restore()
 	}
@@ -364,6 +410,13 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 
 	b.emitted = nil // an index a failed build wrote is gone with its output
+	if hint == nil || hint.templates {
+		// What the last build assembled is of no use to a preview once
+		// templates or the configuration may have changed. After an
+		// edit of content alone, it stays until this build is done:
+		// a newer edit that cancels this build is previewed too.
+		b.last = nil
+	}
 	if fi, err := os.Stat(b.cfg.Source); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("site root %s is not a folder", b.cfg.Source)
 	}
@@ -537,7 +590,8 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		stopSearch()
 		waitSearch()
 	}()
-	if err := b.renderPages(ctx, out, rnd, s, pages, res); err != nil {
+	vals := render.NewValues(s, b.front)
+	if err := b.renderPages(ctx, out, rnd, s, vals, pages, res); err != nil {
 		return nil, err
 	}
 	phase("render")
@@ -611,6 +665,11 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 	res.Files, res.Written, res.Bytes, res.Changed = out.stats()
 	b.urls = urls
+	if b.cfg.InPlace && b.cfg.Previewed != nil && rnd != nil {
+		rules := sc.Files(b.cfg.Source)
+		b.last = &lastBuild{site: s, pages: pages, values: vals, rnd: rnd, stamp: parseStamp(sc), limit: min(nonZero(rules.MaxBytes), nonZero(rules.MaxDocBytes)),
+			readers: b.keys.readers(b.dest.pages)}
+	}
 	// folio build saves the cache when anything changed; serve and watch,
 	// which rebuild on every save, only after their first build.
 	changed := res.Parsed > 0 || len(res.Changed) > 0 || lr.dropped || lr.restat
@@ -842,9 +901,8 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 		}
 		b.lastScan = &scanned{files: files, warnings: walkWarnings}
 	}
-	ccfg := content.Config{Location: sc.Location(), DateKeys: sc.DateKeys, Keys: sc.Keys, IDKey: sc.IDKey}
-	// Everything parsing depends on besides the file's bytes.
-	stamp := fmt.Sprintf("%v|%s|%v|%s|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language, sc.IDKey)
+	ccfg := contentConfig(sc)
+	stamp := parseStamp(sc)
 
 	lr := &loadResult{sections: map[string]site.SectionInfo{}, warnings: walkWarnings}
 	var parsed, read atomic.Int64
@@ -873,48 +931,29 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 			return
 		}
 		old := b.loaded[p]
-		full := filepath.Join(b.cfg.Source, filepath.FromSlash(p))
-		now := time.Now().UnixNano()
-		fi, statErr := os.Stat(full)
-		var st fileStat
-		var stOK bool
-		if statErr == nil {
-			st, stOK = statOf(fi)
-		}
-		if old != nil && stOK && old.unchanged(st, stamp) {
-			results[i] = old // as it was read: not read again
-			return
-		}
-		src, err := fs.ReadFile(root, p)
+		f, err := b.readSource(root, p, stamp, old)
 		if err != nil {
 			mu.Lock()
 			ioErrs.Append(p, err)
 			mu.Unlock()
 			return
 		}
+		if f.src == nil {
+			results[i] = old // as it was read: not read again
+			return
+		}
 		read.Add(1)
-		// The digest of stamp and src, without a copy of src.
-		h := sha256.New()
-		h.Write([]byte(stamp))
-		h.Write(src)
-		var sum [32]byte
-		h.Sum(sum[:0])
-		if old != nil && old.sum == sum {
-			if stOK {
+		if old != nil && old.sum == f.sum {
+			if f.statOK {
 				// Read again with the same bytes: its stat, if it was
 				// not trusted, may be now (the cache is saved for it).
-				old.stat, old.read = st, now
+				old.stat, old.read = f.stat, f.read
 				restat.Store(true)
 			}
 			results[i] = old
 			return
 		}
-		l := b.parse(p, src, ccfg, sc, rules.Classify(strings.TrimPrefix(p, "content/")) == content.KindSection)
-		l.sum, l.read, l.stamped = sum, now, stamp
-		if stOK {
-			l.stat = st
-		}
-		results[i] = l
+		results[i] = b.parseSource(p, f, stamp, ccfg, sc, rules.Classify(strings.TrimPrefix(p, "content/")) == content.KindSection)
 		parsed.Add(1)
 	})
 	if err != nil {
@@ -940,6 +979,62 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 	lr.dropped = len(next) != len(b.loaded)
 	b.loaded = next
 	return lr, errs.Err()
+}
+
+// contentConfig is how content files of the site are parsed.
+func contentConfig(sc *config.Site) content.Config {
+	return content.Config{Location: sc.Location(), DateKeys: sc.DateKeys, Keys: sc.Keys, IDKey: sc.IDKey}
+}
+
+// parseStamp is everything parsing a content file depends on besides its
+// bytes.
+func parseStamp(sc *config.Site) string {
+	return fmt.Sprintf("%v|%s|%v|%s|%s|%s", sc.DateKeys, sc.Timezone, sc.Keys, sc.HTML, sc.Language, sc.IDKey)
+}
+
+// source is a content file as readSource read it.
+type source struct {
+	src    []byte
+	sum    [32]byte // of the parse stamp and src
+	stat   fileStat
+	statOK bool  // stat is known
+	read   int64 // when it was stat'ed, just before it was read (Unix ns)
+}
+
+// readSource reads content file p, unless stat shows it is as old (the
+// last build's) was read with stamp: then src is nil.
+func (b *Builder) readSource(root fs.FS, p, stamp string, old *loaded) (source, error) {
+	f := source{read: time.Now().UnixNano()}
+	if fi, err := os.Stat(filepath.Join(b.cfg.Source, filepath.FromSlash(p))); err == nil {
+		f.stat, f.statOK = statOf(fi)
+	}
+	if old != nil && f.statOK && old.unchanged(f.stat, stamp) {
+		return f, nil
+	}
+	src, err := fs.ReadFile(root, p)
+	if err != nil {
+		return f, err
+	}
+	if src == nil {
+		src = []byte{}
+	}
+	f.src = src
+	// The digest of stamp and src, without a copy of src.
+	h := sha256.New()
+	h.Write([]byte(stamp))
+	h.Write(src)
+	h.Sum(f.sum[:0])
+	return f, nil
+}
+
+// parseSource parses a content file read by readSource with stamp.
+func (b *Builder) parseSource(p string, f source, stamp string, ccfg content.Config, sc *config.Site, section bool) *loaded {
+	l := b.parse(p, f.src, ccfg, sc, section)
+	l.sum, l.read, l.stamped = f.sum, f.read, stamp
+	if f.statOK {
+		l.stat = f.stat
+	}
+	return l
 }
 
 // fileStat is what stat says of a content file. While a file's is the
@@ -1329,17 +1424,11 @@ func repoWarning(skipped []string) string {
 // renderPages renders every page whose inputs changed and hands it to out.
 // A page is kept when the keys its templates read the last time it was
 // rendered give the stamp it was rendered with (see stampPage).
-func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Renderer, s *site.Site, pages []*site.Page, res *Result) error {
+func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Renderer, s *site.Site, vals *render.Values, pages []*site.Page, res *Result) error {
 	var errs diag.List
 	var mu sync.Mutex
 	rendered := make([]bool, len(pages))
-	front := func(d *content.Doc) [32]byte {
-		if l := b.loaded[d.Path]; l != nil && l.doc == d {
-			return l.front
-		}
-		return render.FrontDigest(d)
-	}
-	kv := newKeyValues(b.keys, render.NewValues(s, front))
+	kv := newKeyValues(b.keys, vals)
 	step := b.progress("render", len(pages))
 	err := parallel(ctx, b.cfg.Workers, len(pages), func(i int) {
 		defer step()
@@ -1392,6 +1481,15 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 		}
 	}
 	return nil
+}
+
+// front is render.FrontDigest of a document, as worked out when it was
+// loaded.
+func (b *Builder) front(d *content.Doc) [32]byte {
+	if l := b.loaded[d.Path]; l != nil && l.doc == d {
+		return l.front
+	}
+	return render.FrontDigest(d)
 }
 
 // catalogNames are the files catalogFiles makes.

@@ -595,21 +595,7 @@ func (o *output) commitInPlace() (err error) {
 		}
 	}
 	for _, name := range sortedKeys(o.pending) {
-		if dir := path.Dir(name); dir != "." {
-			if err := root.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-		}
-		// Write beside, then rename: a reader never sees half a file.
-		tmp := o.pending[name].staged
-		if tmp == "" {
-			tmp = name + ".folio-tmp"
-			if err := root.WriteFile(tmp, o.pending[name].data, 0o644); err != nil {
-				return err
-			}
-		}
-		if err := root.Rename(tmp, name); err != nil {
-			root.Remove(tmp)
+		if err := o.writePending(root, name); err != nil {
 			return err
 		}
 		state[name], sizes[name] = o.sums[name], o.sizes[name]
@@ -617,6 +603,69 @@ func (o *output) commitInPlace() (err error) {
 	}
 	slices.Sort(o.changed)
 	o.done = true
+	return nil
+}
+
+// writePending writes the pending file name into the destination: beside
+// it, then renamed over it, so that a reader never sees half a file.
+func (o *output) writePending(root *os.Root, name string) error {
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	tmp := o.pending[name].staged
+	if tmp == "" {
+		tmp = name + ".folio-tmp"
+		if err := root.WriteFile(tmp, o.pending[name].data, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := root.Rename(tmp, name); err != nil {
+		root.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// commitPreview commits an in-place output that holds only some of the
+// destination's files (preview.go): it writes those that changed and
+// records them in prev, which keeps every other file as it was. A file
+// it could not write is forgotten by prev, so the next build writes it.
+func (o *output) commitPreview() error {
+	defer o.unstage()
+	o.done = true
+	for name, sum := range o.sums {
+		if old, ok := o.prev.sums[name]; !ok || old != sum {
+			o.changed = append(o.changed, name)
+		}
+	}
+	slices.Sort(o.changed)
+	var root *os.Root
+	if o.mem == nil && len(o.pending) > 0 {
+		var err error
+		if root, err = os.OpenRoot(o.dest); err != nil {
+			return err
+		}
+		defer root.Close()
+	}
+	for _, name := range sortedKeys(o.sums) {
+		if _, ok := o.pending[name]; ok && root != nil {
+			if err := o.writePending(root, name); err != nil {
+				delete(o.prev.sums, name)
+				delete(o.prev.sizes, name)
+				delete(o.prev.pages, name)
+				return err
+			}
+		}
+		o.prev.sums[name], o.prev.sizes[name] = o.sums[name], o.sizes[name]
+		if rec, ok := o.pages[name]; ok {
+			o.prev.pages[name] = rec
+		}
+		if o.mem != nil {
+			o.prev.mem[name] = o.mem[name]
+		}
+	}
 	return nil
 }
 

@@ -40,6 +40,13 @@ type keyTable struct {
 	mu   sync.Mutex
 	ids  map[string]uint32
 	keys []string
+	// Once indexDocs was called (for folio serve's previews, which look
+	// up the pages that read an edited document): docOf is, for every
+	// key, the number of the document it is of (its object or one of its
+	// steps, render.KeyDoc), or -1; docNum numbers documents by source
+	// path.
+	docOf  []int32
+	docNum map[string]int32
 }
 
 func newKeyTable(keys []string) *keyTable {
@@ -61,10 +68,73 @@ func (t *keyTable) number(deps render.Deps) []uint32 {
 			id = uint32(len(t.keys))
 			t.keys = append(t.keys, k)
 			t.ids[k] = id
+			if t.docNum != nil {
+				t.indexDoc(id)
+			}
 		}
 		out[i] = id
 	}
 	return out
+}
+
+// readers returns, for every document read by a page of pages, by
+// source path, the page files that read it.
+func (t *keyTable) readers(pages map[string]pageRec) map[string][]string {
+	t.mu.Lock()
+	t.indexDocs()
+	docOf, docs := t.docOf, make([]string, len(t.docNum))
+	for src, n := range t.docNum {
+		docs[n] = src
+	}
+	t.mu.Unlock()
+	byDoc := make([][]string, len(docs))
+	seen := make([]int, len(docs)) // the page a document was last listed for, plus 1
+	i := 0
+	for name, rec := range pages {
+		i++
+		for _, id := range rec.Deps {
+			if int(id) >= len(docOf) || docOf[id] < 0 || seen[docOf[id]] == i {
+				continue
+			}
+			n := docOf[id]
+			seen[n] = i
+			byDoc[n] = append(byDoc[n], name)
+		}
+	}
+	r := make(map[string][]string, len(docs))
+	for n, names := range byDoc {
+		if names != nil {
+			r[docs[n]] = names
+		}
+	}
+	return r
+}
+
+// indexDocs makes t.docOf and t.docNum, if they are not made; t.mu is
+// held.
+func (t *keyTable) indexDocs() {
+	if t.docNum == nil {
+		t.docNum = map[string]int32{}
+		t.docOf = make([]int32, 0, len(t.keys))
+		for id := range t.keys {
+			t.indexDoc(uint32(id))
+		}
+	}
+}
+
+// indexDoc adds key id, the next, to docOf; t.mu is held.
+func (t *keyTable) indexDoc(id uint32) {
+	n := int32(-1)
+	if k := t.keys[id]; len(k) > 0 && k[0] == 'd' {
+		if src, ok := render.KeyDoc(k); ok {
+			var seen bool
+			if n, seen = t.docNum[src]; !seen {
+				n = int32(len(t.docNum))
+				t.docNum[src] = n
+			}
+		}
+	}
+	t.docOf = append(t.docOf, n)
 }
 
 // known says whether every number of ids is in the table (a record from
@@ -110,6 +180,10 @@ type keyValues struct {
 
 	configOnce sync.Once
 	config     []byte // configFields of the build's site
+
+	// few, when not nil, holds the values instead of slots: for the few
+	// pages of a preview, which need not pay for a slot per key.
+	few map[uint32][32]byte
 }
 
 const slotChunk = 4096
@@ -122,6 +196,11 @@ type valueSlot struct {
 func newKeyValues(t *keyTable, vals *render.Values) *keyValues {
 	keys := t.snapshot()
 	return &keyValues{table: t, vals: vals, keys: keys, slots: make([]valueSlot, len(keys))}
+}
+
+// newFewKeyValues is a keyValues for a few pages.
+func newFewKeyValues(t *keyTable, vals *render.Values) *keyValues {
+	return &keyValues{table: t, vals: vals, few: map[uint32][32]byte{}}
 }
 
 // configFields is the rest of the first line of a page's stamp after the
@@ -141,6 +220,18 @@ func configFields(s *site.Site) []byte {
 
 // value is the value of the key numbered id.
 func (kv *keyValues) value(id uint32) [32]byte {
+	if kv.few != nil {
+		kv.mu.Lock()
+		v, ok := kv.few[id]
+		kv.mu.Unlock()
+		if !ok {
+			v = kv.vals.Digest(kv.table.key(id))
+			kv.mu.Lock()
+			kv.few[id] = v
+			kv.mu.Unlock()
+		}
+		return v
+	}
 	if int(id) < len(kv.slots) {
 		sl := &kv.slots[id]
 		sl.once.Do(func() { sl.v = kv.vals.Digest(kv.keys[id]) })

@@ -185,8 +185,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 
 	cfg := bf.config(e)
 	cfg.Dest, cfg.BaseURL, cfg.InPlace = dest, base, true
+	var srv *serve.Server
+	// An edit of a document's text reloads its page as soon as the page
+	// is written, before the build has made the rest (the search index,
+	// feeds); the build's own reload then names only what it changed.
+	cfg.Previewed = func(changed []string) { srv.Reload(changed) }
 	b := build.New(cfg)
-	srv := serve.New(serve.Config{Root: os.DirFS(dest), BasePath: basePath, Hosts: hosts, Logger: e.log})
+	srv = serve.New(serve.Config{Root: os.DirFS(dest), BasePath: basePath, Hosts: hosts, Logger: e.log})
 
 	// No ReadTimeout or WriteTimeout: they would end every live reload
 	// stream, which sets a deadline for each event it writes instead.
@@ -225,7 +230,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		srv.Move(res.Moved)
 		srv.Reload(res.Changed)
 		started.Do(start)
-		fmt.Fprintf(e.stdout, "built %s: %s rendered, %s written in %s\n", plural(res.Docs, "document"), plural(res.Rendered, "page"), plural(res.Written, "file"), res.Duration.Round(time.Millisecond))
+		previewed := ""
+		if res.Previewed > 0 {
+			previewed = fmt.Sprintf(" (and %s shown first)", plural(res.Previewed, "page"))
+		}
+		fmt.Fprintf(e.stdout, "built %s: %s rendered%s, %s written in %s\n", plural(res.Docs, "document"), plural(res.Rendered, "page"), previewed, plural(res.Written, "file"), res.Duration.Round(time.Millisecond))
 	})
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(e.stderr, "folio serve: %v\n", err)

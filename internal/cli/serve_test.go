@@ -387,6 +387,21 @@ func TestServeRebuildsAndAnnounces(t *testing.T) {
 	p.waitEvent(t, events, "reload event listing /repo/"+docPath, reloadOf(t, "/repo/"+docPath))
 	getPage(t, doc, http.StatusOK, "<h1>"+newTitle+"</h1>", "! "+oldTitle)
 
+	// An edit of the text alone is previewed: the pages it changes are
+	// announced by themselves, before the build that follows has made
+	// the search index again, which the build then announces.
+	editFile(t, root, docFile, "进行第二十次集体学习。", "进行第二十次集体学习，研究人工智能。")
+	first := p.waitEvent(t, events, "reload event listing /repo/"+docPath, reloadOf(t, "/repo/"+docPath))
+	for _, u := range first.list(t) {
+		if !strings.HasSuffix(u, "/") {
+			t.Errorf("the first reload after a text edit lists %s, not only pages: it was not a preview", u)
+		}
+	}
+	getPage(t, doc, http.StatusOK, "研究人工智能")
+	p.waitEvent(t, events, "reload event listing the search index", func(ev sseEvent) bool {
+		return ev.name == "reload" && slices.ContainsFunc(ev.list(t), func(u string) bool { return strings.HasPrefix(u, "/repo/search/") })
+	})
+
 	// A broken document: its diagnostic is announced and overlaid on every
 	// page, while the last good build is still served.
 	editFile(t, root, docFile, goodAuthor, badAuthor)

@@ -66,6 +66,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -264,6 +265,13 @@ func (d *Doc) Pos(k string) diag.Position {
 		return p
 	}
 	return diag.Position{Path: d.Path, Line: 1, Col: 1}
+}
+
+// SameKeys reports whether o's front-matter keys were read under the same
+// names and at the same places as d's: with equal values as well, a
+// diagnostic about o's front matter reads as one about d's.
+func (d *Doc) SameKeys(o *Doc) bool {
+	return slices.Equal(d.pos, o.pos) && maps.Equal(d.keyOf, o.keyOf)
 }
 
 // Dir is the document's folder relative to content/ ("" at the top).

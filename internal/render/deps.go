@@ -121,6 +121,13 @@ func (v *Values) Value(key string) [32]byte {
 	return sum
 }
 
+// KeyDoc returns the source path of the document key k is of, its object
+// or one of its steps ("content/x.md"), and whether k is of a document.
+func KeyDoc(k string) (src string, ok bool) {
+	id, _, _ := strings.Cut(k, "\x00")
+	return strings.CutPrefix(id, "d")
+}
+
 // Digest is Value worked out anew, for a caller that remembers values
 // itself.
 func (v *Values) Digest(key string) [32]byte {

@@ -484,6 +484,16 @@ func (d *Doc) Pos(key string) diag.Position { d.body(); return d.siteDoc.Pos(key
 // Store is not for templates.
 func (d *Doc) Store() (any, error) { return nil, errors.New("Store is not available to templates") }
 
+// ReplaceBody is not for templates.
+func (d *Doc) ReplaceBody() (any, error) {
+	return nil, errors.New("ReplaceBody is not available to templates")
+}
+
+// SameKeys is not for templates.
+func (d *Doc) SameKeys() (any, error) {
+	return nil, errors.New("SameKeys is not available to templates")
+}
+
 // Doc is not for templates: the document's fields are the view's own.
 func (d *Doc) Doc() (any, error) {
 	return nil, errors.New("a document's .Doc is not available to templates: use its fields directly")

@@ -180,3 +180,24 @@ func (d *Doc) LinkTargets() string {
 	}
 	return b.String()
 }
+
+// ReplaceBody gives d, in place, the body of nd: d's document read again,
+// whose front matter the caller found unchanged (folio serve's preview of
+// an edit). It changes nothing and reports false when the new body's
+// links would change what the site was made from: their number, where
+// they lead, or the position of one that leads nowhere, which a warning
+// names. The site stays as New made it, but for the body, its reading
+// time and characters, and the document's source digest.
+func (d *Doc) ReplaceBody(nd *Doc) bool {
+	if len(nd.Links) != len(d.Links) {
+		return false
+	}
+	for i, l := range nd.Links {
+		old := d.Links[i]
+		if l.Dest != old.Dest || l.Marker != old.Marker || d.target(i) == "" && l.Pos != old.Pos {
+			return false
+		}
+	}
+	d.Doc, d.HTMLFrom, d.Links, d.Sum, d.Minutes, d.Chars = nd.Doc, nd.HTMLFrom, nd.Links, nd.Sum, nd.Minutes, nd.Chars
+	return true
+}
