@@ -131,7 +131,7 @@ func (b *Builder) preview(ctx context.Context, hint *changes) int {
 	for src, names := range b.keys.readers(out.pages) {
 		last.readers[src] = append(last.readers[src], names...)
 	}
-	b.log.Debug("previewed", "docs", len(edits), "pages", len(names), "written", len(out.changed), "took", time.Since(start).Round(time.Microsecond))
+	b.log.Info("previewed", "docs", len(edits), "pages", len(names), "written", len(out.changed), "took", time.Since(start).Round(time.Microsecond))
 	b.cfg.Previewed(out.changed)
 	return len(out.changed)
 }

@@ -3,7 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"fmt"
-	"hash"
+	"io"
 	"reflect"
 	"slices"
 	"strconv"
@@ -131,14 +131,31 @@ func KeyDoc(k string) (src string, ok bool) {
 // Digest is Value worked out anew, for a caller that remembers values
 // itself.
 func (v *Values) Digest(key string) [32]byte {
-	h := sha256.New()
-	v.write(h, key)
-	var sum [32]byte
-	h.Sum(sum[:0])
+	b := valueBufs.Get().(*valueBuf)
+	b.b = b.b[:0]
+	v.write(b, key)
+	sum := sha256.Sum256(b.b)
+	valueBufs.Put(b)
 	return sum
 }
 
-func (v *Values) write(h hash.Hash, key string) {
+// valueBuf collects what a value's digest is of: one sha256 of it all is
+// cheaper than a hash written to piece by piece.
+type valueBuf struct{ b []byte }
+
+func (b *valueBuf) Write(p []byte) (int, error) {
+	b.b = append(b.b, p...)
+	return len(p), nil
+}
+
+func (b *valueBuf) WriteString(s string) (int, error) {
+	b.b = append(b.b, s...)
+	return len(s), nil
+}
+
+var valueBufs = sync.Pool{New: func() any { return new(valueBuf) }}
+
+func (v *Values) write(h *valueBuf, key string) {
 	id, step, arg := key, "", ""
 	if i := strings.IndexByte(key, 0); i >= 0 {
 		id, step = key[:i], key[i+1:]
@@ -148,10 +165,9 @@ func (v *Values) write(h hash.Hash, key string) {
 	}
 	w := func(ss ...string) {
 		for _, s := range ss {
-			h.Write([]byte(s))
-			h.Write([]byte{0})
+			h.b = append(append(h.b, s...), 0)
 		}
-		h.Write([]byte{'\n'})
+		h.b = append(h.b, '\n')
 	}
 	n := func(i int) string { return strconv.Itoa(i) }
 	one := func(d *site.Doc) {
@@ -382,14 +398,14 @@ func (v *Values) write(h hash.Hash, key string) {
 // a date or retrieval time from a line), and what placing it in the site
 // gave it: URL, slug, language, document number and status. Fields added
 // to content.Doc are covered without a change here.
-func docValue(h hash.Hash, d *site.Doc, front func(*content.Doc) [32]byte) {
+func docValue(h io.Writer, d *site.Doc, front func(*content.Doc) [32]byte) {
 	sum := front(d.Doc)
 	h.Write(sum[:])
 	fmt.Fprintf(h, "\n%s\x00%s\x00%v\x00%d\x00%t\n", d.Path, d.Slug, d.DocNo, d.Status, d.StatusGiven)
 }
 
 // frontValue writes docValue's content.Doc part.
-func frontValue(h hash.Hash, d *content.Doc) {
+func frontValue(h io.Writer, d *content.Doc) {
 	v := reflect.ValueOf(d).Elem()
 	t := v.Type()
 	for i := range t.NumField() {
@@ -405,7 +421,7 @@ func frontValue(h hash.Hash, d *content.Doc) {
 // canon writes a value of front matter the same way whichever way it
 // came (parsed now or decoded from the build cache): maps by sorted key,
 // times as an instant with their offset.
-func canon(h hash.Hash, v reflect.Value) {
+func canon(h io.Writer, v reflect.Value) {
 	if v.IsValid() && v.Type() == reflect.TypeFor[time.Time]() {
 		t := v.Interface().(time.Time)
 		_, off := t.Zone()
@@ -469,7 +485,7 @@ var bodyFields = map[string]bool{"Body": true, "BodyLine": true, "Empty": true, 
 
 // bodyValue writes the body step's value: the source (with the
 // configuration it was read with) and where its links lead.
-func bodyValue(h hash.Hash, d *site.Doc) {
+func bodyValue(h io.Writer, d *site.Doc) {
 	h.Write(d.Sum[:])
 	fmt.Fprintf(h, "%s\x00%d\x00%d\n", d.LinkTargets(), d.Minutes, d.Chars)
 }
