@@ -558,7 +558,8 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 
 	phase("assemble")
-	out, err := b.openOutput()
+	// As many files as the last build's, or about three a document.
+	out, err := b.openOutput(max(len(b.dest.sums), 3*len(s.Docs)), max(len(b.dest.pages), len(s.Docs)))
 	if err != nil {
 		return nil, err
 	}

@@ -105,10 +105,12 @@ func (o *output) warn(msg string) {
 	o.warned = append(o.warned, msg)
 }
 
-func (b *Builder) openOutput() (*output, error) {
-	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: map[string]string{}, sums: map[string][32]byte{}, sizes: map[string]int64{}, pages: map[string]pageRec{}, pending: map[string]pending{}, hold: b.hold}
+// openOutput opens the output of a build that writes about files files,
+// pages of them: its maps are made that large at once.
+func (b *Builder) openOutput(files, pages int) (*output, error) {
+	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: make(map[string]string, files), sums: make(map[string][32]byte, files), sizes: make(map[string]int64, files), pages: make(map[string]pageRec, pages), pending: map[string]pending{}, hold: b.hold}
 	if b.memory {
-		o.mem = map[string][]byte{}
+		o.mem = make(map[string][]byte, files)
 		return o, nil
 	}
 	o.verify = b.destFromCache
@@ -125,7 +127,7 @@ func (b *Builder) openOutput() (*output, error) {
 	for _, l := range leftovers {
 		os.RemoveAll(l)
 	}
-	o.wrote, o.reuse = map[string]bool{}, map[string]bool{}
+	o.wrote, o.reuse = map[string]bool{}, make(map[string]bool, files)
 	if o.claimSpare(b.spare, b.destManifest) {
 		return o, nil
 	}

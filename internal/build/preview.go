@@ -92,7 +92,7 @@ func (b *Builder) preview(ctx context.Context, hint *changes) int {
 	}
 
 	names := b.pagesReading(last, edits)
-	out, err := b.openOutput()
+	out, err := b.openOutput(len(names), len(names))
 	if err != nil {
 		return 0
 	}
