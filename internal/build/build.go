@@ -558,8 +558,9 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 
 	phase("assemble")
-	// As many files as the last build's, or about three a document.
-	out, err := b.openOutput(max(len(b.dest.sums), 3*len(s.Docs)), max(len(b.dest.pages), len(s.Docs)))
+	// As many files as the last build's. (A cold build's maps grow as
+	// they fill, and the peak of its memory comes before they are full.)
+	out, err := b.openOutput(len(b.dest.sums), len(b.dest.pages))
 	if err != nil {
 		return nil, err
 	}

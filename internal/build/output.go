@@ -105,8 +105,8 @@ func (o *output) warn(msg string) {
 	o.warned = append(o.warned, msg)
 }
 
-// openOutput opens the output of a build that writes about files files,
-// pages of them: its maps are made that large at once.
+// openOutput opens the output of a build, its maps made for as many
+// files, and pages of them, as the caller expects (the last build's).
 func (b *Builder) openOutput(files, pages int) (*output, error) {
 	o := &output{prev: b.dest, dest: b.cfg.Dest, inPlace: b.cfg.InPlace, dry: b.cfg.DryRun, owners: make(map[string]string, files), sums: make(map[string][32]byte, files), sizes: make(map[string]int64, files), pages: make(map[string]pageRec, pages), pending: map[string]pending{}, hold: b.hold}
 	if b.memory {

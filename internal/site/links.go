@@ -31,7 +31,7 @@ type Link struct {
 // link of the page: relative when the site has no base URL. A link to
 // nothing, or to a draft that is not published, is a warning, and the link
 // is left as written.
-func (s *Site) resolveLinks() {
+func (s *Site) resolveLinks() (warnings []string) {
 	bySource := make(map[string]*Doc, len(s.Docs))
 	for _, d := range s.Docs {
 		bySource[d.Doc.Path] = d
@@ -48,12 +48,13 @@ func (s *Site) resolveLinks() {
 		for i, l := range d.Links {
 			target, problem := s.resolve(d, l.Dest, bySource, pages)
 			if problem != "" {
-				s.Warnings = append(s.Warnings, fmt.Sprintf("%s: link to %s: %s", l.Pos, l.Dest, problem))
+				warnings = append(warnings, fmt.Sprintf("%s: link to %s: %s", l.Pos, l.Dest, problem))
 				continue
 			}
 			d.targets[i] = target
 		}
 	}
+	return warnings
 }
 
 // Raw is the document's rendered body with a marker for each of its

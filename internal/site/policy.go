@@ -197,7 +197,7 @@ func (s *Site) readPolicy() {
 // resolveRelations finds the documents that relations name, adds each
 // relation's reverse to the document it names, and lets a superseded or
 // amended document's status say so when front matter does not.
-func (s *Site) resolveRelations() {
+func (s *Site) resolveRelations() (warnings []string) {
 	byRef := map[string][]*Doc{}
 	for _, d := range s.Docs {
 		seen := map[string]bool{}
@@ -234,7 +234,7 @@ func (s *Site) resolveRelations() {
 			for i, ref := range d.Doc.Relations[rel[0]] {
 				target, problem := find(d, ref)
 				if problem != "" {
-					s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %s %q %s", d.Doc.Pos(rel[0]+"."+strconv.Itoa(i)), rel[0], ref, problem))
+					warnings = append(warnings, fmt.Sprintf("%s: %s %q %s", d.Doc.Pos(rel[0]+"."+strconv.Itoa(i)), rel[0], ref, problem))
 				}
 				if target == d {
 					target = nil
@@ -275,6 +275,7 @@ func (s *Site) resolveRelations() {
 			}
 		}
 	}
+	return warnings
 }
 
 // appendRelation adds r unless the same relation to the same document is
@@ -344,7 +345,7 @@ func (d *Doc) Versions() []*Doc {
 
 // buildTranslations links documents that share a translation_key, or one
 // that is a translation_of another.
-func (s *Site) buildTranslations() {
+func (s *Site) buildTranslations() (warnings []string) {
 	byRef := map[string]*Doc{}
 	for _, d := range s.Docs {
 		for _, r := range d.Doc.References() {
@@ -359,7 +360,7 @@ func (s *Site) buildTranslations() {
 		if key == "" && d.Doc.TranslationOf != "" {
 			orig := byRef[d.Doc.TranslationOf]
 			if orig == nil {
-				s.Warnings = append(s.Warnings, fmt.Sprintf("%s: translation_of %q names no document of the collection", d.Doc.Pos("translation_of"), d.Doc.TranslationOf))
+				warnings = append(warnings, fmt.Sprintf("%s: translation_of %q names no document of the collection", d.Doc.Pos("translation_of"), d.Doc.TranslationOf))
 				continue
 			}
 			d.Original = orig
@@ -394,6 +395,7 @@ func (s *Site) buildTranslations() {
 			}
 		}
 	}
+	return warnings
 }
 
 // relatedLimit is how many related documents a page lists; of a value

@@ -56,6 +56,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/folio-ssg/folio/internal/content"
@@ -266,10 +267,20 @@ func New(cfg Config, docs []*Doc, sections map[string]SectionInfo) (*Site, error
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	s.resolveLinks()
-	s.resolveRelations()
-	s.buildTranslations()
+	// The last steps each write fields of their own and read none another
+	// writes, so they run at once; their warnings are kept in this order.
+	// Links are resolved before translations are found: a translation's
+	// comparison page is not a link target.
+	var links, relations, translations []string
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		links = s.resolveLinks()
+		translations = s.buildTranslations()
+	})
+	wg.Go(func() { relations = s.resolveRelations() })
 	s.buildRelated()
+	wg.Wait()
+	s.Warnings = slices.Concat(s.Warnings, links, relations, translations)
 	return s, nil
 }
 
