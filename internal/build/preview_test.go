@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -252,5 +253,88 @@ func TestPreviewAfterACancelledBuild(t *testing.T) {
 		if got[name] != string(data) {
 			t.Errorf("%s differs from a full build", name)
 		}
+	}
+}
+
+// TestPreviewsOfRandomEdits saves random edits, a batch at a time, as an
+// editor under folio serve does: text appended, a first paragraph (the
+// summary) rewritten, a word changed, lines shifted, a link added, a title
+// changed. After every batch the output is a full build's, and when the
+// batch was previewed, every page it changed was written by the preview
+// with those bytes, and the build rendered nothing more.
+func TestPreviewsOfRandomEdits(t *testing.T) {
+	ps := newPreviewSite(t)
+	rng := rand.New(rand.NewPCG(3, 5))
+	previewed, declined := 0, 0
+	for batch := range 80 {
+		before := ps.tree()
+		var files []string
+		for range 1 + rng.IntN(2) {
+			name := fmt.Sprintf("content/d%02d.md", rng.IntN(30))
+			if slices.Contains(files, name) {
+				continue
+			}
+			src, err := os.ReadFile(filepath.Join(ps.root, filepath.FromSlash(name)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			head, body, _ := strings.Cut(strings.TrimPrefix(string(src), "---\n"), "---\n")
+			switch rng.IntN(7) {
+			case 0, 1:
+				body += fmt.Sprintf("\n追加的第%d段。\n", batch)
+			case 2:
+				body = fmt.Sprintf("改写的开头%d。\n\n", batch) + body
+			case 3:
+				body = strings.Replace(body, "。", "，", 1)
+			case 4:
+				body = "\n" + body
+			case 5:
+				body += fmt.Sprintf("\n见[文档](d%02d.md)。\n", rng.IntN(30))
+			default:
+				head = strings.Replace(head, "title: ", "title: 改", 1)
+			}
+			files = append(files, name, "---\n"+head+"---\n"+body)
+		}
+		ps.edit(files...)
+		if ps.err != nil {
+			t.Fatalf("batch %d: %v", batch, ps.err)
+		}
+		after := ps.tree()
+		full := New(Config{Source: ps.root, Dest: ps.dest, Theme: folio.Theme(), BaseURL: "http://127.0.0.1/"})
+		full.memory = true
+		if _, err := full.Build(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range full.dest.mem {
+			if after[name] != string(data) {
+				t.Fatalf("batch %d: %s differs from a full build", batch, name)
+			}
+		}
+		if len(after) != len(full.dest.mem) {
+			t.Fatalf("batch %d: %d files, a full build has %d", batch, len(after), len(full.dest.mem))
+		}
+		if len(ps.previews) == 0 {
+			declined++
+			continue
+		}
+		previewed++
+		pv := ps.previews[0]
+		for name, data := range pv {
+			if after[name] != data {
+				t.Errorf("batch %d: %s as previewed differs from the build's", batch, name)
+			}
+		}
+		for name, data := range after {
+			if _, ok := pv[name]; !ok && strings.HasSuffix(name, ".html") && before[name] != data {
+				t.Errorf("batch %d: %s changed, but the preview did not write it", batch, name)
+			}
+		}
+		if ps.result.Rendered != 0 {
+			t.Errorf("batch %d: the build after the preview rendered %d pages", batch, ps.result.Rendered)
+		}
+	}
+	t.Logf("%d batches previewed, %d left to the build", previewed, declined)
+	if previewed < 20 || declined < 10 {
+		t.Errorf("%d batches previewed and %d declined: the edits do not try both", previewed, declined)
 	}
 }
