@@ -31,7 +31,8 @@ import (
 // to the build alone, and so is an edit whose pages fail to render.
 //
 // The pages a preview writes are the bytes the build would write: the
-// same site, templates and stamps (TestPreviewWritesWhatTheBuildWould).
+// same site, templates and stamps (TestPreviewWritesWhatTheBuildWould,
+// TestPreviewsOfRandomEdits).
 
 // lastBuild is what a build assembled, kept for a preview of the next
 // edit. A preview changes its site in place; the next build drops it.
