@@ -295,16 +295,45 @@ func writeCache(dir string, c *cacheData) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
-	w.WriteString(cacheMagic)
-	w.Write(exe[:])
-	lenA, err := encodeCache(w, c)
+	// The second stream is encoded at the same time as the first, into a
+	// file beside, and copied after it.
+	side, err := os.CreateTemp(dir, cacheFile+".tmp-*")
 	if err != nil {
 		tmp.Close()
 		return err
 	}
-	w.Write(binary.BigEndian.AppendUint64(nil, uint64(lenA)))
+	defer os.Remove(side.Name())
+	defer side.Close()
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+	w.WriteString(cacheMagic)
+	w.Write(exe[:])
+	files := sortedKeys(c.Files)
+	half := len(files) / 2
+	cw := &countingWriter{w: w}
+	sw := bufio.NewWriterSize(side, 1<<20)
+	var errA, errB error
+	var wg sync.WaitGroup
+	wg.Go(func() { errA = encodeFirst(cw, c, files[:half]) })
+	wg.Go(func() {
+		if errB = encodeSecond(sw, c, files[half:]); errB == nil {
+			errB = sw.Flush()
+		}
+	})
+	wg.Wait()
+	if err := cmp.Or(errA, errB); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := side.Seek(0, io.SeekStart); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := io.Copy(w, side); err != nil {
+		tmp.Close()
+		return err
+	}
+	w.Write(binary.BigEndian.AppendUint64(nil, uint64(cw.n)))
 	if err := w.Flush(); err != nil {
 		tmp.Close()
 		return err
@@ -331,69 +360,71 @@ func (cw *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// encodeCache writes c's two streams as decodeCache reads them, in a fixed
-// order, and returns the length of the first.
-func encodeCache(w io.Writer, c *cacheData) (lenA int64, err error) {
-	files := sortedKeys(c.Files)
-	half := len(files) / 2
-	// The first stream: the small part, the first half of the files.
-	cw := &countingWriter{w: w}
-	enc := gob.NewEncoder(cw)
+// chunkEncoder writes map entries as decodeChunks reads them:
+// cacheChunkLen at a time.
+type chunkEncoder struct {
+	enc *gob.Encoder
+	ch  cacheChunk
+}
+
+// flush writes the entries collected, if there are cacheChunkLen of them
+// or force is set and there are any.
+func (e *chunkEncoder) flush(force bool) error {
+	n := len(e.ch.Files) + len(e.ch.Outputs) + len(e.ch.Pages)
+	if n == 0 || !force && n < cacheChunkLen {
+		return nil
+	}
+	err := e.enc.Encode(&e.ch)
+	e.ch = cacheChunk{Files: e.ch.Files[:0], Outputs: e.ch.Outputs[:0], Pages: e.ch.Pages[:0]}
+	return err
+}
+
+func (e *chunkEncoder) files(c *cacheData, files []string) error {
+	for _, p := range files {
+		e.ch.Files = append(e.ch.Files, fileEntry{p, c.Files[p]})
+		if err := e.flush(false); err != nil {
+			return err
+		}
+	}
+	return e.flush(true)
+}
+
+// encodeFirst writes the first of the cache's two streams (see
+// decodeCache): the cacheData without its large maps, then the content
+// files named, in order.
+func encodeFirst(w io.Writer, c *cacheData, files []string) error {
+	e := &chunkEncoder{enc: gob.NewEncoder(w)}
 	small := *c
 	small.Files, small.Sums, small.Sizes, small.Pages = nil, nil, nil, nil
-	if err := enc.Encode(&small); err != nil {
-		return 0, err
-	}
-	var ch cacheChunk
-	flush := func(force bool) error {
-		if !force && len(ch.Files)+len(ch.Outputs)+len(ch.Pages) < cacheChunkLen {
-			return nil
-		}
-		if len(ch.Files)+len(ch.Outputs)+len(ch.Pages) == 0 {
-			return nil
-		}
-		err := enc.Encode(&ch)
-		ch = cacheChunk{Files: ch.Files[:0], Outputs: ch.Outputs[:0], Pages: ch.Pages[:0]}
+	if err := e.enc.Encode(&small); err != nil {
 		return err
 	}
-	for i, p := range files {
-		if i == half {
-			// The second stream, from the second half of the files.
-			if err := flush(true); err != nil {
-				return 0, err
-			}
-			lenA, enc = cw.n, gob.NewEncoder(w)
-		}
-		ch.Files = append(ch.Files, fileEntry{p, c.Files[p]})
-		if err := flush(false); err != nil {
-			return 0, err
-		}
-	}
-	if half == len(files) { // no files: the second stream starts here
-		if err := flush(true); err != nil {
-			return 0, err
-		}
-		lenA, enc = cw.n, gob.NewEncoder(w)
-	}
-	if err := flush(true); err != nil {
-		return 0, err
+	return e.files(c, files)
+}
+
+// encodeSecond writes the second stream: the content files named, then
+// the outputs' digests and the pages' records, each in order.
+func encodeSecond(w io.Writer, c *cacheData, files []string) error {
+	e := &chunkEncoder{enc: gob.NewEncoder(w)}
+	if err := e.files(c, files); err != nil {
+		return err
 	}
 	for _, name := range sortedKeys(c.Sums) {
-		ch.Outputs = append(ch.Outputs, sumEntry{name, digest(c.Sums[name]), c.Sizes[name]})
-		if err := flush(false); err != nil {
-			return 0, err
+		e.ch.Outputs = append(e.ch.Outputs, sumEntry{name, digest(c.Sums[name]), c.Sizes[name]})
+		if err := e.flush(false); err != nil {
+			return err
 		}
 	}
-	if err := flush(true); err != nil {
-		return 0, err
+	if err := e.flush(true); err != nil {
+		return err
 	}
 	for _, name := range sortedKeys(c.Pages) {
-		ch.Pages = append(ch.Pages, pageEntry{name, c.Pages[name]})
-		if err := flush(false); err != nil {
-			return 0, err
+		e.ch.Pages = append(e.ch.Pages, pageEntry{name, c.Pages[name]})
+		if err := e.flush(false); err != nil {
+			return err
 		}
 	}
-	return lenA, flush(true)
+	return e.flush(true)
 }
 
 // fromCache gives a Builder that has not built yet what the cache in
