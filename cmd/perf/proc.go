@@ -37,8 +37,11 @@ type child struct {
 	start  time.Time
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	done   chan struct{}
-	stderr *tail
+	// stopTimer ends the timeout; wait calls it once it has read why
+	// the child ended, which a cancelled timeout would otherwise say.
+	stopTimer context.CancelFunc
+	done      chan struct{}
+	stderr    *tail
 }
 
 // errInterrupted is the cause when perf itself is stopped.
@@ -51,7 +54,7 @@ var errInterrupted = errors.New("interrupted")
 func start(ctx context.Context, lim limits, stdout io.Writer, name string, args ...string) (*child, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	tctx, cancelTimeout := context.WithTimeoutCause(ctx, lim.timeout, fmt.Errorf("timed out after %v", lim.timeout))
-	c := &child{ctx: tctx, cancel: cancel, done: make(chan struct{}), stderr: &tail{max: 4 << 10}}
+	c := &child{ctx: tctx, cancel: cancel, stopTimer: cancelTimeout, done: make(chan struct{}), stderr: &tail{max: 4 << 10}}
 	c.cmd = exec.CommandContext(tctx, name, args...)
 	c.cmd.Env = append(os.Environ(), lim.env...)
 	c.cmd.Stdout, c.cmd.Stderr = stdout, c.stderr
@@ -64,7 +67,6 @@ func start(ctx context.Context, lim limits, stdout io.Writer, name string, args 
 		return nil, err
 	}
 	go func() {
-		defer cancelTimeout()
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -108,6 +110,7 @@ func (c *child) wait() sample {
 			s.fail += ": " + lastLine(t)
 		}
 	}
+	c.stopTimer()
 	c.cancel(nil)
 	return s
 }
