@@ -88,6 +88,51 @@ func (ps *previewSite) edit(files ...string) {
 	ps.result, ps.err = ps.b.Build(ctx)
 }
 
+// checkFullBuild fails the test unless the output is a full build's of
+// the same site; what names the step in messages.
+func (ps *previewSite) checkFullBuild(what string) {
+	ps.t.Helper()
+	full := New(Config{Source: ps.root, Dest: ps.dest, Theme: folio.Theme(), BaseURL: "http://127.0.0.1/"})
+	full.memory = true
+	if _, err := full.Build(context.Background()); err != nil {
+		ps.t.Fatal(err)
+	}
+	got := ps.tree()
+	for name, data := range full.dest.mem {
+		if got[name] != string(data) {
+			ps.t.Fatalf("%s: %s differs from a full build", what, name)
+		}
+	}
+	if len(got) != len(full.dest.mem) {
+		ps.t.Fatalf("%s: %d files, a full build has %d", what, len(got), len(full.dest.mem))
+	}
+}
+
+// checkPreview fails the test unless the one preview of the last edit
+// wrote every page whose bytes changed from before to after, with the
+// bytes after, and the build after it rendered nothing more.
+func (ps *previewSite) checkPreview(what string, before, after map[string]string) {
+	ps.t.Helper()
+	if len(ps.previews) != 1 {
+		ps.t.Fatalf("%s: %d previews, want 1", what, len(ps.previews))
+	}
+	pv := ps.previews[0]
+	for name, data := range pv {
+		if after[name] != data {
+			ps.t.Errorf("%s: %s as previewed differs from the build's", what, name)
+		}
+	}
+	for name, data := range after {
+		if _, ok := pv[name]; !ok && strings.HasSuffix(name, ".html") && before[name] != data {
+			ps.t.Errorf("%s: %s changed, but the preview did not write it", what, name)
+		}
+	}
+	if ps.result.Rendered != 0 {
+		ps.t.Errorf("%s: the build after the preview rendered %d pages, want 0", what, ps.result.Rendered)
+	}
+}
+
+// docText is document i of newPreviewSite with title and body.
 func docText(i int, title, body string) string {
 	tag := []string{"甲", "乙", "丙"}[i%3]
 	return fmt.Sprintf("---\ntitle: %s\ndate: 2024-%02d-%02d\ntags: [%s]\n---\n%s", title, 1+i%12, 1+i, tag, body)
@@ -151,47 +196,16 @@ func TestPreviewWritesWhatTheBuildWould(t *testing.T) {
 				}
 				return
 			}
-			if len(ps.previews) != 1 {
-				t.Fatalf("%d previews, want 1", len(ps.previews))
-			}
-			pv := ps.previews[0]
+			ps.checkPreview(c.name, before, after)
 			for _, name := range c.want {
-				if _, ok := pv[name]; !ok {
-					t.Errorf("the preview did not write %s; it wrote %v", name, slices.Sorted(maps.Keys(pv)))
+				if _, ok := ps.previews[0][name]; !ok {
+					t.Errorf("the preview did not write %s; it wrote %v", name, slices.Sorted(maps.Keys(ps.previews[0])))
 				}
-			}
-			for name, data := range pv {
-				if after[name] != data {
-					t.Errorf("%s as previewed differs from the build's", name)
-				}
-			}
-			for name, data := range after {
-				if strings.HasSuffix(name, ".html") && before[name] != data {
-					if _, ok := pv[name]; !ok {
-						t.Errorf("%s changed, but the preview did not write it", name)
-					}
-				}
-			}
-			if ps.result.Rendered != 0 {
-				t.Errorf("the build after the preview rendered %d pages, want 0", ps.result.Rendered)
 			}
 		})
 	}
 	ps.t = t
-	full := New(Config{Source: ps.root, Dest: ps.dest, Theme: folio.Theme(), BaseURL: "http://127.0.0.1/"})
-	full.memory = true
-	if _, err := full.Build(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	got := ps.tree()
-	for name, data := range full.dest.mem {
-		if got[name] != string(data) {
-			t.Errorf("%s differs from a full build", name)
-		}
-	}
-	if len(got) != len(full.dest.mem) {
-		t.Errorf("%d files, a full build has %d", len(got), len(full.dest.mem))
-	}
+	ps.checkFullBuild("after every edit")
 }
 
 func TestCameAndWent(t *testing.T) {
@@ -243,17 +257,7 @@ func TestPreviewAfterACancelledBuild(t *testing.T) {
 		t.Errorf("the preview wrote %v, not d18's page", slices.Sorted(maps.Keys(ps.previews[0])))
 	}
 	ps.assertFile("d17/index.html", "第十七篇改了开头")
-	full := New(Config{Source: ps.root, Dest: ps.dest, Theme: folio.Theme(), BaseURL: "http://127.0.0.1/"})
-	full.memory = true
-	if _, err := full.Build(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	got := ps.tree()
-	for name, data := range full.dest.mem {
-		if got[name] != string(data) {
-			t.Errorf("%s differs from a full build", name)
-		}
-	}
+	ps.checkFullBuild("after a cancelled build")
 }
 
 // TestPreviewsOfRandomEdits saves random edits, a batch at a time, as an
@@ -299,39 +303,14 @@ func TestPreviewsOfRandomEdits(t *testing.T) {
 		if ps.err != nil {
 			t.Fatalf("batch %d: %v", batch, ps.err)
 		}
-		after := ps.tree()
-		full := New(Config{Source: ps.root, Dest: ps.dest, Theme: folio.Theme(), BaseURL: "http://127.0.0.1/"})
-		full.memory = true
-		if _, err := full.Build(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		for name, data := range full.dest.mem {
-			if after[name] != string(data) {
-				t.Fatalf("batch %d: %s differs from a full build", batch, name)
-			}
-		}
-		if len(after) != len(full.dest.mem) {
-			t.Fatalf("batch %d: %d files, a full build has %d", batch, len(after), len(full.dest.mem))
-		}
+		what := fmt.Sprintf("batch %d", batch)
+		ps.checkFullBuild(what)
 		if len(ps.previews) == 0 {
 			declined++
 			continue
 		}
 		previewed++
-		pv := ps.previews[0]
-		for name, data := range pv {
-			if after[name] != data {
-				t.Errorf("batch %d: %s as previewed differs from the build's", batch, name)
-			}
-		}
-		for name, data := range after {
-			if _, ok := pv[name]; !ok && strings.HasSuffix(name, ".html") && before[name] != data {
-				t.Errorf("batch %d: %s changed, but the preview did not write it", batch, name)
-			}
-		}
-		if ps.result.Rendered != 0 {
-			t.Errorf("batch %d: the build after the preview rendered %d pages", batch, ps.result.Rendered)
-		}
+		ps.checkPreview(what, before, ps.tree())
 	}
 	t.Logf("%d batches previewed, %d left to the build", previewed, declined)
 	if previewed < 20 || declined < 10 {
