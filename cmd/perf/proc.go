@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -95,9 +94,7 @@ func (c *child) wait() sample {
 	close(c.done)
 	if ps := c.cmd.ProcessState; ps != nil {
 		s.cpu = ps.UserTime() + ps.SystemTime()
-		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-			s.rss = ru.Maxrss << 10 // kilobytes on Linux
-		}
+		s.rss = maxRSS(ps)
 	}
 	switch cause := context.Cause(c.ctx); {
 	case cause != nil && errors.Is(cause, context.Canceled):
