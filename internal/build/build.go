@@ -178,6 +178,9 @@ type Builder struct {
 	indexStats search.Stats
 	indexSum   [32]byte
 	indexFiles []string // the index's files, which the destination holds
+	// indexState is what search.Update needs of that index to make the
+	// next one from it, changing only the entries of documents edited.
+	indexState *search.State
 	// emitted is an index written straight into the output (folio
 	// build), which becomes the one above when the output is committed.
 	emitted *emittedIndex
@@ -656,7 +659,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	b.dest, b.destFromCache = out.state(), false
 	b.destManifest, b.spare = sha256.Sum256(man), out.newSpare
 	if e := b.emitted; e != nil {
-		b.indexStats, b.indexSum, b.indexFiles, b.emitted = e.stats, e.sum, e.files, nil
+		b.indexStats, b.indexSum, b.indexFiles, b.indexState, b.emitted = e.stats, e.sum, e.files, e.state, nil
 	}
 	if !b.cfg.InPlace && !b.memory {
 		// The destination holds the index now: the next build of this
@@ -1283,14 +1286,16 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 	h.Sum(sum[:0])
 	if b.index == nil && b.indexFiles != nil && sum == b.indexSum && b.keepIndex(out) {
 		res.Search = b.indexStats
+		res.Search.Reused = res.Search.Docs
 		return nil
 	}
-	if b.index == nil || sum != b.indexSum {
+	made := b.index == nil || sum != b.indexSum
+	if made {
 		in := make([]search.Doc, len(docs))
 		err := parallel(ctx, b.cfg.Workers, len(docs), func(i int) {
 			d := docs[i]
 			// The text is extracted as the index needs it, on every core.
-			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return search.TextFromHTML(d.HTML()) }, Tags: d.Tags, Lang: d.Lang, Prep: b.searchPrep(d)}
+			in[i] = search.Doc{URL: d.Path, Title: d.Title, TextFrom: func() string { return search.TextFromHTML(d.HTML()) }, Tags: d.Tags, Lang: d.Lang, Prep: b.searchPrep(d), TextKey: textKey(d)}
 			if l := b.loaded[d.Doc.Path]; l != nil && l.doc == d.Doc {
 				in[i].Units = l.units
 			}
@@ -1316,8 +1321,19 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		}
 		var files map[string][]byte
 		var stats search.Stats
+		var state *search.State
 		var cfg search.Config
 		var names []string
+		var namesMu sync.Mutex
+		named := func(name string) {
+			namesMu.Lock()
+			names = append(names, name)
+			namesMu.Unlock()
+		}
+		// The last index gives the entries of the documents not edited
+		// since (search.Update): from the destination, each file read
+		// checked against its digest, or from memory.
+		prior := search.Prior{State: b.indexState}
 		if !b.cfg.InPlace {
 			// folio build writes each file of the index as it is made
 			// and holds none; serve and watch keep the index for the
@@ -1328,13 +1344,31 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				names = append(names, name)
+				named(name)
 				return out.put(name, data, "the search index")
 			}
-			files, stats, err = search.Build(in, cfg)
+			if b.indexFiles != nil {
+				prior.Read = out.readPrev
+				prior.Keep = func(name string) (bool, error) {
+					kept, err := out.keep(name, "the search index")
+					if kept {
+						named(name)
+					}
+					return kept, err
+				}
+			}
+			files, stats, state, err = search.Update(in, cfg, prior)
 		} else {
+			if last := b.index; last != nil {
+				prior.Read = func(name string) ([]byte, error) {
+					if data, ok := last[name]; ok {
+						return data, nil
+					}
+					return nil, fmt.Errorf("%s: not in the last index", name)
+				}
+			}
 			err = whileNotCancelled(ctx, func() (err error) {
-				files, stats, err = search.Build(in, cfg)
+				files, stats, state, err = search.Update(in, cfg, prior)
 				return err
 			})
 		}
@@ -1345,12 +1379,13 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 			// The destination holds this index only once the output is
 			// committed; until then no build may keep what it holds.
 			slices.Sort(names)
+			names = slices.Compact(names) // kept, then emitted after all
 			b.index, b.indexSum, b.indexFiles = nil, [32]byte{}, nil
-			b.emitted = &emittedIndex{sum: sum, stats: stats, files: names}
+			b.emitted = &emittedIndex{sum: sum, stats: stats, files: names, state: state}
 			res.Search = stats
 			return nil
 		}
-		b.index, b.indexStats, b.indexSum, b.indexFiles = files, stats, sum, sortedKeys(files)
+		b.index, b.indexStats, b.indexSum, b.indexFiles, b.indexState = files, stats, sum, sortedKeys(files), state
 	}
 	for _, name := range sortedKeys(b.index) {
 		if err := out.put(name, b.index[name], "the search index"); err != nil {
@@ -1358,6 +1393,9 @@ func (b *Builder) writeSearch(ctx context.Context, out *output, s *site.Site, re
 		}
 	}
 	res.Search = b.indexStats
+	if !made {
+		res.Search.Reused = res.Search.Docs // the last index, unchanged
+	}
 	return nil
 }
 
@@ -1366,6 +1404,18 @@ type emittedIndex struct {
 	sum   [32]byte
 	stats search.Stats
 	files []string
+	state *search.State
+}
+
+// textKey identifies the text the search index reads of d: its source
+// (and what parses it) and where its links lead.
+func textKey(d *site.Doc) [32]byte {
+	h := sha256.New()
+	h.Write(d.Sum[:])
+	h.Write([]byte(d.LinkTargets()))
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
 }
 
 // searchPrep is where the search index keeps what it made of a

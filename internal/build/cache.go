@@ -42,7 +42,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 12\n"
+	cacheMagic = "folio build cache 13\n"
 )
 
 // cacheData is what the cache file holds.
@@ -62,6 +62,7 @@ type cacheData struct {
 	IndexSum   [32]byte
 	IndexFiles []string
 	IndexStats search.Stats
+	IndexState *search.State
 	Spare      *spareState // the spare tree beside Dest (spare.go)
 	Bodies     string      // the body file beside the cache (bodies.go)
 }
@@ -474,7 +475,7 @@ func (b *Builder) fromCache() string {
 	b.keys = newKeyTable(c.Keys)
 	b.destFromCache = true
 	b.urls = c.URLs
-	b.indexSum, b.indexFiles, b.indexStats = c.IndexSum, c.IndexFiles, c.IndexStats
+	b.indexSum, b.indexFiles, b.indexStats, b.indexState = c.IndexSum, c.IndexFiles, c.IndexStats, c.IndexState
 	if b.cfg.InPlace {
 		b.adopted = true // the cache says what the destination holds
 	}
@@ -500,6 +501,7 @@ func (b *Builder) toCache(manifest []byte) error {
 		IndexSum:   b.indexSum,
 		IndexFiles: b.indexFiles,
 		IndexStats: b.indexStats,
+		IndexState: b.indexState,
 		Spare:      b.spare,
 	}
 	var live []*body

@@ -417,3 +417,87 @@ func TestCacheStreamsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A build after an edit makes the search index again from the last one
+// (search.Update): only the edited document's entries are made anew, and
+// the index is a cold build's. A file of the last index changed by hand is
+// never trusted: a shard or part makes the whole index again, a text
+// segment its document.
+func TestCacheSearchIndexIsUpdated(t *testing.T) {
+	root, cache := cacheSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	first := runCached(t, root, dest, cache)
+	if first.Search.Docs < 20 {
+		t.Fatalf("the site has %d documents in its index: too few to tell", first.Search.Docs)
+	}
+	n := 0
+	edit := func(file string) {
+		t.Helper()
+		n++
+		p := filepath.Join(root, "content", "eo", file)
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, fmt.Appendf(src, "\n第%d次追加的段落：数据安全。\n", n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cold := func(what string) {
+		t.Helper()
+		ref := filepath.Join(t.TempDir(), "public")
+		if _, err := Build(context.Background(), Config{Source: root, Dest: ref, Theme: folio.Theme()}); err != nil {
+			t.Fatal(err)
+		}
+		sameTree(t, what, readTree(t, dest), readTree(t, ref))
+	}
+	tamper := func(name string) {
+		t.Helper()
+		p := filepath.Join(dest, filepath.FromSlash(name))
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)-1] ^= 1
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		later := time.Now().Add(2 * time.Second)
+		if err := os.Chtimes(p, later, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	edit("1975-EO-040.md")
+	res := runCached(t, root, dest, cache)
+	if res.Search.Reused != res.Search.Docs-1 {
+		t.Errorf("after one edit, %d of %d documents' entries reused, want all but one", res.Search.Reused, res.Search.Docs)
+	}
+	cold("after an edit")
+
+	tamper("search/t/3.0.txt")
+	edit("1974-EO-002.md")
+	res = runCached(t, root, dest, cache)
+	if res.Search.Reused != res.Search.Docs-2 {
+		t.Errorf("after an edit and a text segment changed by hand, %d of %d documents' entries reused, want all but two", res.Search.Reused, res.Search.Docs)
+	}
+	cold("after a text segment changed by hand")
+
+	tamper("search/p/0.bin")
+	edit("1975-EO-040.md")
+	res = runCached(t, root, dest, cache)
+	if res.Search.Reused != 0 {
+		t.Errorf("after a shard changed by hand, %d documents' entries reused, want none", res.Search.Reused)
+	}
+	cold("after a shard changed by hand")
+
+	// A new document numbers the others anew: the index is made again.
+	if err := os.WriteFile(filepath.Join(root, "content", "eo", "new.md"), []byte("---\ntitle: 新的文件\ndate: 2026-01-01\n---\n新的正文。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = runCached(t, root, dest, cache)
+	if res.Search.Reused != 0 || res.Search.Docs != first.Search.Docs+1 {
+		t.Errorf("after a document was added, %d of %d documents' entries reused, want none of %d", res.Search.Reused, res.Search.Docs, first.Search.Docs+1)
+	}
+	cold("after a document was added")
+}

@@ -391,6 +391,31 @@ func (o *output) keep(name, from string) (bool, error) {
 	return true, nil
 }
 
+// readPrev returns a file of the destination as the last build wrote it,
+// or an error when it is not: gone, or changed since.
+func (o *output) readPrev(name string) ([]byte, error) {
+	sum, ok := o.prev.sums[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: not in the last build's output", name)
+	}
+	var b []byte
+	if o.mem != nil {
+		b, ok = o.prev.mem[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: not in the last build's output", name)
+		}
+	} else {
+		var err error
+		if b, err = os.ReadFile(filepath.Join(o.dest, filepath.FromSlash(name))); err != nil {
+			return nil, err
+		}
+	}
+	if sha256.Sum256(b) != sum {
+		return nil, fmt.Errorf("%s: changed since the last build", name)
+	}
+	return b, nil
+}
+
 // stamp records what a page file was rendered from.
 func (o *output) stamp(name string, rec pageRec) {
 	o.mu.Lock()

@@ -126,7 +126,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	}{{"theme", 200, false}, {"own templates", 80, true}} {
 		ok := t.Run(phase.name, func(t *testing.T) {
 			s.t = t
-			rendered, pages := 0, 0
+			rendered, pages, patched := 0, 0, 0
 			edits, compared, failed := 0, 0, 0
 			for batch := 0; compared < phase.edits; batch++ {
 				if batch > 2*phase.edits {
@@ -155,6 +155,9 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				compared += edits - before
 				rendered += res.Rendered
 				pages += res.Pages
+				if res.Search.Reused > 0 && res.Search.Reused < res.Search.Docs {
+					patched++ // the search index made from the last (search.Update)
+				}
 				got, want := inc.dest.mem, full.dest.mem
 				for name, data := range want {
 					if !bytes.Equal(got[name], data) {
@@ -167,9 +170,12 @@ func TestIncrementalEqualsFull(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d edits compared with a full build; %d further batches ended in a URL collision in both; rendered %d of %d pages", compared, failed, rendered, pages)
+			t.Logf("%d edits compared with a full build; %d further batches ended in a URL collision in both; rendered %d of %d pages; %d search indexes made from the last", compared, failed, rendered, pages, patched)
 			if !phase.templates && rendered*2 > pages {
 				t.Errorf("with the default theme the rebuilds rendered %d of %d pages, want under half", rendered, pages)
+			}
+			if patched == 0 {
+				t.Error("no rebuild made its search index from the last one's: the test covers less than it says")
 			}
 		})
 		if !ok {

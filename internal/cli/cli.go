@@ -284,7 +284,11 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "  %s published as they are: %s\n", plural(len(res.Assets), "asset"), assetKinds(res.Assets))
 	}
 	if res.Search.Files > 0 {
-		fmt.Fprintf(e.stdout, "  search index: %s in %s (%s)\n", plural(res.Search.Docs, "document"), plural(res.Search.Files, "file"), size(res.Search.Bytes))
+		kept := ""
+		if r := res.Search.Reused; r > 0 && r < res.Search.Docs {
+			kept = fmt.Sprintf("; the entries of %s kept from the last build", thousands(r))
+		}
+		fmt.Fprintf(e.stdout, "  search index: %s in %s (%s)%s\n", plural(res.Search.Docs, "document"), plural(res.Search.Files, "file"), size(res.Search.Bytes), kept)
 	}
 	if len(res.Removed) > 0 {
 		more := ""

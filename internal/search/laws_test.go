@@ -103,10 +103,11 @@ func TestSearchLaws(t *testing.T) {
 	t.Logf("%d documents indexed in %v", len(docs), time.Since(start))
 
 	// Documents by number, as Build numbers them, with their folded text.
-	ds, err := prepare(docs, Config{}.withDefaults().SegmentBytes, nil)
+	ds, err := number(docs)
 	if err != nil {
 		t.Fatal(err)
 	}
+	prepare(ds, nil, Config{}.withDefaults().SegmentBytes, nil)
 	folded := make([]string, len(ds))
 	for i, d := range ds {
 		folded[i] = normalize(d.Title + "\n" + d.text)

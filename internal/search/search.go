@@ -118,6 +118,11 @@ type Doc struct {
 	Facets map[string][]string // other filter values: {"source": {"人民日报"}}
 	Date   string              // "2025-04-27", "2025-04", "2025" or ""
 	Lang   string              // "zh", "en" or ""; text of any language is indexed alike
+	// TextKey, when not zero, identifies the text: equal keys mean
+	// equal texts (a digest of what the text is made from will do).
+	// Update reuses the entries of a document only when its text key,
+	// title, URL, date, tags and facets are those of the prior index.
+	TextKey [32]byte
 	// Prep, when not nil, keeps what Build made of this document's text
 	// for the next Build of the same document: a caller that indexes its
 	// documents again after each edit (folio serve) passes the same Prep
@@ -153,7 +158,7 @@ type Config struct {
 	// text is then not held from one pass to the next: it is extracted
 	// twice (once to measure it and cut its snippet segments, once to
 	// index it), or once when its Units are given; Prep is not used. Emit
-	// is called from any goroutine, never twice at once; an error it
+	// is called from any goroutine, from several at once; an error it
 	// returns ends the build.
 	Emit func(name string, data []byte) error
 }
@@ -174,9 +179,10 @@ func (c Config) withDefaults() Config {
 
 // Stats describes a built index.
 type Stats struct {
-	Docs  int   // documents indexed
-	Files int   // files written
-	Bytes int64 // their total size
+	Docs   int   // documents indexed
+	Files  int   // files written
+	Bytes  int64 // their total size
+	Reused int   // documents whose entries Update took from the prior index
 }
 
 // Algorithm constants shared with static/search.js.
@@ -288,6 +294,7 @@ type indexDoc struct {
 	// is extracted again to be indexed. A document measured beforehand
 	// (Units) is read once, late: when it is indexed.
 	starts  []int32
+	tbytes  int64 // the size of its segments
 	emitted bool
 	late    bool
 }
@@ -311,17 +318,27 @@ type indexer struct {
 // put adds a file to the index: to files, or given to Config.Emit.
 func (ix *indexer) put(name string, b []byte) {
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
 	if name != headerName {
 		ix.nfiles++
 		ix.nbytes += int64(len(b))
 	}
 	if ix.cfg.Emit == nil {
 		ix.files[name] = b
+		ix.mu.Unlock()
 		return
 	}
-	if ix.err == nil {
-		ix.err = ix.cfg.Emit(name, b)
+	failed := ix.err != nil
+	ix.mu.Unlock()
+	if failed {
+		return
+	}
+	// Outside the lock: the workers' text segments are written at once.
+	if err := ix.cfg.Emit(name, b); err != nil {
+		ix.mu.Lock()
+		if ix.err == nil {
+			ix.err = err
+		}
+		ix.mu.Unlock()
 	}
 }
 
@@ -344,6 +361,7 @@ func (ix *indexer) emitText(id int, d *indexDoc) bool {
 		if k > 0 {
 			d.starts = append(d.starts, seg.pos)
 		}
+		d.tbytes += int64(len(seg.text))
 		ix.put(textName(id, k), []byte(seg.text))
 	}
 	d.text, d.segs = "", nil
@@ -375,18 +393,35 @@ type worker struct {
 // search/, and their totals. The same documents give the same bytes, in
 // any order.
 func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
+	files, stats, _, err := Update(docs, cfg, Prior{})
+	return files, stats, err
+}
+
+// Update indexes docs as Build does, and returns the State of the index
+// too, for the next Update. Given the prior index (Prior), it makes again
+// only the entries of the documents whose Key differs from their key
+// there: the others' entries are taken from the prior index's lists, their
+// text is not read, and their text segments are kept (Prior.Keep) or
+// copied. The files are the bytes Build would give. When the documents
+// are not numbered as they were (one added, removed, redated or moved),
+// or a file of the prior index cannot be read, the whole index is made
+// again.
+func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *State, error) {
 	cfg = cfg.withDefaults()
 	ix := &indexer{cfg: cfg, avgdl: 1, files: map[string][]byte{}}
 	var emit func(id int, d *indexDoc) bool
 	if cfg.Emit != nil {
 		emit = ix.emitText
 	}
-	ds, err := prepare(docs, cfg.SegmentBytes, emit)
+	ds, err := number(docs)
 	if err != nil {
-		return nil, Stats{}, err
+		return nil, Stats{}, nil, err
 	}
+	// reuse[id]: document id's entries come from the prior index.
+	reuse, old := ix.reusable(ds, prior)
+	prepare(ds, reuse, cfg.SegmentBytes, emit)
 	if ix.failed() {
-		return nil, Stats{}, ix.err
+		return nil, Stats{}, nil, ix.err
 	}
 	ix.ndocs = float64(len(ds))
 	var total float64
@@ -401,22 +436,29 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 	for range nw {
 		ix.workers = append(ix.workers, &worker{han: map[uint64]int32{}, words: map[string]int32{}})
 	}
+	ids := make([]int, 0, len(ds))
+	for id := range ds {
+		if reuse == nil || !reuse[id] {
+			ids = append(ids, id)
+		}
+	}
 	// A batch of documents at a time, each document's tokens are found
 	// once, on every core; then each worker adds the tokens it owns.
-	toks := make([][]itoken, min(len(ds), batchDocs))
+	toks := make([][]itoken, min(len(ids), batchDocs))
 	scratch := make([][]unit, nw)
-	for lo := 0; lo < len(ds); lo += batchDocs {
+	for lo := 0; lo < len(ids); lo += batchDocs {
 		if ix.failed() {
-			return nil, Stats{}, ix.err
+			return nil, Stats{}, nil, ix.err
 		}
-		hi := min(len(ds), lo+batchDocs)
+		hi := min(len(ids), lo+batchDocs)
 		for k := range nw {
 			wg.Go(func() {
 				us := scratch[k]
-				for id := lo + k; id < hi; id += nw {
+				for j := lo + k; j < hi; j += nw {
+					id := ids[j]
 					d := &ds[id]
 					us, _ = scan(us[:0], d.Title, 0)
-					t := docTokens(toks[id-lo][:0], us[:min(len(us), maxTitleUnits)])
+					t := docTokens(toks[j-lo][:0], us[:min(len(us), maxTitleUnits)])
 					text := d.text
 					if d.emitted && d.starts != nil || d.late {
 						text = d.textAgain()
@@ -429,7 +471,7 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 						}
 						ix.emitText(id, d)
 					}
-					toks[id-lo] = docTokens(t, us)
+					toks[j-lo] = docTokens(t, us)
 				}
 				scratch[k] = us
 			})
@@ -437,8 +479,8 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 		wg.Wait()
 		for k, w := range ix.workers {
 			wg.Go(func() {
-				for id := lo; id < hi; id++ {
-					ix.add(w, k, int32(id), &ds[id], toks[id-lo])
+				for j := lo; j < hi; j++ {
+					ix.add(w, k, int32(ids[j]), &ds[ids[j]], toks[j-lo])
 				}
 			})
 		}
@@ -449,7 +491,14 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 			ix.emitText(id, &ds[id]) // indexed, and cut into segment files: not needed again
 		}
 	}
-	nshards := ix.writeShards()
+	all := ix.tokens()
+	if old != nil {
+		if all, err = ix.merge(old, all, reuse, ds); err != nil {
+			// Not what this package writes: made again whole.
+			return Update(docs, cfg, Prior{})
+		}
+	}
+	nshards := ix.writeShards(all)
 
 	// Documents.
 	for c := 0; c*cfg.ChunkDocs < len(ds); c++ {
@@ -464,14 +513,14 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 		}
 		b, err := json.Marshal(chunk)
 		if err != nil {
-			return nil, Stats{}, fmt.Errorf("search index: %w", err)
+			return nil, Stats{}, nil, fmt.Errorf("search index: %w", err)
 		}
 		ix.put(chunkName(c), b)
 	}
 
 	fb, err := json.Marshal(filterCounts(ds))
 	if err != nil {
-		return nil, Stats{}, fmt.Errorf("search index: %w", err)
+		return nil, Stats{}, nil, fmt.Errorf("search index: %w", err)
 	}
 	ix.put("search/filters.json", fb)
 
@@ -491,17 +540,23 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 	h.Stats.Files, h.Stats.Bytes = ix.nfiles, ix.nbytes
 	hb, err := json.Marshal(h)
 	if err != nil {
-		return nil, Stats{}, fmt.Errorf("search index: %w", err)
+		return nil, Stats{}, nil, fmt.Errorf("search index: %w", err)
 	}
 	ix.put(headerName, hb)
 	if ix.err != nil {
-		return nil, Stats{}, ix.err
+		return nil, Stats{}, nil, ix.err
 	}
 	files := ix.files
 	if cfg.Emit != nil {
 		files = nil
 	}
-	return files, Stats{Docs: len(ds), Files: h.Stats.Files + 1, Bytes: h.Stats.Bytes + int64(len(hb))}, nil
+	stats := Stats{Docs: len(ds), Files: h.Stats.Files + 1, Bytes: h.Stats.Bytes + int64(len(hb))}
+	for id := range reuse {
+		if reuse[id] {
+			stats.Reused++
+		}
+	}
+	return files, stats, ix.state(ds, nshards), nil
 }
 
 // owner returns the worker, of n, that owns token t.
@@ -588,9 +643,7 @@ func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc, toks []itoken) {
 		start, w.at[n] = w.at[n], 0
 		p := &w.postings[n]
 		p.df++
-		tf := float64(len(ps))
-		wt := tf * (k1 + 1) / (tf + k1*(1-bm25b+bm25b*dl/ix.avgdl))
-		q := min(max(1+int(wt/(k1+1)*(maxWeight-1)+0.5), 1), maxWeight)
+		q := ix.weight(len(ps), dl)
 		b := p.docs.start(id, partBytes)
 		b = binary.AppendUvarint(b, uint64(q))
 		p.docs.end(binary.AppendUvarint(b, uint64(uint32(ps[0]))))
@@ -622,21 +675,36 @@ func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc, toks []itoken) {
 	}
 }
 
-// writeShards writes the posting shards and the parts of long lists, and
-// returns the number of shards: as many as make the inline data about
-// Config.ShardBytes each.
-func (ix *indexer) writeShards() int {
-	cfg := ix.cfg
-	type tokRef struct {
-		text string
-		p    *posting
-	}
+// tokRef is a token and its lists.
+type tokRef struct {
+	text string
+	p    *posting
+}
+
+// tokens returns the tokens of every worker.
+func (ix *indexer) tokens() []tokRef {
 	var all []tokRef
 	for _, w := range ix.workers {
 		for i, t := range w.toks {
 			all = append(all, tokRef{t.text(), &w.postings[i]})
 		}
 	}
+	return all
+}
+
+// weight is the quantized BM25 weight of a token that occurs tf times in
+// a document of length dl.
+func (ix *indexer) weight(tf int, dl float64) int {
+	t := float64(tf)
+	wt := t * (k1 + 1) / (t + k1*(1-bm25b+bm25b*dl/ix.avgdl))
+	return min(max(1+int(wt/(k1+1)*(maxWeight-1)+0.5), 1), maxWeight)
+}
+
+// writeShards writes the posting shards and the parts of long lists, and
+// returns the number of shards: as many as make the inline data about
+// Config.ShardBytes each.
+func (ix *indexer) writeShards(all []tokRef) int {
+	cfg := ix.cfg
 
 	inline := func(l *list) bool { return len(l.done) == 0 && len(l.b) <= cfg.InlineBytes }
 	var inlineBytes int
@@ -717,10 +785,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// prepare checks the documents, numbers them newest first, scans their
-// text and cuts it into segments. emit, when not nil, is called with each
-// document once it is prepared; when it returns false, prepare stops.
-func prepare(docs []Doc, segBytes int, emit func(id int, d *indexDoc) bool) ([]indexDoc, error) {
+// number checks the documents and numbers them newest first.
+func number(docs []Doc) ([]indexDoc, error) {
 	var errs []error
 	ds := make([]indexDoc, len(docs))
 	urls := map[string]bool{}
@@ -751,6 +817,13 @@ func prepare(docs []Doc, segBytes int, emit func(id int, d *indexDoc) bool) ([]i
 		}
 		return cmp.Compare(a.URL, b.URL)
 	})
+	return ds, nil
+}
+
+// prepare scans the documents' text and cuts it into segments, but those
+// whose entries are reused (skip). emit, when not nil, is called with each
+// document once it is prepared; when it returns false, prepare stops.
+func prepare(ds []indexDoc, skip []bool, segBytes int, emit func(id int, d *indexDoc) bool) {
 	// Each document is cleaned and measured on its own: on every core.
 	nw := max(1, min(runtime.GOMAXPROCS(0), 8))
 	var wg sync.WaitGroup
@@ -759,6 +832,9 @@ func prepare(docs []Doc, segBytes int, emit func(id int, d *indexDoc) bool) ([]i
 			var us []unit
 			for i := k; i < len(ds); i += nw {
 				d := &ds[i]
+				if skip != nil && skip[i] {
+					continue
+				}
 				if emit != nil && d.Units > 0 {
 					d.dl, d.late = d.Units, true
 					continue
@@ -784,7 +860,6 @@ func prepare(docs []Doc, segBytes int, emit func(id int, d *indexDoc) bool) ([]i
 		})
 	}
 	wg.Wait()
-	return ds, nil
 }
 
 // prepare measures the document and cuts its text into segments; us is

@@ -1,0 +1,278 @@
+package search
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// keyed gives each document a text key: the digest of its text.
+func keyed(docs []Doc) []Doc {
+	docs = slices.Clone(docs)
+	for i := range docs {
+		docs[i].TextKey = sha256.Sum256([]byte(docs[i].Text))
+	}
+	return docs
+}
+
+// edit changes a few documents as a curator would, and reports whether
+// the documents are still numbered as they were.
+func edit(rng *rand.Rand, docs []Doc, round int) ([]Doc, bool) {
+	docs = slices.Clone(docs)
+	renumbered := false
+	for range 1 + rng.IntN(4) {
+		i := rng.IntN(len(docs))
+		d := &docs[i]
+		switch rng.IntN(10) {
+		case 0, 1, 2: // a paragraph added: lengths change, so every weight may
+			d.Text += fmt.Sprintf("\n第%d轮追加的一段文字：人工智能与乡村振兴 round %d", round, round)
+		case 3: // a passage cut
+			d.Text = d.Text[:len(d.Text)/2]
+			d.Text = strings.ToValidUTF8(d.Text, "")
+		case 4: // the text emptied, or given back
+			if d.Text == "" {
+				d.Text = "恢复的正文。"
+			} else {
+				d.Text = ""
+			}
+		case 5:
+			d.Title += "（修订）"
+		case 6:
+			d.Tags = append(slices.Clone(d.Tags), fmt.Sprintf("新标签%d", rng.IntN(3)))
+		case 7:
+			d.Facets = map[string][]string{"source": {fmt.Sprintf("来源%d", rng.IntN(3))}}
+		case 9: // a long text: the average length moves, and with it others' weights
+			d.Text = strings.Repeat(d.Text+"\n", 4)
+		case 8:
+			if rng.IntN(3) == 0 { // redated: numbered otherwise
+				d.Date = fmt.Sprintf("20%02d-01-01", rng.IntN(26))
+				renumbered = true
+			} else {
+				d.Text = strings.Replace(d.Text, "，", "、", 1)
+			}
+		}
+		d.TextKey = sha256.Sum256([]byte(d.Text))
+	}
+	return docs, !renumbered
+}
+
+// TestUpdateGivesBuildsFiles edits documents round after round and checks
+// that Update, from the prior round's index, gives the files a Build of
+// the edited documents gives, and reuses what it can.
+func TestUpdateGivesBuildsFiles(t *testing.T) {
+	t.Parallel()
+	base := keyed(append(genDocs(150, 5), fixture...))
+	for _, cfg := range []Config{tiny, {PartBytes: 1 << 10, SegmentBytes: 1 << 10}, {}} {
+		t.Run(fmt.Sprint(cfg.PartBytes), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, uint64(cfg.PartBytes)))
+			docs := base
+			files, _, st, err := Update(docs, cfg, Prior{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reusedRounds := 0
+			for round := range 12 {
+				var same bool
+				docs, same = edit(rng, docs, round)
+				want, wantStats, err := Build(docs, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, stats, next, err := Update(docs, cfg, Prior{State: st, Read: mapFetch(files)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameFiles(t, fmt.Sprintf("round %d", round), got, want)
+				if stats.Reused == 0 && same || stats.Reused > 0 && !same {
+					t.Errorf("round %d: %d documents reused, numbered as before: %v", round, stats.Reused, same)
+				}
+				if stats.Reused > 0 {
+					reusedRounds++
+				}
+				stats.Reused = 0
+				if stats != wantStats {
+					t.Errorf("round %d: stats %+v, want %+v", round, stats, wantStats)
+				}
+				files, st = got, next
+			}
+			if reusedRounds < 6 {
+				t.Errorf("only %d of 12 rounds reused the prior index", reusedRounds)
+			}
+		})
+	}
+}
+
+// sameFiles reports the files that differ.
+func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	bad := 0
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if string(got[name]) != string(want[name]) {
+			if bad++; bad <= 5 {
+				t.Errorf("%s: %s differs from Build's", what, name)
+			}
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: %s made, Build makes none", what, name)
+		}
+	}
+}
+
+// TestUpdateKeepsTextsAndEmits checks Update with Config.Emit and
+// Prior.Keep, as folio build runs it: the files emitted and those kept are
+// Build's files, and the texts of documents not edited are kept, not read.
+func TestUpdateKeepsTextsAndEmits(t *testing.T) {
+	t.Parallel()
+	docs := keyed(append(genDocs(120, 9), fixture...))
+	cfg := Config{PartBytes: 1 << 10, SegmentBytes: 2 << 10}
+	prior, _, st, err := Update(docs, cfg, Prior{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := slices.Clone(docs)
+	for _, i := range []int{3, 50, 121} {
+		edited[i].Text += "\n追加的一段：数据安全。"
+		edited[i].TextKey = sha256.Sum256([]byte(edited[i].Text))
+	}
+	want, wantStats, err := Build(edited, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every text is read through TextFrom, counted.
+	var mu sync.Mutex
+	reads := map[int]int{}
+	for i := range edited {
+		text, i := edited[i].Text, i
+		edited[i].Text = ""
+		edited[i].TextFrom = func() string {
+			mu.Lock()
+			reads[i]++
+			mu.Unlock()
+			return text
+		}
+	}
+	got := map[string][]byte{}
+	cfg.Emit = func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		got[name] = data
+		return nil
+	}
+	keep := func(name string) (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		b, ok := prior[name]
+		if ok {
+			got[name] = b
+		}
+		return ok, nil
+	}
+	_, stats, _, err := Update(edited, cfg, Prior{State: st, Read: mapFetch(prior), Keep: keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, "emitted and kept", got, want)
+	if stats.Reused != len(docs)-3 {
+		t.Errorf("%d documents reused, want %d", stats.Reused, len(docs)-3)
+	}
+	stats.Reused = 0
+	if stats != wantStats {
+		t.Errorf("stats %+v, want %+v", stats, wantStats)
+	}
+	for i := range edited {
+		want := 0
+		if i == 3 || i == 50 || i == 121 {
+			want = 2 // measured, then indexed
+		}
+		if reads[i] != want {
+			t.Errorf("the text of document %d read %d times, want %d", i, reads[i], want)
+		}
+	}
+}
+
+// TestUpdateWithoutItsPriorFilesBuildsAgain checks that a prior index
+// whose files cannot be read, or made with other sizes, is not used.
+func TestUpdateWithoutItsPriorFilesBuildsAgain(t *testing.T) {
+	t.Parallel()
+	docs := keyed(append(genDocs(60, 3), fixture...))
+	prior, _, st, err := Update(docs, tiny, Prior{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := slices.Clone(docs)
+	edited[10].Text += "追加。"
+	edited[10].TextKey = sha256.Sum256([]byte(edited[10].Text))
+	want := mustBuild(t, edited, tiny)
+	without := func(prefix string) func(string) ([]byte, error) {
+		return func(name string) ([]byte, error) {
+			if strings.HasPrefix(name, prefix) {
+				return nil, fmt.Errorf("%s: gone", name)
+			}
+			return mapFetch(prior)(name)
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		cfg    Config
+		read   func(string) ([]byte, error)
+		reused bool
+	}{
+		{"a shard gone", tiny, without("search/p/"), false},
+		{"a part gone", tiny, without("search/x/"), false},
+		{"the texts gone: documents read again", tiny, without("search/t/"), false},
+		{"other sizes", Config{ShardBytes: 64, InlineBytes: 4, PartBytes: 7, SegmentBytes: 24, ChunkDocs: 3}, mapFetch(prior), false},
+		{"all there", tiny, mapFetch(prior), true},
+	} {
+		got, stats, _, err := Update(edited, c.cfg, Prior{State: st, Read: c.read})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.cfg.PartBytes == tiny.PartBytes {
+			sameFiles(t, c.name, got, want)
+		}
+		if (stats.Reused > 0) != c.reused {
+			t.Errorf("%s: %d documents reused", c.name, stats.Reused)
+		}
+	}
+}
+
+func TestStateRoundTrips(t *testing.T) {
+	docs := keyed(append(genDocs(40, 1), fixture...))
+	docs[2].Text = "" // a document without text
+	docs[2].TextKey = sha256.Sum256(nil)
+	_, _, st, err := Update(docs, tiny, Prior{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got State
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if got.sizes != st.sizes || got.shards != st.shards || len(got.docs) != len(st.docs) {
+		t.Fatalf("round trip: %v %d %d, want %v %d %d", got.sizes, got.shards, len(got.docs), st.sizes, st.shards, len(st.docs))
+	}
+	for i := range st.docs {
+		a, b := got.docs[i], st.docs[i]
+		if a.key != b.key || a.place != b.place || a.dl != b.dl || a.tbytes != b.tbytes || !slices.Equal(a.starts, b.starts) || (a.starts == nil) != (b.starts == nil) {
+			t.Errorf("document %d: %+v, want %+v", i, a, b)
+		}
+	}
+	for n := range len(b) {
+		var s State
+		if err := s.UnmarshalBinary(b[:n]); err == nil {
+			t.Errorf("a state cut to %d of %d bytes was read", n, len(b))
+			break
+		}
+	}
+}
