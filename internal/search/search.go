@@ -294,7 +294,9 @@ type indexDoc struct {
 	// is extracted again to be indexed. A document measured beforehand
 	// (Units) is read once, late: when it is indexed.
 	starts  []int32
-	tbytes  int64 // the size of its segments
+	tbytes  int64    // the size of its segments
+	key     [32]byte // keyOf
+	place   [16]byte // placeOf
 	emitted bool
 	late    bool
 }
@@ -417,6 +419,7 @@ func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *Sta
 	if err != nil {
 		return nil, Stats{}, nil, err
 	}
+	digest(ds)
 	// reuse[id]: document id's entries come from the prior index.
 	reuse, old := ix.reusable(ds, prior)
 	prepare(ds, reuse, cfg.SegmentBytes, emit)

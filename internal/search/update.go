@@ -98,12 +98,27 @@ func sizesOf(c Config) [5]int {
 	return [5]int{c.ShardBytes, c.InlineBytes, c.PartBytes, c.SegmentBytes, c.ChunkDocs}
 }
 
+// digest sets every document's key and place, on every core.
+func digest(ds []indexDoc) {
+	nw := max(1, min(runtime.GOMAXPROCS(0), 8))
+	var wg sync.WaitGroup
+	for k := range nw {
+		wg.Go(func() {
+			for id := k; id < len(ds); id += nw {
+				d := &ds[id]
+				d.key, d.place = keyOf(&d.Doc), placeOf(&d.Doc)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // state returns the State of the index just made of ds.
 func (ix *indexer) state(ds []indexDoc, shards int) *State {
 	st := &State{sizes: sizesOf(ix.cfg), shards: shards, docs: make([]docState, len(ds))}
 	for id := range ds {
 		d := &ds[id]
-		st.docs[id] = docState{key: keyOf(&d.Doc), place: placeOf(&d.Doc), dl: int32(d.dl), starts: d.starts, tbytes: d.tbytes}
+		st.docs[id] = docState{key: d.key, place: d.place, dl: int32(d.dl), starts: d.starts, tbytes: d.tbytes}
 	}
 	return st
 }
@@ -120,11 +135,11 @@ func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, *oldIndex) {
 	reuse := make([]bool, len(ds))
 	n := 0
 	for id := range ds {
-		d, s := &ds[id].Doc, &st.docs[id]
-		if placeOf(d) != s.place {
+		d, s := &ds[id], &st.docs[id]
+		if d.place != s.place {
 			return nil, nil // numbered otherwise: every list changes
 		}
-		if k := keyOf(d); k != ([32]byte{}) && k == s.key {
+		if d.key != ([32]byte{}) && d.key == s.key {
 			reuse[id] = true
 			n++
 		}
@@ -329,6 +344,11 @@ func (ix *indexer) merge(old *oldIndex, fresh []tokRef, reuse []bool, ds []index
 				var ok bool
 				merged[i], ok = ix.mergeToken(old, t, byText[t.text], reuse, ds)
 				bad[k] = bad[k] || !ok
+				for _, l := range []listRef{t.docs, t.pos} { // read: let go
+					if l.firsts != nil {
+						clear(old.parts[l.file : l.file+len(l.firsts)])
+					}
+				}
 			}
 		})
 	}

@@ -66,11 +66,15 @@ func edit(rng *rand.Rand, docs []Doc, round int) ([]Doc, bool) {
 // the edited documents gives, and reuses what it can.
 func TestUpdateGivesBuildsFiles(t *testing.T) {
 	t.Parallel()
-	base := keyed(append(genDocs(150, 5), fixture...))
-	for _, cfg := range []Config{tiny, {PartBytes: 1 << 10, SegmentBytes: 1 << 10}, {}} {
+	for _, c := range []struct {
+		cfg  Config
+		docs int
+	}{{tiny, 30}, {Config{PartBytes: 1 << 10, SegmentBytes: 1 << 10}, 150}, {Config{}, 150}} {
+		cfg := c.cfg
 		t.Run(fmt.Sprint(cfg.PartBytes), func(t *testing.T) {
+			t.Parallel()
 			rng := rand.New(rand.NewPCG(7, uint64(cfg.PartBytes)))
-			docs := base
+			docs := keyed(append(genDocs(c.docs, 5), fixture...))
 			files, _, st, err := Update(docs, cfg, Prior{})
 			if err != nil {
 				t.Fatal(err)
