@@ -595,18 +595,12 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		stopSearch()
 		waitSearch()
 	}()
-	// So is the catalog, which needs only the site.
-	cataloged := make(chan error, 1)
-	catalogs := catalogOutputs(out) // before any page claims a name
-	go func() { cataloged <- b.writeCatalog(out, s, catalogs) }()
-	waitCatalog := sync.OnceValue(func() error { return <-cataloged })
-	defer waitCatalog() // before out.abort: the catalog is written into the output
 	vals := render.NewValues(s, b.front)
 	if err := b.renderPages(ctx, out, rnd, s, vals, pages, res); err != nil {
 		return nil, err
 	}
 	phase("render")
-	if err := waitCatalog(); err != nil {
+	if err := b.writeCatalog(out, s); err != nil {
 		return nil, err
 	}
 	var extra map[string][]byte
@@ -1553,25 +1547,13 @@ func (b *Builder) front(d *content.Doc) [32]byte {
 // catalogNames are the files catalogFiles makes.
 var catalogNames = []string{"catalog.csv", "catalog.json"}
 
-// catalogOutputs are the catalog's files the site's static/ does not
-// replace with its own.
-func catalogOutputs(out *output) []string {
-	var names []string
-	for _, name := range catalogNames {
-		if !out.owned(name) {
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
 // writeCatalog writes catalog.csv and catalog.json, or keeps the
 // destination's when what they are made from is what they were made
 // from: every published document's source (its sum, which covers the
 // settings it was parsed with), in order, with its URL, and the base URL.
 // What a row shows of other documents (a status from relations) comes
 // from their sources too. The digest is kept as the files' stamp.
-func (b *Builder) writeCatalog(out *output, s *site.Site, names []string) error {
+func (b *Builder) writeCatalog(out *output, s *site.Site) error {
 	h := sha256.New()
 	h.Write([]byte(s.Config.BaseURL + "\x00"))
 	for _, d := range s.Docs {
@@ -1580,6 +1562,12 @@ func (b *Builder) writeCatalog(out *output, s *site.Site, names []string) error 
 	}
 	var st pageStamp
 	h.Sum(st[:0])
+	var names []string
+	for _, name := range catalogNames {
+		if !out.owned(name) { // else the site's own static/catalog.csv
+			names = append(names, name)
+		}
+	}
 	keep := true
 	for _, name := range names {
 		old, ok := out.prev.pages[name]
