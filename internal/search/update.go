@@ -209,7 +209,7 @@ func (ix *indexer) keepText(prior Prior, id int, s *docState) bool {
 type oldIndex struct {
 	toks  []oldToken
 	texts map[string]bool
-	parts [][]byte // by file number
+	read  func(name string) ([]byte, error) // Prior.Read, for the parts of lists
 }
 
 type oldToken struct {
@@ -219,10 +219,10 @@ type oldToken struct {
 
 var errBadIndex = errors.New("search index: a file of the prior index is not as Update writes it")
 
-// readOld reads the prior index's shards and the parts of its lists.
+// readOld reads the prior index's shards; the parts of its lists are read
+// as they are merged.
 func readOld(prior Prior, shards int) (*oldIndex, error) {
-	old := &oldIndex{texts: map[string]bool{}}
-	nparts := 0
+	old := &oldIndex{texts: map[string]bool{}, read: prior.Read}
 	for n := range shards {
 		b, err := prior.Read(shardName(n))
 		if err != nil {
@@ -242,28 +242,12 @@ func readOld(prior Prior, shards int) (*oldIndex, error) {
 				if l.firsts != nil && (l.file < 0 || l.file > 1<<30) {
 					return nil, errBadIndex
 				}
-				nparts = max(nparts, l.file+len(l.firsts))
 			}
 			old.toks = append(old.toks, t)
 		}
 		if v.err || len(v.b) > 0 {
 			return nil, errBadIndex
 		}
-	}
-	old.parts = make([][]byte, nparts)
-	nw := max(1, min(runtime.GOMAXPROCS(0), 8))
-	errs := make([]error, nw)
-	var wg sync.WaitGroup
-	for k := range nw {
-		wg.Go(func() {
-			for n := k; n < nparts && errs[k] == nil; n += nw {
-				old.parts[n], errs[k] = prior.Read(partName(n))
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
 	}
 	return old, nil
 }
@@ -307,19 +291,25 @@ func (e *entries) rest() (int, []byte) {
 	return n, start[:len(start)-len(e.r.b)]
 }
 
-// listParts returns the parts of a list of the prior index.
-func (old *oldIndex) listParts(l listRef) []listPart {
+// listParts returns the parts of a list of the prior index, reading the
+// files of a long one: each is read when its token is merged, and let go
+// after, so the prior lists are never held whole.
+func (old *oldIndex) listParts(l listRef) ([]listPart, error) {
 	if l.firsts == nil {
 		if len(l.inline) == 0 {
-			return nil
+			return nil, nil
 		}
-		return []listPart{{0, l.inline}}
+		return []listPart{{0, l.inline}}, nil
 	}
 	ps := make([]listPart, len(l.firsts))
 	for i, f := range l.firsts {
-		ps[i] = listPart{f, old.parts[l.file+i]}
+		b, err := old.read(partName(l.file + i))
+		if err != nil {
+			return nil, err
+		}
+		ps[i] = listPart{f, b}
 	}
-	return ps
+	return ps, nil
 }
 
 // merge returns the lists of every token: the prior index's entries of
@@ -344,11 +334,6 @@ func (ix *indexer) merge(old *oldIndex, fresh []tokRef, reuse []bool, ds []index
 				var ok bool
 				merged[i], ok = ix.mergeToken(old, t, byText[t.text], reuse, ds)
 				bad[k] = bad[k] || !ok
-				for _, l := range []listRef{t.docs, t.pos} { // read: let go
-					if l.firsts != nil {
-						clear(old.parts[l.file : l.file+len(l.firsts)])
-					}
-				}
 			}
 		})
 	}
@@ -374,7 +359,15 @@ func (ix *indexer) merge(old *oldIndex, fresh []tokRef, reuse []bool, ds []index
 // prior's are not as written.
 func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, reuse []bool, ds []indexDoc) (posting, bool) {
 	filter := t.text != "" && (t.text[0] == '\x01' || t.text[0] == '\x02')
-	od, op := newEntries(old.listParts(t.docs)), newEntries(old.listParts(t.pos))
+	dp, err := old.listParts(t.docs)
+	if err != nil {
+		return posting{}, false
+	}
+	pp, err := old.listParts(t.pos)
+	if err != nil {
+		return posting{}, false
+	}
+	od, op := newEntries(dp), newEntries(pp)
 	nd, np := newEntries(nil), newEntries(nil)
 	if fresh != nil {
 		nd, np = newEntries(fresh.docs.parts()), newEntries(fresh.pos.parts())
