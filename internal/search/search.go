@@ -77,7 +77,9 @@
 // # Use
 //
 // The caller (internal/build) passes the published documents that have not
-// opted out, writes the files under the output root, and renders the page
+// opted out, writes the files under the output root (after an edit it calls
+// Update with the index it made last, which makes again only the entries
+// of the documents edited: update.go), and renders the page
 // search/ from templates/search.html, which loads /search.js and points it
 // at search/index.json with a data-index attribute. The page reads its
 // query from the URL (search/?q=人工智能&tag=…&facet=key:value&year=…
