@@ -16,12 +16,12 @@ import (
 // (in every token's idf, written with its list) and their average length
 // (in every weight). While no document is added, removed, redated or moved
 // to another URL, every document keeps its number, and Update can take the
-// entries of the documents whose Key is unchanged from the prior index's
-// lists, with their weights worked out again for the new average length:
-// the token's count in a document is in the position list, its length in
-// State. Only the changed documents' texts are read and tokenized. The
-// lists are then cut into parts and shards as Build cuts them, so the
-// files are Build's.
+// entries of the documents whose key (keyOf) is unchanged from the prior
+// index's lists, with their weights worked out again for the new average
+// length: the token's count in a document is in the position list, its
+// length in State. Only the changed documents' texts are read and
+// tokenized. The lists are then cut into parts and shards as Build cuts
+// them, so the files are Build's.
 
 // Prior is the index an Update made last: its State, and its files.
 type Prior struct {
@@ -38,7 +38,7 @@ type Prior struct {
 
 // State is what Update needs of an index to make the next one from it:
 // per document, its key, where it is numbered, its length and where its
-// text segments start. It is a few dozen bytes a document.
+// text segments start: about fifty bytes a document.
 type State struct {
 	sizes  [5]int // Config's sizes
 	shards int
