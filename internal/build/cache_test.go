@@ -468,34 +468,34 @@ func TestCacheSearchIndexIsUpdated(t *testing.T) {
 		}
 	}
 
-	edit("1975-EO-040.md")
-	res := runCached(t, root, dest, cache)
-	if res.Search.Reused != res.Search.Docs-1 {
-		t.Errorf("after one edit, %d of %d documents' entries reused, want all but one", res.Search.Reused, res.Search.Docs)
+	for _, step := range []struct {
+		what, tamper, edit string
+		made               int // documents whose entries are made again; -1: all
+	}{
+		{"after an edit", "", "1975-EO-040.md", 1},
+		{"after a text segment changed by hand", "search/t/3.0.txt", "1974-EO-002.md", 2},
+		{"after a shard changed by hand", "search/p/0.bin", "1975-EO-040.md", -1},
+	} {
+		if step.tamper != "" {
+			tamper(step.tamper)
+		}
+		edit(step.edit)
+		res := runCached(t, root, dest, cache)
+		want := res.Search.Docs - step.made
+		if step.made < 0 {
+			want = 0
+		}
+		if res.Search.Reused != want {
+			t.Errorf("%s: %d of %d documents' entries reused, want %d", step.what, res.Search.Reused, res.Search.Docs, want)
+		}
+		cold(step.what)
 	}
-	cold("after an edit")
-
-	tamper("search/t/3.0.txt")
-	edit("1974-EO-002.md")
-	res = runCached(t, root, dest, cache)
-	if res.Search.Reused != res.Search.Docs-2 {
-		t.Errorf("after an edit and a text segment changed by hand, %d of %d documents' entries reused, want all but two", res.Search.Reused, res.Search.Docs)
-	}
-	cold("after a text segment changed by hand")
-
-	tamper("search/p/0.bin")
-	edit("1975-EO-040.md")
-	res = runCached(t, root, dest, cache)
-	if res.Search.Reused != 0 {
-		t.Errorf("after a shard changed by hand, %d documents' entries reused, want none", res.Search.Reused)
-	}
-	cold("after a shard changed by hand")
 
 	// A new document numbers the others anew: the index is made again.
 	if err := os.WriteFile(filepath.Join(root, "content", "eo", "new.md"), []byte("---\ntitle: 新的文件\ndate: 2026-01-01\n---\n新的正文。\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res = runCached(t, root, dest, cache)
+	res := runCached(t, root, dest, cache)
 	if res.Search.Reused != 0 || res.Search.Docs != first.Search.Docs+1 {
 		t.Errorf("after a document was added, %d of %d documents' entries reused, want none of %d", res.Search.Reused, res.Search.Docs, first.Search.Docs+1)
 	}
