@@ -233,16 +233,7 @@ func (s *bodyStore) compact(live []*body) (string, error) {
 	if s == nil || s.f == nil || s.readOnly {
 		return "", nil
 	}
-	var total int64
-	for _, bd := range live {
-		if bd.mem == nil {
-			total += int64(bd.Len)
-		}
-	}
-	s.mu.Lock()
-	size := s.size
-	s.mu.Unlock()
-	if size-total <= total+s.slack {
+	if !s.needsCompact(live) {
 		return s.name, nil
 	}
 	name := nextBodyFile(s.name)
@@ -278,6 +269,34 @@ func (s *bodyStore) compact(live []*body) (string, error) {
 	s.mu.Unlock()
 	old.Close()
 	return name, nil
+}
+
+// needsCompact reports whether compact(live) would move the bodies to a
+// new file: when less than half of the present one is theirs.
+func (s *bodyStore) needsCompact(live []*body) bool {
+	if s == nil || s.f == nil || s.readOnly {
+		return false
+	}
+	var total int64
+	for _, bd := range live {
+		if bd.mem == nil {
+			total += int64(bd.Len)
+		}
+	}
+	s.mu.Lock()
+	size := s.size
+	s.mu.Unlock()
+	return size-total > total+s.slack
+}
+
+// fileName is the name of the body file, or "" when there is none.
+func (s *bodyStore) fileName() string {
+	if s == nil || s.f == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.name
 }
 
 // removeOthers removes every body file in the cache folder but the

@@ -440,10 +440,14 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		}
 	}
 	b.templateTimeout = sc.TemplateLimit()
+	var scan func() contentScan
 	if b.cfg.CacheDir != "" && !b.cacheRead {
 		if err := b.checkCacheDir(); err != nil {
 			return nil, err
 		}
+		// Reading the cache takes both cores for a while, and the walk
+		// of content/ that load needs, one for less: it goes on beside.
+		scan = startScan(sc.Files(b.cfg.Source), os.DirFS(b.cfg.Source))
 		b.cacheRead = true
 		res.Cache = b.fromCache()
 		b.cacheValid = res.Cache == ""
@@ -486,7 +490,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 			}
 		})
 	}
-	lr, loadErr := b.load(ctx, sc, hint)
+	lr, loadErr := b.load(ctx, sc, hint, scan)
 	wg.Wait()
 	phase("load")
 	var errs diag.List
@@ -505,6 +509,13 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 		checkErrs = errs
 	}
 	res.Assets, res.Skipped, res.Removed, res.Parsed, res.Read = lr.assets, lr.skipped, lr.removed, lr.parsed, lr.read
+	// A build that will save the cache (below) writes the content files
+	// into it now, while it assembles and renders.
+	var saving *cacheWriter
+	if b.cfg.CacheDir != "" && !b.cfg.DryRun && (!b.cacheValid || (lr.parsed > 0 || lr.dropped || lr.restat) && !b.cfg.InPlace) {
+		saving = b.startToCache()
+	}
+	defer saving.abort()
 
 	var published []*site.Doc
 	drafts := map[string]bool{}
@@ -679,7 +690,7 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	// which rebuild on every save, only after their first build.
 	changed := res.Parsed > 0 || len(res.Changed) > 0 || lr.dropped || lr.restat
 	if b.cfg.CacheDir != "" && !b.cfg.DryRun && (!b.cacheValid || changed && !b.cfg.InPlace) {
-		if err := b.toCache(man); err != nil {
+		if err := b.toCache(man, saving); err != nil {
 			b.log.Warn(fmt.Sprintf("build cache not saved: %v", err))
 		}
 		b.cacheValid = true
@@ -888,7 +899,7 @@ func (b *Builder) adopt(dst string, own map[string]bool) error {
 // With a hint (see Changed) it reads only the files the hint names and
 // those it has not loaded, and walks content/ again only if the hint names
 // a content file.
-func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*loadResult, error) {
+func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan func() contentScan) (*loadResult, error) {
 	root := os.DirFS(b.cfg.Source)
 	rules := sc.Files(b.cfg.Source)
 	if fi, err := os.Stat(filepath.Join(b.cfg.Source, "content")); err != nil || !fi.IsDir() {
@@ -898,9 +909,14 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 	if hint != nil && b.lastScan != nil && b.lastScan.holds(b.cfg.Source, hint.content, min(nonZero(rules.MaxBytes), nonZero(rules.MaxDocBytes))) {
 		files, walkWarnings = b.lastScan.files, b.lastScan.warnings
 	} else {
-		var err error
-		files, walkWarnings, err = rules.Scan(root, "content")
-		if err != nil {
+		var walk contentScan
+		if scan != nil {
+			walk = scan() // started while the build cache was read
+		} else {
+			walk.files, walk.warnings, walk.err = rules.Scan(root, "content")
+		}
+		files, walkWarnings = walk.files, walk.warnings
+		if err := walk.err; err != nil {
 			b.lastScan = nil
 			return nil, fmt.Errorf("load: %w", err)
 		}
@@ -984,6 +1000,24 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes) (*lo
 	lr.dropped = len(next) != len(b.loaded)
 	b.loaded = next
 	return lr, errs.Err()
+}
+
+// contentScan is a walk of content/ (content.Files.Scan).
+type contentScan struct {
+	files, warnings []string
+	err             error
+}
+
+// startScan starts a walk of content/ under root and returns the function
+// that waits for it.
+func startScan(rules content.Files, root fs.FS) func() contentScan {
+	done := make(chan contentScan, 1)
+	go func() {
+		var s contentScan
+		s.files, s.warnings, s.err = rules.Scan(root, "content")
+		done <- s
+	}()
+	return sync.OnceValue(func() contentScan { return <-done })
 }
 
 // contentConfig is how content files of the site are parsed.

@@ -9,10 +9,12 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -42,7 +44,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 13\n"
+	cacheMagic = "folio build cache 14\n"
 )
 
 // cacheData is what the cache file holds.
@@ -107,19 +109,23 @@ var exeSum = sync.OnceValues(func() ([32]byte, error) {
 // The cache file is the magic, the executable's digest, two gob streams,
 // the length of the first (8 bytes, big-endian) and the SHA-256 of all
 // before it. The two streams are decoded at once, on two cores: the first
-// holds the cacheData without its large maps, then the first half of the
-// content files; the second the other half, then the outputs' digests,
-// then the pages' records. A stream is a sequence of messages, the maps'
+// holds the first half of the content files, then the cacheData without
+// its large maps; the second the other half, then the outputs' digests,
+// then the pages' records. The content files come first in both because
+// a build knows them first: it encodes them while it renders
+// (cacheWriter). A stream is a sequence of messages, the maps'
 // entries in chunks of cacheChunkLen: gob encodes a message whole in
 // memory before writing it, and one message of every entry took as much
 // memory again as the cache file.
 const cacheChunkLen = 1024
 
-// cacheChunk is one message of map entries; one of its lists is set.
+// cacheChunk is one message of map entries, or the last of the first
+// stream: the cacheData without its maps.
 type cacheChunk struct {
 	Files   []fileEntry
 	Outputs []sumEntry
 	Pages   []pageEntry
+	Head    *cacheData
 }
 
 type fileEntry struct {
@@ -236,12 +242,17 @@ func decodeCache(a, b io.Reader) (*cacheData, error) {
 	var errA, errB error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		dec := gob.NewDecoder(bufio.NewReaderSize(a, 1<<20))
-		if errA = dec.Decode(&c); errA == nil {
-			errA = decodeChunks(dec, &c)
+		var head bool
+		if head, errA = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(a, 1<<20)), &c); errA == nil && !head {
+			errA = errors.New("its first stream ends without the build's record")
 		}
 	})
-	wg.Go(func() { errB = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(b, 1<<20)), &rest) })
+	wg.Go(func() {
+		var head bool
+		if head, errB = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(b, 1<<20)), &rest); errB == nil && head {
+			errB = errors.New("its second stream holds a build's record")
+		}
+	})
 	wg.Wait()
 	if err := cmp.Or(errA, errB); err != nil {
 		return nil, err
@@ -251,19 +262,24 @@ func decodeCache(a, b io.Reader) (*cacheData, error) {
 	return &c, nil
 }
 
-// decodeChunks decodes chunks of map entries into c's maps, to the end of
-// the stream.
-func decodeChunks(dec *gob.Decoder, c *cacheData) error {
+// decodeChunks decodes chunks into c, to the end of the stream: map
+// entries into its maps, and the cacheData without them (the build's
+// record, which ends the first stream) into the rest; head says whether
+// the stream held it.
+func decodeChunks(dec *gob.Decoder, c *cacheData) (head bool, err error) {
 	c.Files = map[string]cachedFile{}
 	c.Sums, c.Sizes, c.Pages = map[string][32]byte{}, map[string]int64{}, map[string]pageRec{}
 	for {
 		var ch cacheChunk
 		err := dec.Decode(&ch)
 		if err == io.EOF {
-			return nil
+			return head, nil
 		}
 		if err != nil {
-			return err
+			return head, err
+		}
+		if head {
+			return head, errors.New("a stream goes on after the build's record")
 		}
 		for _, e := range ch.Files {
 			c.Files[e.Path] = e.File
@@ -274,79 +290,127 @@ func decodeChunks(dec *gob.Decoder, c *cacheData) error {
 		for _, e := range ch.Pages {
 			c.Pages[e.Name] = e.Page
 		}
+		if h := ch.Head; h != nil {
+			head = true
+			h.Files, h.Sums, h.Sizes, h.Pages = c.Files, c.Sums, c.Sizes, c.Pages
+			*c = *h
+		}
 	}
 }
 
 // writeCache replaces the cache in dir with c.
 func writeCache(dir string, c *cacheData) error {
-	exe, err := exeSum()
+	cw, err := startCache(dir, sortedKeys(c.Files), func(p string) (cachedFile, bool) { return c.Files[p], true })
 	if err != nil {
 		return err
 	}
+	return cw.finish(c)
+}
+
+// cacheWriter writes a cache file in two steps: the content files, which
+// a build knows once it has loaded them, beside the rest of the build
+// (startCache); then what the build wrote, once it is committed (finish).
+// The first stream goes into the file itself; the second, encoded at the
+// same time, into a file beside, copied after it.
+type cacheWriter struct {
+	dir        string
+	tmp, side  *os.File
+	h          hash.Hash
+	w          *bufio.Writer // into tmp and h
+	cw         *countingWriter
+	sw         *bufio.Writer // into side
+	a, b       *chunkEncoder
+	wg         sync.WaitGroup
+	errA, errB error
+	done       bool   // finished or aborted
+	bodies     string // the body file the content files' bodies are in
+}
+
+// startCache starts writing a cache in dir whose content files are paths,
+// in order, each entry gives (false: left out).
+func startCache(dir string, paths []string, entry func(p string) (cachedFile, bool)) (*cacheWriter, error) {
+	exe, err := exeSum()
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	// What a build killed while writing left behind.
 	leftovers, _ := filepath.Glob(filepath.Join(dir, cacheFile+".tmp-*"))
 	for _, l := range leftovers {
 		os.Remove(l)
 	}
-	tmp, err := os.CreateTemp(dir, cacheFile+".tmp-*")
-	if err != nil {
+	w := &cacheWriter{dir: dir, h: sha256.New()}
+	if w.tmp, err = os.CreateTemp(dir, cacheFile+".tmp-*"); err != nil {
+		return nil, err
+	}
+	if w.side, err = os.CreateTemp(dir, cacheFile+".tmp-*"); err != nil {
+		w.tmp.Close()
+		os.Remove(w.tmp.Name())
+		return nil, err
+	}
+	w.w = bufio.NewWriterSize(io.MultiWriter(w.tmp, w.h), 1<<20)
+	w.w.WriteString(cacheMagic)
+	w.w.Write(exe[:])
+	w.cw = &countingWriter{w: w.w}
+	w.sw = bufio.NewWriterSize(w.side, 1<<20)
+	w.a, w.b = &chunkEncoder{enc: gob.NewEncoder(w.cw)}, &chunkEncoder{enc: gob.NewEncoder(w.sw)}
+	half := len(paths) / 2
+	w.wg.Go(func() { w.errA = w.a.files(paths[:half], entry) })
+	w.wg.Go(func() { w.errB = w.b.files(paths[half:], entry) })
+	return w, nil
+}
+
+// finish writes the rest of c (all but its content files, which
+// startCache was given) and puts the cache in place.
+func (w *cacheWriter) finish(c *cacheData) error {
+	defer w.abort()
+	w.wg.Wait()
+	if err := cmp.Or(w.errA, w.errB); err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	// The second stream is encoded at the same time as the first, into a
-	// file beside, and copied after it.
-	side, err := os.CreateTemp(dir, cacheFile+".tmp-*")
-	if err != nil {
-		tmp.Close()
-		return err
-	}
-	defer os.Remove(side.Name())
-	defer side.Close()
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
-	w.WriteString(cacheMagic)
-	w.Write(exe[:])
-	files := sortedKeys(c.Files)
-	half := len(files) / 2
-	cw := &countingWriter{w: w}
-	sw := bufio.NewWriterSize(side, 1<<20)
-	var errA, errB error
-	var wg sync.WaitGroup
-	wg.Go(func() { errA = encodeFirst(cw, c, files[:half]) })
-	wg.Go(func() {
-		if errB = encodeSecond(sw, c, files[half:]); errB == nil {
-			errB = sw.Flush()
+	w.wg.Go(func() { w.errA = encodeFirst(w.a, c) })
+	w.wg.Go(func() {
+		if w.errB = encodeSecond(w.b, c); w.errB == nil {
+			w.errB = w.sw.Flush()
 		}
 	})
-	wg.Wait()
-	if err := cmp.Or(errA, errB); err != nil {
-		tmp.Close()
+	w.wg.Wait()
+	if err := cmp.Or(w.errA, w.errB); err != nil {
 		return err
 	}
-	if _, err := side.Seek(0, io.SeekStart); err != nil {
-		tmp.Close()
+	if _, err := w.side.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	if _, err := io.Copy(w, side); err != nil {
-		tmp.Close()
+	if _, err := io.Copy(w.w, w.side); err != nil {
 		return err
 	}
-	w.Write(binary.BigEndian.AppendUint64(nil, uint64(cw.n)))
-	if err := w.Flush(); err != nil {
-		tmp.Close()
+	w.w.Write(binary.BigEndian.AppendUint64(nil, uint64(w.cw.n)))
+	if err := w.w.Flush(); err != nil {
 		return err
 	}
-	if _, err := tmp.Write(h.Sum(nil)); err != nil {
-		tmp.Close()
+	if _, err := w.tmp.Write(w.h.Sum(nil)); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
+	if err := w.tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, cacheFile))
+	return os.Rename(w.tmp.Name(), filepath.Join(w.dir, cacheFile))
+}
+
+// abort waits for what startCache started and removes the files it
+// wrote, unless finish put the cache in place; once.
+func (w *cacheWriter) abort() {
+	if w == nil || w.done {
+		return
+	}
+	w.done = true
+	w.wg.Wait()
+	w.tmp.Close()
+	w.side.Close()
+	os.Remove(w.tmp.Name()) // renamed away, when finished
+	os.Remove(w.side.Name())
 }
 
 // countingWriter counts the bytes written through it.
@@ -372,6 +436,9 @@ type chunkEncoder struct {
 // or force is set and there are any.
 func (e *chunkEncoder) flush(force bool) error {
 	n := len(e.ch.Files) + len(e.ch.Outputs) + len(e.ch.Pages)
+	if e.ch.Head != nil {
+		n++
+	}
 	if n == 0 || !force && n < cacheChunkLen {
 		return nil
 	}
@@ -380,9 +447,14 @@ func (e *chunkEncoder) flush(force bool) error {
 	return err
 }
 
-func (e *chunkEncoder) files(c *cacheData, files []string) error {
-	for _, p := range files {
-		e.ch.Files = append(e.ch.Files, fileEntry{p, c.Files[p]})
+// files writes the content files paths, in order, each entry gives.
+func (e *chunkEncoder) files(paths []string, entry func(p string) (cachedFile, bool)) error {
+	for _, p := range paths {
+		f, ok := entry(p)
+		if !ok {
+			continue
+		}
+		e.ch.Files = append(e.ch.Files, fileEntry{p, f})
 		if err := e.flush(false); err != nil {
 			return err
 		}
@@ -390,26 +462,19 @@ func (e *chunkEncoder) files(c *cacheData, files []string) error {
 	return e.flush(true)
 }
 
-// encodeFirst writes the first of the cache's two streams (see
-// decodeCache): the cacheData without its large maps, then the content
-// files named, in order.
-func encodeFirst(w io.Writer, c *cacheData, files []string) error {
-	e := &chunkEncoder{enc: gob.NewEncoder(w)}
+// encodeFirst ends the first of the cache's two streams (see
+// decodeCache), after its content files: the cacheData without its large
+// maps.
+func encodeFirst(e *chunkEncoder, c *cacheData) error {
 	small := *c
 	small.Files, small.Sums, small.Sizes, small.Pages = nil, nil, nil, nil
-	if err := e.enc.Encode(&small); err != nil {
-		return err
-	}
-	return e.files(c, files)
+	e.ch.Head = &small
+	return e.flush(true)
 }
 
-// encodeSecond writes the second stream: the content files named, then
-// the outputs' digests and the pages' records, each in order.
-func encodeSecond(w io.Writer, c *cacheData, files []string) error {
-	e := &chunkEncoder{enc: gob.NewEncoder(w)}
-	if err := e.files(c, files); err != nil {
-		return err
-	}
+// encodeSecond ends the second stream, after its content files: the
+// outputs' digests and the pages' records, each in order.
+func encodeSecond(e *chunkEncoder, c *cacheData) error {
 	for _, name := range sortedKeys(c.Sums) {
 		e.ch.Outputs = append(e.ch.Outputs, sumEntry{name, digest(c.Sums[name]), c.Sizes[name]})
 		if err := e.flush(false); err != nil {
@@ -444,22 +509,7 @@ func (b *Builder) fromCache() string {
 		return fmt.Sprintf("build cache %s ignored, building everything: %v", filepath.Join(b.cfg.CacheDir, cacheFile), err)
 	}
 	b.bodies = bodies
-	stamps := map[string]string{} // one string for the files read with the same stamp
-	for p, f := range c.Files {
-		if s, ok := stamps[f.Stamped]; ok {
-			f.Stamped = s
-		} else {
-			stamps[f.Stamped] = f.Stamped
-		}
-		l := &loaded{sum: f.Sum, stat: f.Stat, read: f.Read, stamped: f.Stamped, front: [32]byte(f.Front), units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
-		if f.Doc != nil {
-			l.doc = f.Doc.Restore()
-		}
-		if l.doc == nil && l.section == nil {
-			continue
-		}
-		b.loaded[p] = l
-	}
+	b.loaded = restoreFiles(c.Files)
 	dest, err := filepath.Abs(b.cfg.Dest)
 	if err != nil || dest != c.Dest {
 		return ""
@@ -482,14 +532,121 @@ func (b *Builder) fromCache() string {
 	return ""
 }
 
-// toCache writes what b holds after a successful build into the cache.
-func (b *Builder) toCache(manifest []byte) error {
+// restoreFiles makes the loaded files the cache holds, on every core.
+func restoreFiles(files map[string]cachedFile) map[string]*loaded {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	ls := make([]*loaded, len(paths))
+	nw := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for k := range nw {
+		wg.Go(func() {
+			stamps := map[string]string{} // one string for the files read with the same stamp
+			for i := k; i < len(paths); i += nw {
+				f := files[paths[i]]
+				if s, ok := stamps[f.Stamped]; ok {
+					f.Stamped = s
+				} else {
+					stamps[f.Stamped] = f.Stamped
+				}
+				l := &loaded{sum: f.Sum, stat: f.Stat, read: f.Read, stamped: f.Stamped, front: [32]byte(f.Front), units: f.Units, body: f.Body, links: f.Links, removed: f.Removed, minutes: f.Minutes, chars: f.Chars, section: f.Section}
+				if f.Doc != nil {
+					l.doc = f.Doc.Restore()
+				}
+				if l.doc != nil || l.section != nil {
+					ls[i] = l
+				}
+			}
+		})
+	}
+	wg.Wait()
+	m := make(map[string]*loaded, len(paths))
+	for i, l := range ls {
+		if l != nil {
+			m[paths[i]] = l
+		}
+	}
+	return m
+}
+
+// startToCache starts writing the build cache's content files, which load
+// has read, while the build goes on; toCache finishes it. It returns nil
+// when it cannot start, and toCache then writes them itself.
+func (b *Builder) startToCache() *cacheWriter {
+	if b.bodies.needsCompact(b.liveBodies()) {
+		return nil // the bodies move before the cache records them
+	}
+	w, err := b.startFiles()
+	if err != nil {
+		return nil
+	}
+	w.bodies = b.bodies.fileName()
+	return w
+}
+
+// startFiles starts a cacheWriter of the content files b has loaded.
+func (b *Builder) startFiles() (*cacheWriter, error) {
+	paths := sortedKeys(b.loaded)
+	ls := make(map[string]*loaded, len(paths))
+	maps.Copy(ls, b.loaded)
+	return startCache(b.cfg.CacheDir, paths, func(p string) (cachedFile, bool) { return cachedOf(ls[p]) })
+}
+
+// liveBodies are the bodies of the documents loaded.
+func (b *Builder) liveBodies() []*body {
+	var live []*body
+	for _, l := range b.loaded {
+		if len(l.errs) == 0 && l.doc != nil {
+			live = append(live, &l.body)
+		}
+	}
+	return live
+}
+
+// cachedOf is l as the cache keeps it; false for a file the cache leaves
+// out.
+func cachedOf(l *loaded) (cachedFile, bool) {
+	if len(l.errs) > 0 || l.body.mem != nil {
+		return cachedFile{}, false // a body that is not in the body file
+	}
+	f := cachedFile{Sum: digest(l.sum), Stat: l.stat, Read: l.read, Stamped: l.stamped, Front: digest(l.front), Units: l.units, Body: l.body, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
+	if l.doc != nil {
+		st, ok := l.doc.Store()
+		if !ok {
+			return cachedFile{}, false
+		}
+		f.Doc = &st
+	}
+	return f, true
+}
+
+// toCache writes what b holds after a successful build into the cache,
+// finishing w (startToCache) if it is not nil.
+func (b *Builder) toCache(manifest []byte, w *cacheWriter) error {
 	dest, err := filepath.Abs(b.cfg.Dest)
 	if err != nil {
+		w.abort()
 		return err
 	}
+	name, err := b.bodies.compact(b.liveBodies())
+	if err != nil {
+		w.abort()
+		return err
+	}
+	if w != nil && w.bodies != name {
+		// The bodies moved to a new file since w began: the content
+		// files are written again with their new places.
+		w.abort()
+		w = nil
+	}
+	if w == nil {
+		if w, err = b.startFiles(); err != nil {
+			return err
+		}
+	}
 	c := &cacheData{
-		Files:      make(map[string]cachedFile, len(b.loaded)),
 		Dest:       dest,
 		Manifest:   sha256.Sum256(manifest),
 		Sums:       b.dest.sums,
@@ -503,33 +660,9 @@ func (b *Builder) toCache(manifest []byte) error {
 		IndexStats: b.indexStats,
 		IndexState: b.indexState,
 		Spare:      b.spare,
+		Bodies:     name,
 	}
-	var live []*body
-	for _, l := range b.loaded {
-		if len(l.errs) == 0 && l.doc != nil {
-			live = append(live, &l.body)
-		}
-	}
-	name, err := b.bodies.compact(live)
-	if err != nil {
-		return err
-	}
-	c.Bodies = name
-	for p, l := range b.loaded {
-		if len(l.errs) > 0 || l.body.mem != nil {
-			continue // a body that is not in the body file
-		}
-		f := cachedFile{Sum: digest(l.sum), Stat: l.stat, Read: l.read, Stamped: l.stamped, Front: digest(l.front), Units: l.units, Body: l.body, Links: l.links, Removed: l.removed, Minutes: l.minutes, Chars: l.chars, Section: l.section}
-		if l.doc != nil {
-			st, ok := l.doc.Store()
-			if !ok {
-				continue
-			}
-			f.Doc = &st
-		}
-		c.Files[p] = f
-	}
-	if err := writeCache(b.cfg.CacheDir, c); err != nil {
+	if err := w.finish(c); err != nil {
 		return err
 	}
 	b.bodies.removeOthers()

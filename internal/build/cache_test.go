@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -500,4 +501,64 @@ func TestCacheSearchIndexIsUpdated(t *testing.T) {
 		t.Errorf("after a document was added, %d of %d documents' entries reused, want none of %d", res.Search.Reused, res.Search.Docs, first.Search.Docs+1)
 	}
 	cold("after a document was added")
+}
+
+// A build that fails after it began writing the cache (the content files
+// are written while it renders) leaves the cache as it was, and nothing
+// beside it.
+func TestCacheFailedBuildLeavesItAsItWas(t *testing.T) {
+	root, cache := cacheSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	runCached(t, root, dest, cache)
+	before, err := os.ReadFile(filepath.Join(cache, cacheFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(root, "content", "eo", "1975-EO-040.md")
+	src, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(doc, append(src, "\n失败的构建之前的新段落。\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmpl := filepath.Join(root, "templates", "doc.html")
+	if err := os.MkdirAll(filepath.Dir(tmpl), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Parsed, but fails on every document it renders.
+	if err := os.WriteFile(tmpl, []byte(`{{template "base" .}}{{define "main"}}{{index .Page.Doc.Params.nothing 1}}{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := New(Config{Source: root, Dest: dest, Theme: folio.Theme(), CacheDir: cache}).Build(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "index of untyped nil") {
+		t.Fatalf("build = %v, want it to fail rendering", err)
+	}
+	if res != nil {
+		t.Errorf("a failed build gave a result: %+v", res)
+	}
+	after, err := os.ReadFile(filepath.Join(cache, cacheFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(after, before) {
+		t.Error("a failed build changed the cache")
+	}
+	if left, _ := filepath.Glob(filepath.Join(cache, cacheFile+".tmp-*")); len(left) > 0 {
+		t.Errorf("a failed build left %q", left)
+	}
+
+	// The cache is still trusted: the edited file is parsed again, no other.
+	if err := os.Remove(tmpl); err != nil {
+		t.Fatal(err)
+	}
+	res = runCached(t, root, dest, cache)
+	if res.Cache != "" || res.Parsed != 1 {
+		t.Errorf("after the failed build: cache %q, parsed %d, want 1", res.Cache, res.Parsed)
+	}
+	ref := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(context.Background(), Config{Source: root, Dest: ref, Theme: folio.Theme()}); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, "after a failed build", readTree(t, dest), readTree(t, ref))
 }
