@@ -464,6 +464,9 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 			b.bodies = bodies
 		}
 	}
+	if b.dest != nil {
+		foreign.knownSince(b.destManifest, b.dest.committed)
+	}
 	if b.dest == nil || len(b.dest.sums) == 0 {
 		// Without the destination's state from the last build, this one
 		// replaces the destination: the walk starts at once, on the core
@@ -763,7 +766,7 @@ func (b *Builder) checkDest() (*foreignWalk, error) {
 		}
 		return none, nil
 	}
-	own, err := readManifest(dst)
+	own, manifestSum, err := readManifest(dst)
 	if err != nil {
 		return nil, fmt.Errorf("destination %s is not empty and holds no %s, so folio cannot tell which files are its own; refusing to replace it (empty it, or choose another --dest)", b.cfg.Dest, manifestFile)
 	}
@@ -773,7 +776,7 @@ func (b *Builder) checkDest() (*foreignWalk, error) {
 	// Replacing the folder whole would take the files folio did not write
 	// with it. The walk runs while the build goes on; the destination is
 	// replaced only after its answer.
-	w := &foreignWalk{dst: dst, shown: b.cfg.Dest, own: own, done: make(chan error, 1)}
+	w := &foreignWalk{dst: dst, shown: b.cfg.Dest, own: own, manifest: manifestSum, done: make(chan error, 1)}
 	w.answer = sync.OnceValue(func() error { return <-w.done })
 	return w, nil
 }
@@ -782,9 +785,22 @@ func (b *Builder) checkDest() (*foreignWalk, error) {
 type foreignWalk struct {
 	dst, shown string
 	own        map[string]bool // what its manifest names
-	once       sync.Once
-	done       chan error
-	answer     func() error // the walk's answer, once it has one
+	manifest   [32]byte        // the digest of the manifest
+	// committed, when not zero, is when the build that wrote the
+	// manifest committed the destination: only folders changed since
+	// need to be read (foreignFiles).
+	committed time.Time
+	once      sync.Once
+	done      chan error
+	answer    func() error // the walk's answer, once it has one
+}
+
+// knownSince tells a walk not started yet that the destination whose
+// manifest has the digest manifest was committed at committed.
+func (w *foreignWalk) knownSince(manifest [32]byte, committed time.Time) {
+	if w != nil && manifest == w.manifest {
+		w.committed = committed
+	}
 }
 
 // start starts the walk, once; on a nil walk it does nothing.
@@ -794,7 +810,7 @@ func (w *foreignWalk) start() {
 	}
 	w.once.Do(func() {
 		go func() {
-			foreign := foreignFiles(w.dst, w.own)
+			foreign, _ := foreignFiles(w.dst, w.own, w.committed)
 			if len(foreign) == 0 {
 				w.done <- nil
 				return
@@ -821,10 +837,12 @@ func (w *foreignWalk) wait() error {
 // manifestFile lists, in every output folder, the files folio wrote there.
 const manifestFile = ".folio-manifest"
 
-func readManifest(dst string) (map[string]bool, error) {
+// readManifest reads the manifest of dst: the files it names, and its
+// digest.
+func readManifest(dst string) (map[string]bool, [32]byte, error) {
 	data, err := os.ReadFile(filepath.Join(dst, manifestFile))
 	if err != nil {
-		return nil, err
+		return nil, [32]byte{}, err
 	}
 	own := map[string]bool{}
 	for line := range strings.SplitSeq(string(data), "\n") {
@@ -832,7 +850,7 @@ func readManifest(dst string) (map[string]bool, error) {
 			own[line] = true
 		}
 	}
-	return own, nil
+	return own, sha256.Sum256(data), nil
 }
 
 func manifest(files []string) []byte {
@@ -848,9 +866,67 @@ func manifest(files []string) []byte {
 }
 
 // foreignFiles lists the files under dst the manifest does not name.
-func foreignFiles(dst string, own map[string]bool) []string {
+//
+// With the time the destination was committed, it reads only the folders
+// whose change time is later (or within dirMargin before it): a file or
+// folder created, removed or renamed in a folder changes the folder's
+// change time, which no tool can set back (cp -p and rsync -a set
+// modification times), so a folder changed no later than the commit
+// holds what that build put there. A folder the manifest does not imply
+// is walked whole. Without the time, or where the system does not tell
+// change times, every folder is read. read is how many folders were read
+// (-1 for all).
+func foreignFiles(dst string, own map[string]bool, committed time.Time) (foreign []string, read int) {
+	if committed.IsZero() || !ctimeKnown {
+		foreign = walkForeign(dst, ".", own)
+		slices.Sort(foreign)
+		return foreign, -1
+	}
+	since := committed.UnixNano() - int64(dirMargin)
+	dirs := map[string]bool{".": true}
+	for name := range own {
+		for d := path.Dir(name); !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	for d := range dirs {
+		p := filepath.Join(dst, filepath.FromSlash(d))
+		if ct, isDir := dirCtime(p); !isDir || ct < since {
+			// Not a folder (its parent's entry shows what is there),
+			// or no entry came or went since the commit.
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			continue // gone since: nothing in it to lose
+		}
+		read++
+		for _, e := range entries {
+			name := path.Join(d, e.Name())
+			switch {
+			case e.IsDir() && d == "." && name == stageDir:
+				// what a killed serve or watch staged: folio's
+			case e.IsDir() && !dirs[name]:
+				foreign = append(foreign, walkForeign(dst, name, own)...)
+			case !e.IsDir() && name != manifestFile && !own[name]:
+				foreign = append(foreign, name)
+			}
+		}
+	}
+	slices.Sort(foreign)
+	return foreign, read
+}
+
+// dirMargin is how long before a commit a folder's change time must be
+// for foreignFiles to take it as the commit left it: more than the file
+// system's clock tick, whole seconds included (see racyMargin).
+var dirMargin = time.Duration(racyMarginCoarse)
+
+// walkForeign lists the files under dst's folder dir (a slash path, "."
+// for dst) the manifest does not name, as slash paths from dst.
+func walkForeign(dst, dir string, own map[string]bool) []string {
 	var foreign []string
-	filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+	filepath.WalkDir(filepath.Join(dst, filepath.FromSlash(dir)), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == dst {
 			return nil
 		}
@@ -867,7 +943,6 @@ func foreignFiles(dst string, own map[string]bool) []string {
 		}
 		return nil
 	})
-	slices.Sort(foreign)
 	return foreign
 }
 

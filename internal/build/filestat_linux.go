@@ -20,3 +20,15 @@ func statOf(fi fs.FileInfo) (fileStat, bool) {
 		Dev:   st.Dev,
 	}, true
 }
+
+// ctimeKnown says whether dirCtime tells change times here.
+const ctimeKnown = true
+
+// dirCtime is the change time (Unix ns) of p, and whether p is a folder.
+func dirCtime(p string) (int64, bool) {
+	var st syscall.Stat_t
+	if err := syscall.Lstat(p, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFDIR {
+		return 0, false
+	}
+	return st.Ctim.Nano(), true
+}

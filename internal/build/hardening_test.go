@@ -3,8 +3,10 @@ package build
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSiteWithoutContentIsAnError(t *testing.T) {
@@ -167,4 +169,63 @@ func TestEmptiedSiteIsNotPublishedInPlace(t *testing.T) {
 		t.Errorf("content/ deleted: %v", s.err)
 	}
 	s.assertFile("b/index.html", "乙")
+}
+
+// After a commit, the walk for files folio did not write reads only the
+// folders changed since, by their change time, which restoring a
+// modification time does not set back; and finds what a user added there.
+func TestForeignFilesReadOnlyChangedFolders(t *testing.T) {
+	if !ctimeKnown {
+		t.Skip("change times are not known here: every folder is read")
+	}
+	defer func(m time.Duration) { dirMargin = m }(dirMargin)
+	dirMargin = 0
+	s := newSite(t, "-- content/a.md --\n# 甲\n-- content/b.md --\n# 乙\n-- content/c/d.md --\n# 丙\n").build()
+	own, sum, err := readManifest(s.dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum != s.b.destManifest {
+		t.Fatal("the manifest read is not the one the build wrote")
+	}
+	committed := s.b.dest.committed
+	check := func(what string, wantRead int, want ...string) {
+		t.Helper()
+		got, read := foreignFiles(s.dest, own, committed)
+		if !slices.Equal(got, want) || read != wantRead {
+			t.Errorf("%s: found %q reading %d folders, want %q reading %d", what, got, read, want, wantRead)
+		}
+		if all, _ := foreignFiles(s.dest, own, time.Time{}); !slices.Equal(all, want) {
+			t.Errorf("%s: the whole walk found %q, want %q", what, all, want)
+		}
+	}
+	time.Sleep(30 * time.Millisecond) // past the file system's clock tick
+	check("untouched", 0)
+
+	s.write("public/a/notes.txt", "mine")
+	check("a file added", 1, "a/notes.txt")
+
+	// rsync -a sets a folder's modification time back; not its change time.
+	old := time.Now().Add(-time.Hour)
+	s.write("public/c/d/x.txt", "mine")
+	if err := os.Chtimes(filepath.Join(s.dest, "c", "d"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	check("a file added, the time set back", 2, "a/notes.txt", "c/d/x.txt")
+
+	s.write("public/extra/deep/y.txt", "mine")
+	check("a folder added", 3, "a/notes.txt", "c/d/x.txt", "extra/deep/y.txt")
+
+	// A folder of folio's replaced by a file of the user's.
+	if err := os.RemoveAll(filepath.Join(s.dest, "b")); err != nil {
+		t.Fatal(err)
+	}
+	s.write("public/b", "mine")
+	check("a folder replaced", 3, "a/notes.txt", "b", "c/d/x.txt", "extra/deep/y.txt")
+
+	s.write("content/e.md", "# 丁\n")
+	s.tryBuild()
+	if s.err == nil || !strings.Contains(s.err.Error(), "holds files folio did not write (a/notes.txt, b, c/d/x.txt, extra/deep/y.txt); refusing to replace it") {
+		t.Fatalf("build over a user's files: %v", s.err)
+	}
 }
