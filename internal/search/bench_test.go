@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -56,5 +57,30 @@ func benchmarkSearch(b *testing.B, docs []Doc, queries []string) {
 			b.ReportMetric(float64(fetched), "fetched-bytes")
 			b.ReportMetric(float64(total), "results")
 		})
+	}
+}
+
+// BenchmarkUpdate10k makes the index of 10,000 documents from the last
+// one after a paragraph was added to every hundredth, as a build does
+// after a curator's day of edits.
+func BenchmarkUpdate10k(b *testing.B) {
+	docs := keyed(genDocs(10000, 1))
+	files, _, st, err := Update(docs, Config{}, Prior{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	edited := slices.Clone(docs)
+	for i := 0; i < len(edited); i += 100 {
+		edited[i].Text += "\n追加的一段文字：人工智能与乡村振兴。"
+	}
+	edited = keyed(edited)
+	var stats Stats
+	for b.Loop() {
+		if _, stats, _, err = Update(edited, Config{}, Prior{State: st, Read: mapFetch(files)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if stats.Reused != len(docs)-len(docs)/100 {
+		b.Fatalf("%d documents reused, want %d", stats.Reused, len(docs)-len(docs)/100)
 	}
 }

@@ -247,12 +247,19 @@ type listPart struct {
 // start begins the entry of document d: it returns the slice to append
 // the entry to, after the gap from the previous document, and end takes
 // it back. A part ends after the entry that reaches partBytes.
-func (l *list) start(d int32, partBytes int) []byte {
+func (l *list) start(d int32, partBytes int) []byte { return l.startSized(d, partBytes, 0) }
+
+// startSized is start for a list expected to hold about size bytes in
+// all: a new part is made with room for what is left of them, up to a
+// part's length, instead of growing from a few bytes.
+func (l *list) startSized(d int32, partBytes, size int) []byte {
 	if l.b == nil || len(l.b) >= partBytes {
 		if l.b != nil {
 			l.done = append(l.done, listPart{l.first, l.b})
 		}
-		l.b = make([]byte, 0, 8)
+		// The parts done are each partBytes long at least.
+		room := min(size-len(l.done)*partBytes, partBytes+partBytes/8)
+		l.b = make([]byte, 0, max(room, 8))
 		l.first, l.last = d, d
 	}
 	b := binary.AppendUvarint(l.b, uint64(d-l.last))
@@ -712,35 +719,44 @@ func (ix *indexer) writeShards(all []tokRef) int {
 	cfg := ix.cfg
 
 	inline := func(l *list) bool { return len(l.done) == 0 && len(l.b) <= cfg.InlineBytes }
-	var inlineBytes int
-	for _, t := range all {
-		inlineBytes += len(t.text) + 8
+	// size is about what a token takes in its shard. (It sets how many
+	// shards there are: a change to it changes the index.)
+	size := func(t tokRef) int {
+		n := len(t.text) + 8
 		for _, l := range []*list{&t.p.docs, &t.p.pos} {
 			if inline(l) {
-				inlineBytes += l.size()
+				n += l.size()
 			} else {
-				inlineBytes += 3 * (len(l.done) + 1)
+				n += 3 * (len(l.done) + 1)
 			}
 		}
+		return n
+	}
+	var inlineBytes int
+	for _, t := range all {
+		inlineBytes += size(t)
 	}
 	nshards := max(1, (inlineBytes+cfg.ShardBytes-1)/cfg.ShardBytes)
 	shards := make([][]tokRef, nshards)
+	shardBytes := make([]int, nshards)
 	for _, t := range all {
 		n := fnv32(shardKey(t.text)) % uint32(nshards)
 		shards[n] = append(shards[n], t)
+		shardBytes[n] += size(t)
 	}
 	nfile := 0
 	writeList := func(b []byte, l *list) []byte {
 		if inline(l) {
-			var data []byte
-			if l.b != nil {
-				// Gaps in an inline list count from document 0: the
-				// first entry's gap, 0 from its part's first, becomes
-				// that document.
-				data = append(binary.AppendUvarint(nil, uint64(l.first)), l.b[1:]...)
+			if l.b == nil {
+				return binary.AppendUvarint(b, 0)
 			}
-			b = binary.AppendUvarint(b, uint64(len(data))<<1)
-			return append(b, data...)
+			// Gaps in an inline list count from document 0: the first
+			// entry's gap, 0 from its part's first, becomes that
+			// document.
+			first := uint64(l.first)
+			b = binary.AppendUvarint(b, uint64(uvarintLen(first)+len(l.b)-1)<<1)
+			b = binary.AppendUvarint(b, first)
+			return append(b, l.b[1:]...)
 		}
 		parts := l.parts()
 		b = binary.AppendUvarint(b, uint64(len(parts))<<1|1)
@@ -756,7 +772,7 @@ func (ix *indexer) writeShards(all []tokRef) int {
 	}
 	for i, ts := range shards {
 		slices.SortFunc(ts, func(a, b tokRef) int { return strings.Compare(a.text, b.text) })
-		b := binary.AppendUvarint(nil, uint64(len(ts)))
+		b := binary.AppendUvarint(make([]byte, 0, shardBytes[i]+shardBytes[i]/8+binary.MaxVarintLen32), uint64(len(ts)))
 		for _, t := range ts {
 			p := t.p
 			b = binary.AppendUvarint(b, uint64(len(t.text)))
@@ -771,6 +787,15 @@ func (ix *indexer) writeShards(all []tokRef) int {
 		ix.put(shardName(i), b)
 	}
 	return nshards
+}
+
+// uvarintLen is the length of x as binary.AppendUvarint writes it.
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
 }
 
 const headerName = "search/index.json"

@@ -222,12 +222,25 @@ var errBadIndex = errors.New("search index: a file of the prior index is not as 
 // readOld reads the prior index's shards; the parts of its lists are read
 // as they are merged.
 func readOld(prior Prior, shards int) (*oldIndex, error) {
-	old := &oldIndex{texts: map[string]bool{}, read: prior.Read}
+	// Each shard begins with how many tokens it holds: they are counted
+	// first, so that the tokens are not copied as they grow.
+	bs := make([][]byte, shards)
+	count := 0
 	for n := range shards {
 		b, err := prior.Read(shardName(n))
 		if err != nil {
 			return nil, err
 		}
+		v := &varints{b: b}
+		c := v.next()
+		if v.err || c > len(v.b) { // a token takes a few bytes
+			return nil, errBadIndex
+		}
+		count += c
+		bs[n] = b
+	}
+	old := &oldIndex{toks: make([]oldToken, 0, count), texts: make(map[string]bool, count), read: prior.Read}
+	for _, b := range bs {
 		v := &varints{b: b}
 		for range v.next() {
 			t := oldToken{text: string(v.bytes(v.next()))}
@@ -377,6 +390,13 @@ func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, reuse 
 	nd.next()
 	np.next()
 	partBytes := ix.cfg.PartBytes
+	// The merged lists are about as long as the prior ones and the fresh
+	// entries together (less the entries made again).
+	docsSize, posSize := partsSize(dp), partsSize(pp)
+	if fresh != nil {
+		docsSize += fresh.docs.size()
+		posSize += fresh.pos.size()
+	}
 	var p posting
 	for od.id >= 0 || nd.id >= 0 {
 		var q, first uint64
@@ -408,16 +428,25 @@ func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, reuse 
 			}
 			nd.next()
 		}
-		b := p.docs.start(id, partBytes)
+		b := p.docs.startSized(id, partBytes, docsSize)
 		b = binary.AppendUvarint(b, q)
 		p.docs.end(binary.AppendUvarint(b, first))
 		if more != nil {
-			p.pos.end(append(p.pos.start(id, partBytes), more...))
+			p.pos.end(append(p.pos.startSized(id, partBytes, posSize), more...))
 		}
 		p.df++
 	}
 	ok := !od.r.err && !op.r.err && op.id < 0 && !nd.r.err && !np.r.err && np.id < 0
 	return p, ok
+}
+
+// partsSize is the length of a list's parts together.
+func partsSize(ps []listPart) int {
+	n := 0
+	for _, p := range ps {
+		n += len(p.b)
+	}
+	return n
 }
 
 const stateVersion = 1
