@@ -44,7 +44,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 14\n"
+	cacheMagic = "folio build cache 15\n"
 )
 
 // cacheData is what the cache file holds.
@@ -109,24 +109,30 @@ var exeSum = sync.OnceValues(func() ([32]byte, error) {
 // The cache file is the magic, the executable's digest, two gob streams,
 // the length of the first (8 bytes, big-endian) and the SHA-256 of all
 // before it. The two streams are decoded at once, on two cores: the first
-// holds the first half of the content files, then the cacheData without
-// its large maps; the second the other half, then the outputs' digests,
-// then the pages' records. The content files come first in both because
+// holds the first half of the content files, then the key table and the
+// documents' URLs, then the cacheData without them and its large maps;
+// the second the other half, then the outputs' digests, then the pages'
+// records. The content files come first in both because
 // a build knows them first: it encodes them while it renders
 // (cacheWriter). A stream is a sequence of messages, the maps'
 // entries in chunks of cacheChunkLen: gob encodes a message whole in
 // memory before writing it, and one message of every entry took as much
-// memory again as the cache file.
+// memory again as the cache file; and gob reads a message of more than
+// 10 MB in pieces appended one to another, copying it over and over.
 const cacheChunkLen = 1024
 
-// cacheChunk is one message of map entries, or the last of the first
-// stream: the cacheData without its maps.
+// cacheChunk is one message of map entries or keys, or the last of the
+// first stream: the cacheData without its maps and keys.
 type cacheChunk struct {
 	Files   []fileEntry
 	Outputs []sumEntry
 	Pages   []pageEntry
+	Keys    []string // the key table's next keys, in order
+	URLs    []urlEntry
 	Head    *cacheData
 }
+
+type urlEntry struct{ Path, URL string }
 
 type fileEntry struct {
 	Path string
@@ -257,6 +263,9 @@ func decodeCache(a, b io.Reader) (*cacheData, error) {
 	if err := cmp.Or(errA, errB); err != nil {
 		return nil, err
 	}
+	if len(rest.Keys) > 0 || len(rest.URLs) > 0 {
+		return nil, errors.New("its second stream holds keys or URLs")
+	}
 	maps.Copy(c.Files, rest.Files)
 	c.Sums, c.Sizes, c.Pages = rest.Sums, rest.Sizes, rest.Pages
 	return &c, nil
@@ -269,6 +278,7 @@ func decodeCache(a, b io.Reader) (*cacheData, error) {
 func decodeChunks(dec *gob.Decoder, c *cacheData) (head bool, err error) {
 	c.Files = map[string]cachedFile{}
 	c.Sums, c.Sizes, c.Pages = map[string][32]byte{}, map[string]int64{}, map[string]pageRec{}
+	c.URLs = map[string]string{}
 	for {
 		var ch cacheChunk
 		err := dec.Decode(&ch)
@@ -290,9 +300,16 @@ func decodeChunks(dec *gob.Decoder, c *cacheData) (head bool, err error) {
 		for _, e := range ch.Pages {
 			c.Pages[e.Name] = e.Page
 		}
+		c.Keys = append(c.Keys, ch.Keys...)
+		for _, e := range ch.URLs {
+			c.URLs[e.Path] = e.URL
+		}
 		if h := ch.Head; h != nil {
 			head = true
-			h.Files, h.Sums, h.Sizes, h.Pages = c.Files, c.Sums, c.Sizes, c.Pages
+			if h.Keys != nil || h.URLs != nil {
+				return head, errors.New("the build's record holds the keys it is written before")
+			}
+			h.Files, h.Sums, h.Sizes, h.Pages, h.Keys, h.URLs = c.Files, c.Sums, c.Sizes, c.Pages, c.Keys, c.URLs
 			*c = *h
 		}
 	}
@@ -435,7 +452,7 @@ type chunkEncoder struct {
 // flush writes the entries collected, if there are cacheChunkLen of them
 // or force is set and there are any.
 func (e *chunkEncoder) flush(force bool) error {
-	n := len(e.ch.Files) + len(e.ch.Outputs) + len(e.ch.Pages)
+	n := len(e.ch.Files) + len(e.ch.Outputs) + len(e.ch.Pages) + len(e.ch.Keys) + len(e.ch.URLs)
 	if e.ch.Head != nil {
 		n++
 	}
@@ -443,7 +460,7 @@ func (e *chunkEncoder) flush(force bool) error {
 		return nil
 	}
 	err := e.enc.Encode(&e.ch)
-	e.ch = cacheChunk{Files: e.ch.Files[:0], Outputs: e.ch.Outputs[:0], Pages: e.ch.Pages[:0]}
+	e.ch = cacheChunk{Files: e.ch.Files[:0], Outputs: e.ch.Outputs[:0], Pages: e.ch.Pages[:0], Keys: e.ch.Keys[:0], URLs: e.ch.URLs[:0]}
 	return err
 }
 
@@ -463,11 +480,23 @@ func (e *chunkEncoder) files(paths []string, entry func(p string) (cachedFile, b
 }
 
 // encodeFirst ends the first of the cache's two streams (see
-// decodeCache), after its content files: the cacheData without its large
-// maps.
+// decodeCache), after its content files: the key table, the URLs, and the
+// cacheData without them and its large maps.
 func encodeFirst(e *chunkEncoder, c *cacheData) error {
+	for _, k := range c.Keys {
+		e.ch.Keys = append(e.ch.Keys, k)
+		if err := e.flush(false); err != nil {
+			return err
+		}
+	}
+	for _, p := range sortedKeys(c.URLs) {
+		e.ch.URLs = append(e.ch.URLs, urlEntry{p, c.URLs[p]})
+		if err := e.flush(false); err != nil {
+			return err
+		}
+	}
 	small := *c
-	small.Files, small.Sums, small.Sizes, small.Pages = nil, nil, nil, nil
+	small.Files, small.Sums, small.Sizes, small.Pages, small.Keys, small.URLs = nil, nil, nil, nil, nil, nil
 	e.ch.Head = &small
 	return e.flush(true)
 }

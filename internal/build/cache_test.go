@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/gob"
 	"fmt"
 	"maps"
 	"os"
@@ -393,10 +394,13 @@ func TestCacheTrustsStatOnlyWhereItTells(t *testing.T) {
 func TestCacheStreamsRoundTrip(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 3, 2*cacheChunkLen + 5} {
 		c := &cacheData{Files: map[string]cachedFile{}, Sums: map[string][32]byte{}, Sizes: map[string]int64{}, Pages: map[string]pageRec{},
-			Dest: "/out", Keys: []string{"dcontent/a.md", "S\x00count\x00"}, Bodies: "bodies-1"}
+			Dest: "/out", Keys: []string{"dcontent/a.md", "S\x00count\x00"}, URLs: map[string]string{}, Bodies: "bodies-1"}
 		for i := range n {
 			p := fmt.Sprintf("content/%05d.md", i)
 			c.Files[p] = cachedFile{Sum: digest(sha256.Sum256([]byte(p))), Units: i, Stamped: "s"}
+			c.URLs[p] = fmt.Sprintf("/%d/", i)
+			// keys out of order, more than a chunk of them
+			c.Keys = append(c.Keys, fmt.Sprintf("d%s\x00title", p), fmt.Sprintf("a%05d", n-i))
 		}
 		for i := range n + cacheChunkLen {
 			name := fmt.Sprintf("%d/index.html", i)
@@ -415,6 +419,43 @@ func TestCacheStreamsRoundTrip(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, c) {
 			t.Errorf("%d files: read back %d files, %d outputs, %d pages, keys %q; want %d, %d, %d, %q", n, len(got.Files), len(got.Sums), len(got.Pages), got.Keys, len(c.Files), len(c.Sums), len(c.Pages), c.Keys)
+		}
+	}
+}
+
+// Each part of the cache has one place in its streams: what is elsewhere
+// is refused, though no checksum would tell (only folio writes them).
+func TestCacheStreamsOutOfPlaceAreRefused(t *testing.T) {
+	head := &cacheChunk{Head: &cacheData{Dest: "/out"}}
+	keys := &cacheChunk{Keys: []string{"k"}}
+	urls := &cacheChunk{URLs: []urlEntry{{"content/a.md", "/a/"}}}
+	files := &cacheChunk{Files: []fileEntry{{"content/a.md", cachedFile{Units: 1}}}}
+	stream := func(chunks ...*cacheChunk) *bytes.Buffer {
+		var b bytes.Buffer
+		enc := gob.NewEncoder(&b)
+		for _, c := range chunks {
+			if err := enc.Encode(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return &b
+	}
+	if c, err := decodeCache(stream(files, keys, urls, head), stream(files)); err != nil || len(c.Keys) != 1 || c.URLs["content/a.md"] != "/a/" {
+		t.Fatalf("a cache as written: %v, %+v", err, c)
+	}
+	for _, tc := range []struct {
+		name string
+		a, b *bytes.Buffer
+	}{
+		{"no record", stream(files, keys), stream()},
+		{"a record in the second stream", stream(head), stream(head)},
+		{"a chunk after the record", stream(head, files), stream()},
+		{"keys in the second stream", stream(head), stream(keys)},
+		{"URLs in the second stream", stream(head), stream(urls)},
+		{"keys in the record", stream(&cacheChunk{Head: &cacheData{Keys: []string{"k"}}}), stream()},
+	} {
+		if _, err := decodeCache(tc.a, tc.b); err == nil {
+			t.Errorf("%s: decoded, want an error", tc.name)
 		}
 	}
 }
