@@ -130,7 +130,15 @@ type cacheChunk struct {
 	Keys    []string // the key table's next keys, in order
 	URLs    []urlEntry
 	Head    *cacheData
+	// Counts, in the chunk before the entries it counts, says how many
+	// there will be, so that the maps are made at their size instead of
+	// growing (and rehashing) entry by entry.
+	Counts *cacheCounts
 }
+
+// cacheCounts is how many entries of each kind a stream will hold; a
+// count of 0 says nothing.
+type cacheCounts struct{ Files, Outputs, Pages, Keys, URLs int }
 
 type urlEntry struct{ Path, URL string }
 
@@ -223,7 +231,8 @@ func readCache(dir string) (*cacheData, error) {
 	if lenA := binary.BigEndian.Uint64(trailer[:8]); lenA > uint64(size-head-tail) {
 		decodeErr = errors.New("its first stream runs past its end")
 	} else {
-		c, decodeErr = decodeCache(io.NewSectionReader(f, head, int64(lenA)), io.NewSectionReader(f, head+int64(lenA), size-tail-head-int64(lenA)))
+		sizeA, sizeB := int64(lenA), size-tail-head-int64(lenA)
+		c, decodeErr = decodeCache(io.NewSectionReader(f, head, sizeA), io.NewSectionReader(f, head+sizeA, sizeB), sizeA, sizeB)
 	}
 	got := <-sumc
 	if got.err != nil {
@@ -243,19 +252,19 @@ func readCache(dir string) (*cacheData, error) {
 
 // decodeCache decodes the two gob streams of a cache file, each on a core
 // of its own.
-func decodeCache(a, b io.Reader) (*cacheData, error) {
+func decodeCache(a, b io.Reader, sizeA, sizeB int64) (*cacheData, error) {
 	var c, rest cacheData
 	var errA, errB error
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		var head bool
-		if head, errA = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(a, 1<<20)), &c); errA == nil && !head {
+		if head, errA = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(a, 1<<20)), &c, sizeA); errA == nil && !head {
 			errA = errors.New("its first stream ends without the build's record")
 		}
 	})
 	wg.Go(func() {
 		var head bool
-		if head, errB = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(b, 1<<20)), &rest); errB == nil && head {
+		if head, errB = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(b, 1<<20)), &rest, sizeB); errB == nil && head {
 			errB = errors.New("its second stream holds a build's record")
 		}
 	})
@@ -275,7 +284,12 @@ func decodeCache(a, b io.Reader) (*cacheData, error) {
 // entries into its maps, and the cacheData without them (the build's
 // record, which ends the first stream) into the rest; head says whether
 // the stream held it.
-func decodeChunks(dec *gob.Decoder, c *cacheData) (head bool, err error) {
+//
+// limit is the stream's length in bytes: the counts it holds are taken
+// as at most what that many bytes can hold, so that a damaged count
+// (the checksum is checked while the streams are decoded) cannot make
+// decodeChunks ask for more memory than the stream's size.
+func decodeChunks(dec *gob.Decoder, c *cacheData, limit int64) (head bool, err error) {
 	c.Files = map[string]cachedFile{}
 	c.Sums, c.Sizes, c.Pages = map[string][32]byte{}, map[string]int64{}, map[string]pageRec{}
 	c.URLs = map[string]string{}
@@ -290,6 +304,9 @@ func decodeChunks(dec *gob.Decoder, c *cacheData) (head bool, err error) {
 		}
 		if head {
 			return head, errors.New("a stream goes on after the build's record")
+		}
+		if n := ch.Counts; n != nil {
+			reserve(c, *n, limit)
 		}
 		for _, e := range ch.Files {
 			c.Files[e.Path] = e.File
@@ -312,6 +329,29 @@ func decodeChunks(dec *gob.Decoder, c *cacheData) (head bool, err error) {
 			h.Files, h.Sums, h.Sizes, h.Pages, h.Keys, h.URLs = c.Files, c.Sums, c.Sizes, c.Pages, c.Keys, c.URLs
 			*c = *h
 		}
+	}
+}
+
+// reserve makes c's maps, and its keys, with room for n's entries, where
+// none has been decoded yet; a count is taken as at most limit/32 (an
+// entry is longer than 32 bytes, but for some keys).
+func reserve(c *cacheData, n cacheCounts, limit int64) {
+	most := int(min(limit/32, 1<<31))
+	size := func(k int) int { return min(max(k, 0), most) }
+	if len(c.Files) == 0 && n.Files > 0 {
+		c.Files = make(map[string]cachedFile, size(n.Files))
+	}
+	if len(c.Sums) == 0 && n.Outputs > 0 {
+		c.Sums, c.Sizes = make(map[string][32]byte, size(n.Outputs)), make(map[string]int64, size(n.Outputs))
+	}
+	if len(c.Pages) == 0 && n.Pages > 0 {
+		c.Pages = make(map[string]pageRec, size(n.Pages))
+	}
+	if len(c.Keys) == 0 && n.Keys > 0 {
+		c.Keys = make([]string, 0, size(n.Keys))
+	}
+	if len(c.URLs) == 0 && n.URLs > 0 {
+		c.URLs = make(map[string]string, size(n.URLs))
 	}
 }
 
@@ -374,6 +414,9 @@ func startCache(dir string, paths []string, entry func(p string) (cachedFile, bo
 	w.sw = bufio.NewWriterSize(w.side, 1<<20)
 	w.a, w.b = &chunkEncoder{enc: gob.NewEncoder(w.cw)}, &chunkEncoder{enc: gob.NewEncoder(w.sw)}
 	half := len(paths) / 2
+	// The first stream's files map gets the second's too (decodeCache).
+	w.a.ch.Counts = &cacheCounts{Files: len(paths)}
+	w.b.ch.Counts = &cacheCounts{Files: len(paths) - half}
 	w.wg.Go(func() { w.errA = w.a.files(paths[:half], entry) })
 	w.wg.Go(func() { w.errB = w.b.files(paths[half:], entry) })
 	return w, nil
@@ -453,7 +496,7 @@ type chunkEncoder struct {
 // or force is set and there are any.
 func (e *chunkEncoder) flush(force bool) error {
 	n := len(e.ch.Files) + len(e.ch.Outputs) + len(e.ch.Pages) + len(e.ch.Keys) + len(e.ch.URLs)
-	if e.ch.Head != nil {
+	if e.ch.Head != nil || e.ch.Counts != nil {
 		n++
 	}
 	if n == 0 || !force && n < cacheChunkLen {
@@ -483,6 +526,7 @@ func (e *chunkEncoder) files(paths []string, entry func(p string) (cachedFile, b
 // decodeCache), after its content files: the key table, the URLs, and the
 // cacheData without them and its large maps.
 func encodeFirst(e *chunkEncoder, c *cacheData) error {
+	e.ch.Counts = &cacheCounts{Keys: len(c.Keys), URLs: len(c.URLs)}
 	for _, k := range c.Keys {
 		e.ch.Keys = append(e.ch.Keys, k)
 		if err := e.flush(false); err != nil {
@@ -504,6 +548,7 @@ func encodeFirst(e *chunkEncoder, c *cacheData) error {
 // encodeSecond ends the second stream, after its content files: the
 // outputs' digests and the pages' records, each in order.
 func encodeSecond(e *chunkEncoder, c *cacheData) error {
+	e.ch.Counts = &cacheCounts{Outputs: len(c.Sums), Pages: len(c.Pages)}
 	for _, name := range sortedKeys(c.Sums) {
 		e.ch.Outputs = append(e.ch.Outputs, sumEntry{name, digest(c.Sums[name]), c.Sizes[name]})
 		if err := e.flush(false); err != nil {

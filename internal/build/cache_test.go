@@ -440,8 +440,17 @@ func TestCacheStreamsOutOfPlaceAreRefused(t *testing.T) {
 		}
 		return &b
 	}
-	if c, err := decodeCache(stream(files, keys, urls, head), stream(files)); err != nil || len(c.Keys) != 1 || c.URLs["content/a.md"] != "/a/" {
+	decode := func(a, b *bytes.Buffer) (*cacheData, error) {
+		return decodeCache(a, b, int64(a.Len()), int64(b.Len()))
+	}
+	if c, err := decode(stream(files, keys, urls, head), stream(files)); err != nil || len(c.Keys) != 1 || c.URLs["content/a.md"] != "/a/" {
 		t.Fatalf("a cache as written: %v, %+v", err, c)
+	}
+	// Counts are a hint, held to what the stream's length can hold: a
+	// damaged one asks for no more memory than that.
+	huge := &cacheChunk{Counts: &cacheCounts{Files: 1 << 40, Outputs: 1 << 40, Pages: 1 << 40, Keys: 1 << 40, URLs: 1 << 40}}
+	if c, err := decode(stream(huge, files, keys, urls, head), stream(huge, files)); err != nil || len(c.Files) != 1 || len(c.Keys) != 1 {
+		t.Fatalf("a cache with damaged counts: %v, %+v", err, c)
 	}
 	for _, tc := range []struct {
 		name string
@@ -454,7 +463,7 @@ func TestCacheStreamsOutOfPlaceAreRefused(t *testing.T) {
 		{"URLs in the second stream", stream(head), stream(urls)},
 		{"keys in the record", stream(&cacheChunk{Head: &cacheData{Keys: []string{"k"}}}), stream()},
 	} {
-		if _, err := decodeCache(tc.a, tc.b); err == nil {
+		if _, err := decode(tc.a, tc.b); err == nil {
 			t.Errorf("%s: decoded, want an error", tc.name)
 		}
 	}
