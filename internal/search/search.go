@@ -387,7 +387,7 @@ type worker struct {
 	han      map[uint64]int32 // Han token key -> token number
 	words    map[string]int32 // word or filter token -> token number
 	toks     []itoken         // token number -> token
-	postings []posting        // token number -> lists
+	postings postingChunks    // token number -> lists
 
 	// Per document: occ holds token number << 32 | position of each of
 	// its tokens this worker owns, in position order; seen the token
@@ -608,8 +608,30 @@ func (w *worker) intern(t itoken) int32 {
 		w.words[t.word] = n
 	}
 	w.toks = append(w.toks, itoken{key: t.key, word: t.word})
-	w.postings = append(w.postings, posting{})
+	w.postings.add()
 	return n
+}
+
+// postingChunks holds a worker's postings in chunks that never move: a
+// posting is 120 bytes with pointers in it, and a slice of them grown by
+// appending copied them all at each doubling (a fifth of the time
+// Build spent on its lists).
+type postingChunks [][]posting
+
+const postingChunk = 1024
+
+// add adds a posting, the next token's.
+func (c *postingChunks) add() {
+	if k := len(*c); k == 0 || len((*c)[k-1]) == postingChunk {
+		*c = append(*c, make([]posting, 0, postingChunk))
+	}
+	last := &(*c)[len(*c)-1]
+	*last = append(*last, posting{})
+}
+
+// at is token n's posting.
+func (c postingChunks) at(n int32) *posting {
+	return &c[n/postingChunk][n%postingChunk]
 }
 
 // batchDocs is how many documents' tokens Build holds at once.
@@ -653,7 +675,7 @@ func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc, toks []itoken) {
 	for _, n := range w.seen {
 		ps := w.pos[start:w.at[n]]
 		start, w.at[n] = w.at[n], 0
-		p := &w.postings[n]
+		p := w.postings.at(n)
 		p.df++
 		q := ix.weight(len(ps), dl)
 		b := p.docs.start(id, partBytes)
@@ -672,7 +694,7 @@ func (ix *indexer) add(w *worker, k int, id int32, d *indexDoc, toks []itoken) {
 	add := func(tok string) {
 		t := itoken{word: tok}
 		if owner(t, nw) == k {
-			p := &w.postings[w.intern(t)]
+			p := w.postings.at(w.intern(t))
 			p.df++
 			p.docs.end(append(p.docs.start(id, partBytes), 1, 0))
 		}
@@ -698,7 +720,7 @@ func (ix *indexer) tokens() []tokRef {
 	var all []tokRef
 	for _, w := range ix.workers {
 		for i, t := range w.toks {
-			all = append(all, tokRef{t.text(), &w.postings[i]})
+			all = append(all, tokRef{t.text(), w.postings.at(int32(i))})
 		}
 	}
 	return all
