@@ -50,7 +50,7 @@ supersedes: [旧文件]
 	}
 	d.Params["odd"] = struct{}{}
 	if _, ok := d.Store(); ok {
-		t.Error("Store accepted a Params value gob cannot carry")
+		t.Error("Store accepted a Params value the cache does not keep")
 	}
 }
 
