@@ -527,17 +527,11 @@ func (e *chunkEncoder) files(paths []string, entry func(p string) (cachedFile, b
 // cacheData without them and its large maps.
 func encodeFirst(e *chunkEncoder, c *cacheData) error {
 	e.ch.Counts = &cacheCounts{Keys: len(c.Keys), URLs: len(c.URLs)}
-	for _, k := range c.Keys {
-		e.ch.Keys = append(e.ch.Keys, k)
-		if err := e.flush(false); err != nil {
-			return err
-		}
+	if err := eachEntry(e, c.Keys, func(k string) { e.ch.Keys = append(e.ch.Keys, k) }); err != nil {
+		return err
 	}
-	for _, p := range sortedKeys(c.URLs) {
-		e.ch.URLs = append(e.ch.URLs, urlEntry{p, c.URLs[p]})
-		if err := e.flush(false); err != nil {
-			return err
-		}
+	if err := eachEntry(e, sortedKeys(c.URLs), func(p string) { e.ch.URLs = append(e.ch.URLs, urlEntry{p, c.URLs[p]}) }); err != nil {
+		return err
 	}
 	small := *c
 	small.Files, small.Sums, small.Sizes, small.Pages, small.Keys, small.URLs = nil, nil, nil, nil, nil, nil
@@ -549,22 +543,30 @@ func encodeFirst(e *chunkEncoder, c *cacheData) error {
 // outputs' digests and the pages' records, each in order.
 func encodeSecond(e *chunkEncoder, c *cacheData) error {
 	e.ch.Counts = &cacheCounts{Outputs: len(c.Sums), Pages: len(c.Pages)}
-	for _, name := range sortedKeys(c.Sums) {
+	if err := eachEntry(e, sortedKeys(c.Sums), func(name string) {
 		e.ch.Outputs = append(e.ch.Outputs, sumEntry{name, digest(c.Sums[name]), c.Sizes[name]})
-		if err := e.flush(false); err != nil {
-			return err
-		}
+	}); err != nil {
+		return err
 	}
 	if err := e.flush(true); err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(c.Pages) {
-		e.ch.Pages = append(e.ch.Pages, pageEntry{name, c.Pages[name]})
+	if err := eachEntry(e, sortedKeys(c.Pages), func(name string) { e.ch.Pages = append(e.ch.Pages, pageEntry{name, c.Pages[name]}) }); err != nil {
+		return err
+	}
+	return e.flush(true)
+}
+
+// eachEntry adds, with add, an entry to e's chunk for each item, in
+// order, writing the chunk whenever it is full.
+func eachEntry[T any](e *chunkEncoder, items []T, add func(T)) error {
+	for _, it := range items {
+		add(it)
 		if err := e.flush(false); err != nil {
 			return err
 		}
 	}
-	return e.flush(true)
+	return nil
 }
 
 // fromCache gives a Builder that has not built yet what the cache in
