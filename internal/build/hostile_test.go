@@ -247,15 +247,7 @@ func hostileCases(t *testing.T) []*hostileCase {
 	}
 	var cases []*hostileCase
 	for _, n := range names {
-		data, err := os.ReadFile(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := parseHostile(strings.TrimSuffix(filepath.Base(n), ".txtar"), data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = append(cases, c)
+		cases = append(cases, readHostile(t, strings.TrimSuffix(filepath.Base(n), ".txtar")))
 	}
 	if len(cases) < 60 {
 		t.Fatalf("%d hostile cases in %s, want at least 60", len(cases), hostileDir)
@@ -263,19 +255,33 @@ func hostileCases(t *testing.T) []*hostileCase {
 	return cases
 }
 
+// readHostile reads the case called name from hostileDir.
+func readHostile(t *testing.T, name string) *hostileCase {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(hostileDir, name+".txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := parseHostile(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestHostileInputsFailSafely runs every case of testdata/hostile, each in
 // a child process: this test binary again, running the one case.
 func TestHostileInputsFailSafely(t *testing.T) {
-	cases := hostileCases(t)
 	if dir := os.Getenv(hostileChildEnv); dir != "" {
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				watchMemory(c.memory)
-				runHostile(t, dir, os.Getenv(hostileBaseEnv), c)
-			})
-		}
+		// A child reads its own case only, not every case again.
+		c := readHostile(t, os.Getenv(hostileNameEnv))
+		t.Run(c.name, func(t *testing.T) {
+			watchMemory(c.memory)
+			runHostile(t, dir, os.Getenv(hostileBaseEnv), c)
+		})
 		return
 	}
+	cases := hostileCases(t)
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +319,7 @@ func TestHostileInputsFailSafely(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command(exe, "-test.run=^TestHostileInputsFailSafely$/^"+regexp.QuoteMeta(c.name)+"$", "-test.count=1", "-test.v")
-			cmd.Env = append(os.Environ(), hostileChildEnv+"="+t.TempDir(), hostileBaseEnv+"="+filepath.Join(base, "public"))
+			cmd.Env = append(os.Environ(), hostileChildEnv+"="+t.TempDir(), hostileNameEnv+"="+c.name, hostileBaseEnv+"="+filepath.Join(base, "public"))
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			start := time.Now()
@@ -335,6 +341,9 @@ func TestHostileInputsFailSafely(t *testing.T) {
 		})
 	}
 }
+
+// hostileNameEnv names the case a child runs.
+const hostileNameEnv = "FOLIO_HOSTILE_CASE"
 
 // hostileBaseEnv names the good version's output, copied into each
 // case's destination before its build.
