@@ -17,6 +17,7 @@ const ownBase = `{{define "base"}}<!DOCTYPE html><title>{{.Page.Title}}</title><
 // untrusted, as a damaged cache file does: everything is built again, the
 // output is a cold build's, and the next build trusts the new cache.
 func TestCacheBodyFileThatCannotBeTrustedIsIgnored(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	runCached(t, root, dest, cache)
@@ -71,6 +72,7 @@ func TestCacheBodyFileThatCannotBeTrustedIsIgnored(t *testing.T) {
 // checked) fails the build that reads it; the next build parses every
 // file again and succeeds.
 func TestBodyChangedUnderTheBuilderFailsTheBuild(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	b := New(Config{Source: root, Dest: dest, Theme: folio.Theme(), CacheDir: cache})
@@ -119,6 +121,7 @@ func TestBodyChangedUnderTheBuilderFailsTheBuild(t *testing.T) {
 // cache writes the others into the next body file and removes the old
 // one; the next process reads them from there.
 func TestBodyFileIsCompacted(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	b := New(Config{Source: root, Dest: dest, Theme: folio.Theme(), CacheDir: cache})

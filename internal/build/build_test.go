@@ -63,6 +63,7 @@ tags: [人工智能]
 `
 
 func TestSeedArticlePage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	const page = "news/000_0cc289df36280051/index.html"
 	s.assertFile(page,
@@ -86,6 +87,7 @@ func TestSeedArticlePage(t *testing.T) {
 }
 
 func TestDraftsLeftOutUnlessAsked(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	if s.result.Drafts != 1 || s.result.Docs != 3 {
 		t.Errorf("docs, drafts = %d, %d; want 3, 1", s.result.Docs, s.result.Drafts)
@@ -99,6 +101,7 @@ func TestDraftsLeftOutUnlessAsked(t *testing.T) {
 }
 
 func TestUndatedAndBodyDatedDocuments(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	s.assertFile("archive/undated/index.html", "一篇没有日期的说明")
 	s.assertFile("notes/undated/index.html", "<h1>一篇没有日期的说明</h1>")
@@ -107,6 +110,7 @@ func TestUndatedAndBodyDatedDocuments(t *testing.T) {
 }
 
 func TestChineseTagPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	s.assertFile("tags/index.html", "人工智能", "人民日报", `href="%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/index.html"`)
 	b := newSite(t, seedSite).build(func(c *Config) { c.BaseURL = "https://example.org/" })
@@ -118,6 +122,7 @@ func TestChineseTagPages(t *testing.T) {
 // public/index.html would: every internal link is relative, ends in a file,
 // and resolves to a file of the output.
 func TestLinksWorkFromDisk(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	problems, err := linkcheck.Check(os.DirFS(s.dest), linkcheck.Config{})
 	if err != nil {
@@ -143,6 +148,7 @@ func TestLinksWorkFromDisk(t *testing.T) {
 }
 
 func TestBaseURLPrefixesEveryLink(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build(func(c *Config) { c.BaseURL = "https://user.github.io/repo/" })
 	home := s.file("index.html")
 	for _, want := range []string{`href="/repo/style.css"`, `href="/repo/archive/"`, `href="/repo/tags/"`, `<link rel="canonical" href="https://user.github.io/repo/">`} {
@@ -156,6 +162,7 @@ func TestBaseURLPrefixesEveryLink(t *testing.T) {
 }
 
 func TestPaginationOfTagPages(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("-- folio.yaml --\npage_size: 10\n")
 	for i := range 25 {
@@ -171,6 +178,7 @@ func TestPaginationOfTagPages(t *testing.T) {
 }
 
 func TestNewestFirstWithStableTies(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/b.md --
 ---
@@ -197,6 +205,7 @@ date: 2024-06-01
 }
 
 func TestDerivedURLsThatCollideMoveWithAWarning(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- folio.yaml --
 permalink: /:year/:month/:slug/
@@ -228,6 +237,7 @@ date: 2024-05-20
 }
 
 func TestPinnedURLsThatCollideAreAnError(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/x/one.md --
 ---
@@ -247,6 +257,7 @@ url: /policy/
 }
 
 func TestFolderNamedLikeAnIndexIsAnErrorAtTheFolder(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/tags/a.md --
 # 甲
@@ -269,6 +280,7 @@ func TestFolderNamedLikeAnIndexIsAnErrorAtTheFolder(t *testing.T) {
 }
 
 func TestAllContentErrorsReportedAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/a.md --
 ---
@@ -307,6 +319,7 @@ fine
 }
 
 func TestFailedBuildLeavesPreviousOutput(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	before := s.tree()
 	s.write("content/broken.md", "---\ndate: 2025-02-30\n---\n")
@@ -333,6 +346,7 @@ func TestFailedBuildLeavesPreviousOutput(t *testing.T) {
 }
 
 func TestRefusesToReplaceUnrelatedFolder(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite)
 	s.write("public/precious.txt", "keep me")
 	s.tryBuild()
@@ -370,6 +384,7 @@ func TestRefusesToReplaceUnrelatedFolder(t *testing.T) {
 }
 
 func TestFrontMatterFormats(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/yaml.md --\n---\ntitle: 甲\ndate: 2024-01-02\n---\nbody\n"+
 		"-- content/toml.md --\n+++\ntitle = \"乙\"\ndate = \"2024年1月3日\"\n+++\nbody\n"+
 		"-- content/json.md --\n{\n  \"title\": \"丙\",\n  \"date\": \"2024/1/4\"\n}\n\nbody\n"+
@@ -383,6 +398,7 @@ func TestFrontMatterFormats(t *testing.T) {
 }
 
 func TestCustomParamsReachTemplates(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- templates/doc.html --
 {{template "base" .}}{{define "main"}}<p class="issuer">{{.Page.Doc.Params.issuer}}</p><p class="no">{{.Page.Doc.Params.doc_number}}</p>{{end}}
@@ -400,6 +416,7 @@ doc_number: 国办发〔2018〕128号
 }
 
 func TestNullAndEmptyValuesAreAbsent(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/eo.md --
 ---
@@ -413,6 +430,7 @@ date_signed: null
 }
 
 func TestStaticAndAssetsCopied(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- static/robots.txt --
 User-agent: *
@@ -451,6 +469,7 @@ a folder named like a backup file
 }
 
 func TestSectionPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/laws/_index.md --
 ---
@@ -471,6 +490,7 @@ date: 2024-01-01
 }
 
 func TestSameOutputRegardlessOfWorkers(t *testing.T) {
+	t.Parallel()
 	a := newSite(t, seedSite).build(func(c *Config) { c.Workers = 1 })
 	b := newSite(t, seedSite).build(func(c *Config) { c.Workers = 8 })
 	ta, tb := a.tree(), b.tree()
@@ -485,6 +505,7 @@ func TestSameOutputRegardlessOfWorkers(t *testing.T) {
 }
 
 func TestTagsSharingAURLWarnAndFailStrict(t *testing.T) {
+	t.Parallel()
 	const archive = `
 -- content/a.md --
 ---
@@ -509,6 +530,7 @@ tags: [C#]
 }
 
 func TestUnreadableTemplateIsReportedAtItsPath(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite)
 	if err := os.MkdirAll(filepath.Join(s.root, "templates"), 0o755); err != nil {
 		t.Fatal(err)

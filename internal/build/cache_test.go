@@ -58,6 +58,7 @@ func sameTree(t *testing.T, what string, got, want map[string]string) {
 }
 
 func TestCacheWarmBuildReusesEverythingAndMatchesACold(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	cold := runCached(t, root, dest, cache)
@@ -109,6 +110,7 @@ func TestCacheWarmBuildReusesEverythingAndMatchesACold(t *testing.T) {
 }
 
 func TestCacheThatCannotBeTrustedIsIgnored(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	runCached(t, root, dest, cache)
@@ -161,6 +163,7 @@ func withSum(body []byte) []byte {
 }
 
 func TestCacheOutputChangedOrMovedIsWrittenAnew(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	runCached(t, root, dest, cache)
@@ -188,6 +191,7 @@ func TestCacheOutputChangedOrMovedIsWrittenAnew(t *testing.T) {
 }
 
 func TestCacheFolderInsideTheOutputIsRefused(t *testing.T) {
+	t.Parallel()
 	root, _ := cacheSite(t)
 	dest := filepath.Join(root, "public")
 	_, err := New(Config{Source: root, Dest: dest, Theme: folio.Theme(), CacheDir: filepath.Join(dest, "cache")}).Build(context.Background())
@@ -200,6 +204,7 @@ func TestCacheFolderInsideTheOutputIsRefused(t *testing.T) {
 }
 
 func TestCacheLeftoversOfAKilledWriteAreRemoved(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	left := filepath.Join(cache, cacheFile+".tmp-123")
 	if err := os.MkdirAll(cache, 0o755); err != nil {
@@ -230,6 +235,7 @@ func TestCacheLeftoversOfAKilledWriteAreRemoved(t *testing.T) {
 // site's static/style.css over the theme's) reaches the output only on
 // commit: the previous output keeps its bytes through a build that fails.
 func TestOverriddenFileLeavesThePreviousOutput(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	theme := s.file("style.css")
 	s.write("static/style.css", "body { color: red }\n")
@@ -263,6 +269,7 @@ func stat(t *testing.T, p string) os.FileInfo {
 // leaves the output folder as it is; a file of the output edited by hand
 // is found by its modification time even when its size is the same.
 func TestCacheWarmBuildWritesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	runCached(t, root, dest, cache)
@@ -327,7 +334,8 @@ func TestCacheWarmBuildWritesOnlyWhatChanged(t *testing.T) {
 // unchanged since they were read; a file whose bytes changed is read,
 // even with its size and modification time put back (its change time
 // tells), and so is one changed too close to its read to tell (the racy
-// margin), or one read with other settings.
+// margin), or one read with other settings. Not parallel: it sets
+// racyMargin.
 func TestCacheTrustsStatOnlyWhereItTells(t *testing.T) {
 	if _, ok := statOf(stat(t, ".")); !ok {
 		t.Skip("no change time from stat here: every file is read")
@@ -392,6 +400,7 @@ func TestCacheTrustsStatOnlyWhereItTells(t *testing.T) {
 // The cache's two streams, decoded at once, give back what was written,
 // however the content files fall between them.
 func TestCacheStreamsRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 2, 3, 2*cacheChunkLen + 5} {
 		c := &cacheData{Files: map[string]cachedFile{}, Sums: map[string][32]byte{}, Sizes: map[string]int64{}, Pages: map[string]pageRec{},
 			Dest: "/out", Keys: []string{"dcontent/a.md", "S\x00count\x00"}, URLs: map[string]string{}, Bodies: "bodies-1"}
@@ -426,6 +435,7 @@ func TestCacheStreamsRoundTrip(t *testing.T) {
 // Each part of the cache has one place in its streams: what is elsewhere
 // is refused, though no checksum would tell (only folio writes them).
 func TestCacheStreamsOutOfPlaceAreRefused(t *testing.T) {
+	t.Parallel()
 	head := &cacheChunk{Head: &cacheData{Dest: "/out"}}
 	keys := &cacheChunk{Keys: []string{"k"}}
 	urls := &cacheChunk{URLs: []urlEntry{{"content/a.md", "/a/"}}}
@@ -475,6 +485,7 @@ func TestCacheStreamsOutOfPlaceAreRefused(t *testing.T) {
 // never trusted: a shard or part makes the whole index again, a text
 // segment its document.
 func TestCacheSearchIndexIsUpdated(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	first := runCached(t, root, dest, cache)
@@ -557,6 +568,7 @@ func TestCacheSearchIndexIsUpdated(t *testing.T) {
 // are written while it renders) leaves the cache as it was, and nothing
 // beside it.
 func TestCacheFailedBuildLeavesItAsItWas(t *testing.T) {
+	t.Parallel()
 	root, cache := cacheSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	runCached(t, root, dest, cache)

@@ -14,6 +14,7 @@ import (
 // appendJSONString must write what encoding/json writes, byte for byte:
 // catalog.json was json.MarshalIndent's before.
 func TestCatalogJSONStringsAsEncodingJSON(t *testing.T) {
+	t.Parallel()
 	cases := []string{"", "人民日报", "a\"b\\c", "<script>&</script>", "\u2028\u2029", "\x7f", "\xff\xfe", "a\xe4\xb8", "\U0001F600", "\ufeff"}
 	for c := range 256 {
 		cases = append(cases, string([]byte{byte(c)}), "x"+string([]byte{byte(c)})+"字")
@@ -41,6 +42,7 @@ func TestCatalogJSONStringsAsEncodingJSON(t *testing.T) {
 // indentedRow is an element of json.MarshalIndent(rows, "", "  "): the
 // same values, laid out as json.Indent lays them out.
 func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
+	t.Parallel()
 	row := map[string]any{}
 	for i, c := range catalogColumns {
 		switch i % 3 {
@@ -80,6 +82,7 @@ func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
 // writeCatalog keeps or writes the files named in catalogNames: they must
 // be the files catalogFiles makes, or one would be left stale or out.
 func TestCatalogNamesAreTheFilesMade(t *testing.T) {
+	t.Parallel()
 	d, errs := content.Parse("content/a.md", []byte("---\ntitle: 甲\ndate: 2025-04-27\n---\n正文。\n"), content.Config{})
 	if errs != nil {
 		t.Fatal(errs)

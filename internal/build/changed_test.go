@@ -7,6 +7,7 @@ import (
 
 // A watched Builder reads only what it is told changed (folio serve).
 func TestChangedReadsOnlyWhatItIsTold(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.b.Changed(nil) // from now on the builder is told every change
 	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\ntags: [丙]\n---\n第一次改动。\n")
@@ -49,6 +50,7 @@ func TestChangedReadsOnlyWhatItIsTold(t *testing.T) {
 
 // What a failed build was told is read again by the next one.
 func TestChangedSurvivesAFailedBuild(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.b.Changed(nil)
 	s.write("content/d05.md", "---\ntitle: [unclosed\n---\n坏的。\n")
@@ -67,6 +69,7 @@ func TestChangedSurvivesAFailedBuild(t *testing.T) {
 // An edit that grows a document past its limit is reported as a walk of
 // content/ would report it.
 func TestChangedEditPastTheLimitIsReported(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.b.Changed(nil)
 	s.write("folio.yaml", "page_size: 5\npermalink: /:year/:month/:slug/\nmax_document_mb: 1\n")

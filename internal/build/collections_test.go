@@ -19,6 +19,7 @@ func transcripts(t *testing.T) *testSite {
 }
 
 func TestScrapedTranscriptsKeepEveryChineseCharacter(t *testing.T) {
+	t.Parallel()
 	s := transcripts(t).build()
 	src, err := os.ReadFile(filepath.Join(s.root, "content", "2025", "20250427.md"))
 	if err != nil {
@@ -64,6 +65,7 @@ func TestScrapedTranscriptsKeepEveryChineseCharacter(t *testing.T) {
 }
 
 func TestLinksBetweenDocumentsResolve(t *testing.T) {
+	t.Parallel()
 	s := transcripts(t).build()
 	s.assertDecoded("2025/20250427/index.html",
 		`<a href="../20250426/index.html">上一期</a>`,
@@ -104,6 +106,7 @@ func TestLinksBetweenDocumentsResolve(t *testing.T) {
 }
 
 func TestLinkToADraftIsExplained(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n# 甲\n\n见[草稿](b.md)。\n-- content/b.md --\n---\ndraft: true\n---\n# 乙\n").build()
 	if w := strings.Join(s.result.Warnings, "\n"); !strings.Contains(w, "content/a.md:3:4: link to b.md: it is a draft, which this build leaves out") {
 		t.Errorf("warnings: %s", w)
@@ -114,6 +117,7 @@ func TestLinkToADraftIsExplained(t *testing.T) {
 }
 
 func TestRepositoryDroppedIntoContent(t *testing.T) {
+	t.Parallel()
 	const repo = `
 -- content/README.md --
 # my-scraper
@@ -159,6 +163,7 @@ title: 文章
 }
 
 func TestDocumentExtensionsAreConfigurable(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- folio.yaml --\ndocuments: [md]\n-- content/a.md --\n# 甲\n-- content/notes.txt --\nplain text\n").build()
 	s.assertFile("notes.txt", "plain text")
 	if s.result.Docs != 1 {
@@ -169,6 +174,7 @@ func TestDocumentExtensionsAreConfigurable(t *testing.T) {
 }
 
 func TestEnglishDocumentInAChineseSite(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- folio.yaml --
 base_url: https://example.org/
@@ -200,6 +206,7 @@ Texte.
 }
 
 func TestScraperKeysAndOwnNames(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- folio.yaml --
 keys:
@@ -221,6 +228,7 @@ section: 第02版
 }
 
 func TestAliasesRedirectToTheDocument(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- folio.yaml --\nbase_url: https://example.org/repo/\n-- content/new.md --\n---\ntitle: 新\naliases: [/2025/04/old-title/]\n---\n").build()
 	s.assertFile("2025/04/old-title/index.html",
 		`<meta http-equiv="refresh" content="0; url=/repo/new/">`,
@@ -230,6 +238,7 @@ func TestAliasesRedirectToTheDocument(t *testing.T) {
 }
 
 func TestTrustedHTMLIsPublishedAsWritten(t *testing.T) {
+	t.Parallel()
 	const doc = "-- content/chart.md --\n# 图表\n\n<div class=\"chart\" style=\"height:3em\" data-series=\"1,2\"></div>\n"
 	s := newSite(t, "-- folio.yaml --\nhtml: trusted\n"+doc).build()
 	s.assertFile("chart/index.html", `<div class="chart" style="height:3em" data-series="1,2"></div>`)

@@ -66,6 +66,7 @@ func siteFromFolder(t testing.TB, dir, config string) string {
 var lawNameDate = regexp.MustCompile(`\((\d{4})-(\d{2})-(\d{2})\)\.md$`)
 
 func TestCorpusLawsZh(t *testing.T) {
+	t.Parallel()
 	dir := corpus(t, "laws-zh")
 	// Successive versions of one law share a title and sometimes a month,
 	// and the 民法典's parts share one title and date: the default permalink
@@ -181,6 +182,7 @@ func htmlEscape(s string) string {
 var signedLine = regexp.MustCompile(`(?m)^date_signed:\s*(.*)$`)
 
 func TestCorpusNYCExecutiveOrders(t *testing.T) {
+	t.Parallel()
 	dir := corpus(t, "nyc-eo")
 	root := siteFromFolder(t, dir, "date_keys: [date, date_signed]\nlanguage: en-US\nid_key: eo_id\nbase_url: https://example.org/\n")
 	b := New(Config{Source: root, Theme: folio.Theme()})
@@ -252,6 +254,7 @@ func TestCorpusNYCExecutiveOrders(t *testing.T) {
 }
 
 func TestCorpusSeed(t *testing.T) {
+	t.Parallel()
 	dir := corpus(t, "")
 	seed := filepath.Join(filepath.Dir(dir), "seed")
 	root := siteFromFolder(t, seed, "")
@@ -282,6 +285,7 @@ func TestCorpusSeed(t *testing.T) {
 // folder dropped into content/, no folio.yaml. Every document file gets a
 // page at a URL of its own.
 func TestCorpusDefaults(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"laws-zh", "nyc-eo", "seed", "generated"} {
 		t.Run(name, func(t *testing.T) {
 			var root string

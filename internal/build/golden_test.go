@@ -22,6 +22,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/output.txtar")
 // tree with testdata/golden/output.txtar. Refresh it with
 // go test ./internal/build -run Golden -update, and review the diff.
 func TestGoldenSite(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	if _, err := Build(t.Context(), Config{Source: "testdata/golden/site", Dest: dest, Theme: folio.Theme()}); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSiteWithoutContentIsAnError(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- folio.yaml --\ntitle: 空\n").tryBuild()
 	if s.err == nil || !strings.Contains(s.err.Error(), "has no content/ folder") {
 		t.Errorf("a site root without content/: %v", s.err)
@@ -20,6 +21,7 @@ func TestSiteWithoutContentIsAnError(t *testing.T) {
 }
 
 func TestPermalinkThatCannotBeAPathIsAnError(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{"/:slug/?x=1", "/:slug/#top", `/a\b/`, "/../:slug/"} {
 		s := newSite(t, "-- folio.yaml --\npermalink: \""+strings.ReplaceAll(p, `\`, `\\`)+"\"\n-- content/a.md --\n# 甲\n").tryBuild()
 		if s.err == nil || !strings.Contains(s.err.Error(), "folio.yaml: permalink") {
@@ -29,6 +31,7 @@ func TestPermalinkThatCannotBeAPathIsAnError(t *testing.T) {
 }
 
 func TestSymlinkOutOfTheSiteIsRefused(t *testing.T) {
+	t.Parallel()
 	secret := filepath.Join(t.TempDir(), "id_rsa")
 	if err := os.WriteFile(secret, []byte("PRIVATE KEY"), 0o600); err != nil {
 		t.Fatal(err)
@@ -62,6 +65,7 @@ func TestSymlinkOutOfTheSiteIsRefused(t *testing.T) {
 }
 
 func TestDestinationIsTheUsers(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n# 甲\n").build()
 	s.assertFile(".folio-manifest", "a/index.html", "index.html", "! .folio-manifest\n")
 
@@ -102,6 +106,7 @@ func TestDestinationIsTheUsers(t *testing.T) {
 }
 
 func TestSymlinkedDestinationIsFollowed(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n# 甲\n")
 	real := filepath.Join(t.TempDir(), "site")
 	if err := os.Symlink(real, s.dest); err != nil {
@@ -120,6 +125,7 @@ func TestSymlinkedDestinationIsFollowed(t *testing.T) {
 }
 
 func TestLeftoverTemporaryFoldersAreRemoved(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n# 甲\n")
 	left := filepath.Join(s.root, ".public.tmp-123456")
 	s.write(".public.tmp-123456/x.html", "half a build")
@@ -136,6 +142,7 @@ func TestLeftoverTemporaryFoldersAreRemoved(t *testing.T) {
 }
 
 func TestLoopingTemplateStopsTheBuild(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- folio.yaml --
 template_timeout: 300ms
@@ -154,6 +161,7 @@ template_timeout: 300ms
 }
 
 func TestEmptiedSiteIsNotPublishedInPlace(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n# 甲\n-- content/b.md --\n# 乙\n")
 	s.build(func(c *Config) { c.InPlace = true })
 	s.remove("content/a.md")
@@ -174,6 +182,7 @@ func TestEmptiedSiteIsNotPublishedInPlace(t *testing.T) {
 // After a commit, the walk for files folio did not write reads only the
 // folders changed since, by their change time, which restoring a
 // modification time does not set back; and finds what a user added there.
+// Not parallel: it sets dirMargin.
 func TestForeignFilesReadOnlyChangedFolders(t *testing.T) {
 	if !ctimeKnown {
 		t.Skip("change times are not known here: every folder is read")

@@ -57,9 +57,6 @@ import (
 //     and nothing of a secret file planted outside the site root.
 const hostileDir = "../../testdata/hostile"
 
-// hostileChildEnv names the folder a child process runs its one case in.
-const hostileChildEnv = "FOLIO_HOSTILE_CASE_DIR"
-
 // secretMarker is the content of files planted outside the site root; no
 // output file may hold it.
 const secretMarker = "FOLIO-SECRET-d41d8cd98f00b204"
@@ -272,6 +269,7 @@ func readHostile(t *testing.T, name string) *hostileCase {
 // TestHostileInputsFailSafely runs every case of testdata/hostile, each in
 // a child process: this test binary again, running the one case.
 func TestHostileInputsFailSafely(t *testing.T) {
+	t.Parallel()
 	if dir := os.Getenv(hostileChildEnv); dir != "" {
 		// A child reads its own case only, not every case again.
 		c := readHostile(t, os.Getenv(hostileNameEnv))
@@ -1126,6 +1124,7 @@ func generate(t *testing.T, kind string, n int) []byte {
 // checks are not vacuous: each planted script, handler, script URL or
 // secret is reported, and the theme's own scripts are not.
 func TestHostileCheckersFindWhatTheyLookFor(t *testing.T) {
+	t.Parallel()
 	theme := themeScripts(t)
 	themePage := `<html><head><script src="../folio.js" defer></script><script type="application/ld+json">{"a":"</b>"}</script></head><body><a href="/x/">x</a></body></html>`
 	if got := hazards(map[string]string{"a/index.html": themePage}, theme); len(got) > 0 {

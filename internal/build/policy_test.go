@@ -46,6 +46,7 @@ func seedRoot(t *testing.T) (*testSite, []byte) {
 }
 
 func TestSeedShowsProvenanceAndCitation(t *testing.T) {
+	t.Parallel()
 	s, src := seedRoot(t)
 	s.build()
 	sum := sha256.Sum256(src)
@@ -67,6 +68,7 @@ func TestSeedShowsProvenanceAndCitation(t *testing.T) {
 }
 
 func TestRelationsStatusAndVersions(t *testing.T) {
+	t.Parallel()
 	root := siteFromFolder(t, filepath.Join("..", "..", "testdata", "nyc-eo"), "language: en-US\ndate_keys: [date_signed]\nid_key: eo_id\nexclude: [README.md]\n")
 	s := (&testSite{t: t, root: root, dest: filepath.Join(root, "public")}).build()
 	// 1974-EO-002 says who superseded it, with links, and its status says so.
@@ -85,6 +87,7 @@ func TestRelationsStatusAndVersions(t *testing.T) {
 }
 
 func TestRelationOutsideTheCollectionIsKeptAsText(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n---\ntitle: 甲\nsupersedes: [国发〔1990〕1号]\namended_by: [b]\n---\n-- content/b.md --\n---\ntitle: 乙\n---\n").build()
 	s.assertFile("a/index.html", `<span class="ref-outside">国发〔1990〕1号</span>`, `<a href="../b/index.html">乙</a>`, `status-amended`)
 	s.assertFile("b/index.html", "<dt>修改</dt>", `<a href="../a/index.html">甲</a>`)
@@ -99,6 +102,7 @@ func TestRelationOutsideTheCollectionIsKeptAsText(t *testing.T) {
 }
 
 func TestPolicyFieldsFacetsAndDocNumbers(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/a.md --
 ---
@@ -154,6 +158,7 @@ status: 不明确
 }
 
 func TestTranslationsSideBySide(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/zh.md --
 ---
@@ -177,6 +182,7 @@ Second paragraph.
 }
 
 func TestRelatedDocumentsShareTagsAndFacets(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, `
 -- content/a.md --
 ---
@@ -208,6 +214,7 @@ tags: [农业]
 }
 
 func TestCatalogOpensInASpreadsheet(t *testing.T) {
+	t.Parallel()
 	s, _ := seedRoot(t)
 	s.build()
 	data := []byte(s.file("catalog.csv"))
@@ -233,6 +240,7 @@ func TestCatalogOpensInASpreadsheet(t *testing.T) {
 // TestBundledCatalog builds the bundled example and reads its catalog as a
 // spreadsheet would.
 func TestBundledCatalog(t *testing.T) {
+	t.Parallel()
 	root := siteFromFolder(t, filepath.Join("..", "..", "content"), "")
 	cfg, err := os.ReadFile(filepath.Join("..", "..", "folio.yaml"))
 	if err != nil {
@@ -262,6 +270,7 @@ func TestBundledCatalog(t *testing.T) {
 }
 
 func TestCatalogCellsAreNotFormulas(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n---\ntitle: \"=HYPERLINK(\\\"http://evil.example\\\")\"\nauthor: \"@SUM(1+1)\"\nsource: \"a\\0b\"\n---\n正文。\n").build()
 	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix([]byte(s.file("catalog.csv")), []byte("\ufeff")))).ReadAll()
 	if err != nil {

@@ -145,6 +145,7 @@ func docText(i int, title, body string) string {
 // other edit is left to the build. At the end the output is a clean full
 // build's.
 func TestPreviewWritesWhatTheBuildWould(t *testing.T) {
+	t.Parallel()
 	ps := newPreviewSite(t)
 	link := func(i int) string {
 		return fmt.Sprintf("\n见[另一篇](d%02d.md)和[缺失](missing%d.md)。\n", (i+1)%30, i)
@@ -209,6 +210,7 @@ func TestPreviewWritesWhatTheBuildWould(t *testing.T) {
 }
 
 func TestCameAndWent(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n甲\n-- content/sub/b.md --\n乙\n-- content/c.md --\n丙\n")
 	sc := &scanned{files: []string{"a.md", "sub/b.md", "c.md"}}
 	s.remove("content/sub/b.md")
@@ -237,6 +239,7 @@ func TestCameAndWent(t *testing.T) {
 // serve); the edit after it is previewed all the same, and the build that
 // completes gives a full build's output.
 func TestPreviewAfterACancelledBuild(t *testing.T) {
+	t.Parallel()
 	ps := newPreviewSite(t)
 	var cancel func()
 	ps.ctx, cancel = context.WithCancel(context.Background())
@@ -267,6 +270,7 @@ func TestPreviewAfterACancelledBuild(t *testing.T) {
 // batch was previewed, every page it changed was written by the preview
 // with those bytes, and the build rendered nothing more.
 func TestPreviewsOfRandomEdits(t *testing.T) {
+	t.Parallel()
 	ps := newPreviewSite(t)
 	rng := rand.New(rand.NewPCG(3, 5))
 	previewed, declined := 0, 0

@@ -38,6 +38,7 @@ func buildExample(t *testing.T, dest, baseURL string, workers int) *Result {
 }
 
 func TestBundledExampleHasNoBrokenLinksUnderBasePath(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	buildExample(t, dest, "https://user.github.io/repo/", 0)
 	problems, err := linkcheck.Check(os.DirFS(dest), linkcheck.Config{BaseURL: "https://user.github.io/repo/"})
@@ -58,6 +59,7 @@ func TestBundledExampleHasNoBrokenLinksUnderBasePath(t *testing.T) {
 }
 
 func TestPagesEssentials(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite+"-- static/extra.txt --\nx\n").build(func(c *Config) { c.BaseURL = "https://user.github.io/repo/" })
 	s.assertFile(".nojekyll")
 	s.assertFile("robots.txt", "Sitemap: https://user.github.io/repo/sitemap.xml")
@@ -120,6 +122,7 @@ type atomFeed struct {
 }
 
 func TestFeeds(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite+"-- folio.yaml --\ntitle: 测试文库\nfeed:\n  entries: 2\n").build(func(c *Config) { c.BaseURL = "https://user.github.io/repo/" })
 	var f atomFeed
 	if err := xml.Unmarshal([]byte(s.file("feed.xml")), &f); err != nil {
@@ -204,6 +207,7 @@ func treeHash(t *testing.T, dir string) (string, int) {
 }
 
 func TestReproducibleAcrossFoldersAndCores(t *testing.T) {
+	t.Parallel()
 	a := filepath.Join(t.TempDir(), "one", "public")
 	b := filepath.Join(t.TempDir(), "two", "site")
 	buildExample(t, a, "https://user.github.io/repo/", 1)
@@ -218,6 +222,7 @@ func TestReproducibleAcrossFoldersAndCores(t *testing.T) {
 }
 
 func TestStrictFailsOverPagesLimitsAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	if w := pagesWarnings(2<<30, "big.bin", 150<<20); len(w) != 2 {
 		t.Errorf("pagesWarnings over both limits = %v", w)
 	}
@@ -247,6 +252,7 @@ func TestStrictFailsOverPagesLimitsAndWritesNothing(t *testing.T) {
 }
 
 func TestSymlinksInStaticAreWarnedAndNeverWritten(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n# A\n-- static/real.txt --\nreal\n-- elsewhere/secret.txt --\nsecret\n")
 	if err := os.Symlink(filepath.Join(s.root, "elsewhere", "secret.txt"), filepath.Join(s.root, "static", "link.txt")); err != nil {
 		t.Fatal(err)
@@ -271,6 +277,7 @@ func TestSymlinksInStaticAreWarnedAndNeverWritten(t *testing.T) {
 }
 
 func TestNoBuildTimeInOutput(t *testing.T) {
+	t.Parallel()
 	today := time.Now().UTC().Format("2006-01-02")
 	s := newSite(t, "-- content/a.md --\n# 无日期\n").build(func(c *Config) { c.BaseURL = "https://example.org/" })
 	for name, data := range s.tree() {
@@ -289,6 +296,7 @@ func TestNoBuildTimeInOutput(t *testing.T) {
 }
 
 func TestPagesNearingLimits(t *testing.T) {
+	t.Parallel()
 	if w := pagesNearing(500<<20, 30000, 10000, "a.html", 1<<20); len(w) != 0 {
 		t.Errorf("half the limit: %v", w)
 	}

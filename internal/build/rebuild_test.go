@@ -35,6 +35,7 @@ func rebuildSite(t *testing.T) *testSite {
 }
 
 func TestRebuildWithoutChangesRendersNothing(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	first := s.result
 	if first.Rendered != first.Pages {
@@ -47,6 +48,7 @@ func TestRebuildWithoutChangesRendersNothing(t *testing.T) {
 }
 
 func TestRebuildAfterBodyEditRendersOnlyThatPage(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("content/d05.md", "---\ntitle: 文档05\ndate: 2024-06-06\ntags: [丙]\n---\n改过的正文。\n")
 	s.build()
@@ -65,6 +67,7 @@ func TestRebuildAfterBodyEditRendersOnlyThatPage(t *testing.T) {
 }
 
 func TestRebuildAfterTitleEditUpdatesNeighbours(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("content/d05.md", "---\ntitle: 新标题\ndate: 2024-06-06\ntags: [丙]\n---\n正文5。\n")
 	s.build()
@@ -90,6 +93,7 @@ func TestRebuildAfterTitleEditUpdatesNeighbours(t *testing.T) {
 }
 
 func TestRebuildAfterTemplateEditRendersItsPages(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("templates/tags.html", `{{template "base" .}}{{define "main"}}<h1>所有标签</h1>{{end}}`)
 	s.build()
@@ -106,6 +110,7 @@ func TestRebuildAfterTemplateEditRendersItsPages(t *testing.T) {
 // each page shows, then 80 more that also write and remove templates of
 // the site's own, which may show anything.
 func TestIncrementalEqualsFull(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	// Both builds keep their output in memory: the incremental one as
 	// folio serve does, the full one from nothing each time.
@@ -322,6 +327,7 @@ func randomEdit(s *testSite, rng *rand.Rand, docs map[string]bool, templates boo
 }
 
 func TestInPlaceFirstBuildAdoptsDestination(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, seedSite).build()
 	s.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n")
 	s.remove("content/notes/undated.md")
@@ -353,6 +359,7 @@ func TestInPlaceFirstBuildAdoptsDestination(t *testing.T) {
 }
 
 func TestInPlaceFileAndFolderTradePlaces(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("static/a/b.txt", "in a folder")
 	s.build()
@@ -372,6 +379,7 @@ func TestInPlaceFileAndFolderTradePlaces(t *testing.T) {
 }
 
 func TestInPlaceUnchangedPageConflictsWithStaticFile(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("static/tags/index.html", "mine")
 	s.tryBuild()
@@ -381,6 +389,7 @@ func TestInPlaceUnchangedPageConflictsWithStaticFile(t *testing.T) {
 }
 
 func TestRebuildWithOwnTemplateShowingSiteData(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("templates/doc.html", `{{template "base" .}}{{define "main"}}<p>共{{len .Site.Docs}}篇</p>{{with .Page.Doc.Prev}}<p>前：{{.Date}}</p>{{end}}{{end}}`)
 	s.build()
@@ -406,6 +415,7 @@ func TestRebuildWithOwnTemplateShowingSiteData(t *testing.T) {
 // renders every page that reached the document (issue 9: a site with its
 // own templates used to render every page after any edit).
 func TestRebuildOwnTemplatesRenderOnlyWhatTheyRead(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("templates/doc.html", `{{template "base" .}}{{define "main"}}{{with .Page.Doc}}<h1>{{.Title}}</h1>{{safeHTML .HTML}}{{with .Prev}}<p class="prev">{{.Title}}</p>{{end}}{{end}}{{end}}`)
 	s.write("templates/list.html", `{{template "base" .}}{{define "main"}}<ul>{{range .Page.Docs}}<li>{{.Title}}{{with .Author}} <span class="by">{{.}}</span>{{end}}</li>{{end}}</ul>{{end}}`)
@@ -444,6 +454,7 @@ func TestRebuildOwnTemplatesRenderOnlyWhatTheyRead(t *testing.T) {
 }
 
 func TestRebuildReportsMovedDocuments(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.write("content/d05.md", "---\ntitle: 改名\ndate: 2024-06-06\ntags: [丙]\n---\n正文5。\n")
 	s.build()
@@ -460,6 +471,7 @@ func TestRebuildReportsMovedDocuments(t *testing.T) {
 // list before (issue 9: {{with .Author}} in a list partial left pages
 // stale after an author edit).
 func TestRebuildThemeListPartialShowingAuthor(t *testing.T) {
+	t.Parallel()
 	theme := fstest.MapFS{}
 	err := fs.WalkDir(folio.Theme(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -487,6 +499,7 @@ func TestRebuildThemeListPartialShowingAuthor(t *testing.T) {
 // rest waits in the destination's stage folder, which commit empties. A
 // failed build leaves no stage folder and the output as it was.
 func TestInPlaceStagesWhatItDoesNotHold(t *testing.T) {
+	t.Parallel()
 	s := rebuildSite(t)
 	s.b.hold = 64 << 10
 	before := s.tree()

@@ -46,6 +46,7 @@ func fetchFrom(t *testing.T, dir string) func(string) ([]byte, error) {
 }
 
 func TestSearchIndexIsBuilt(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, searchSite).build()
 	s.assertFile("search/index.html", `data-index="/repo/search/index.json"`, `<script src="/repo/search.js" defer>`)
 	s.assertFile("index.html", `<a href="/repo/search/">搜索</a>`)
@@ -82,6 +83,7 @@ func TestSearchIndexIsBuilt(t *testing.T) {
 }
 
 func TestSearchCanBeTurnedOff(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- folio.yaml --\nsearch: false\n-- content/a.md --\n# 甲\n").build()
 	if s.exists("search/index.html") || s.exists("search/index.json") {
 		t.Error("search written although turned off")
@@ -93,6 +95,7 @@ func TestSearchCanBeTurnedOff(t *testing.T) {
 // resolved, and prepared once per load: it must be the text of the page's
 // HTML.
 func TestSearchTextIsTheResolvedHTMLs(t *testing.T) {
+	t.Parallel()
 	root := siteFromFolder(t, filepath.Join("..", "..", "content"), "base_url: https://example.org/a/\n")
 	links := "---\ntitle: 链接\ndate: 2025-01-02\n---\n见[宪法](laws/宪法.md#第一章)、[没有的文件](./无.md)和[标签](/tags/)。\n"
 	if err := os.WriteFile(filepath.Join(root, "content", "links.md"), []byte(links), 0o644); err != nil {
@@ -155,6 +158,7 @@ func loadedDocs(b *Builder) []*site.Doc {
 // A folio build keeps the destination's search index once it holds it, not
 // before: after a build that failed with a new index, the next writes it.
 func TestSearchIndexAfterAFailedBuildIsWritten(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "-- content/a.md --\n---\ntitle: 甲\ndate: 2025-01-02\n---\n人工智能的发展。\n-- content/b.md --\n---\ntitle: 乙\ndate: 2025-01-03\n---\n乡村振兴。\n").build()
 	s.write("content/a.md", "---\ntitle: 甲\ndate: 2025-01-02\n---\n数字经济的发展。\n")
 	s.write("templates/partials/crumbs.html", `{{define "crumbs"}}{{.Page.Nope}}{{end}}`)

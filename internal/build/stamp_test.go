@@ -14,6 +14,7 @@ import (
 // values from slots made as they come, on every core: each must have the
 // value of its own key, however the numbers fall across the chunks.
 func TestKeyValuesOfKeysNumberedDuringTheBuild(t *testing.T) {
+	t.Parallel()
 	var docs []*site.Doc
 	for i := range 5 {
 		d, errs := content.Parse(fmt.Sprintf("content/%d.md", i), fmt.Appendf(nil, "---\ntitle: 文件%d\ndate: 2025-04-%02d\n---\n正文%d。\n", i, i+1, i), content.Config{})

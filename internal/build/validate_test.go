@@ -334,6 +334,7 @@ func logTo(b *bytes.Buffer) *slog.Logger {
 // TestBundledExampleFeedsAndSitemapAreValid builds the example with and
 // without a base URL.
 func TestBundledExampleFeedsAndSitemapAreValid(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	buildExample(t, dest, "https://user.github.io/repo/", 0)
 	atoms, _, paths := checkFeeds(t, dest, true)
@@ -400,6 +401,7 @@ tags: [人工智能, 无日期]
 `
 
 func TestMonthDatesUndatedDocumentsAndChineseTagsAreValid(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, monthSite).build(func(c *Config) { c.BaseURL = "https://example.org/政策/" })
 	atoms, items, paths := checkFeeds(t, s.dest, true)
 	checkSitemaps(t, s.dest)
@@ -456,6 +458,7 @@ func TestMonthDatesUndatedDocumentsAndChineseTagsAreValid(t *testing.T) {
 }
 
 func TestUndatedSiteFeedsAreValidAndNeverSay1970(t *testing.T) {
+	t.Parallel()
 	const undatedSite = "-- content/a.md --\n# 甲\n正文。\n-- content/b.md --\n---\ntitle: 乙\ntags: [法律法规]\n---\n正文。\n"
 	var log bytes.Buffer
 	s := newSite(t, undatedSite).build(func(c *Config) {
@@ -498,6 +501,7 @@ func TestUndatedSiteFeedsAreValidAndNeverSay1970(t *testing.T) {
 }
 
 func TestSitemapSplitsIntoAnIndex(t *testing.T) {
+	t.Parallel()
 	var docs []*site.Doc
 	for i := range 12 {
 		src := fmt.Sprintf("---\ntitle: 文件%d\ndate: 2025-04-%02d\ntags: [人工智能]\n---\n正文。\n", i, i+1)
@@ -554,6 +558,7 @@ func TestSitemapSplitsIntoAnIndex(t *testing.T) {
 // TestValidatorsRejectWhatFolioUsedToWrite keeps the checks honest: the
 // output folio wrote before they existed fails them.
 func TestValidatorsRejectWhatFolioUsedToWrite(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, data string) string {
 		p := filepath.Join(dir, name)
@@ -587,6 +592,7 @@ func TestValidatorsRejectWhatFolioUsedToWrite(t *testing.T) {
 }
 
 func TestSitemapLeavesOutOverlongURLs(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("长", 240) // 2,160 bytes percent-encoded
 	src := "---\ntitle: 长\nurl: /" + long + "/\ndate: 2025-04-27\n---\n正文。\n"
 	d, errs := content.Parse("content/long.md", []byte(src), content.Config{})
