@@ -1706,7 +1706,7 @@ func (b *Builder) writeCatalog(out *output, s *site.Site) error {
 		if kept[name] {
 			continue
 		}
-		if err := out.put(name, catalog[name], "page /"+name); err != nil {
+		if err := out.putParts(name, catalog[name], "page /"+name); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
 		out.stamp(name, pageRec{Stamp: st})

@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"runtime"
@@ -24,15 +25,15 @@ var catalogColumns = []string{
 // researchers who want the data rather than the pages: catalog.json, an
 // array of objects, and catalog.csv, UTF-8 with a byte order mark and CRLF
 // line ends so that Excel opens Chinese text correctly. Lists are joined
-// with "; " in the CSV and are arrays in the JSON.
-func catalogFiles(s *site.Site) (map[string][]byte, error) {
+// with "; " in the CSV and are arrays in the JSON. Each file comes as its
+// parts, one after another (output.putParts): a row of each document and
+// what goes before and after them, never joined in memory.
+func catalogFiles(s *site.Site) (map[string][][]byte, error) {
 	// Each document's CSV record and indented JSON object are made on
-	// their own, on every core, then joined in order.
-	type row struct {
-		csv, json []byte
-		err       error
-	}
-	rows := make([]row, len(s.Docs))
+	// their own, on every core.
+	csvRows := make([][]byte, 1+len(s.Docs))
+	jsonRows := make([][]byte, 1+len(s.Docs)+1)
+	errs := make([]error, len(s.Docs))
 	var wg sync.WaitGroup
 	nw := runtime.GOMAXPROCS(0)
 	for k := range nw {
@@ -55,49 +56,39 @@ func catalogFiles(s *site.Site) (map[string][]byte, error) {
 				w.Write(rec)
 				w.Flush()
 				if err := w.Error(); err != nil {
-					rows[i].err = fmt.Errorf("catalog.csv: %w", err)
+					errs[i] = fmt.Errorf("catalog.csv: %w", err)
 					continue
 				}
-				rows[i].csv, rows[i].json = bytes.Clone(cb.Bytes()), indentedRow(r)
+				// An element of the array as json.MarshalIndent(rows, "",
+				// "  ") writes it, with the comma before it.
+				sep := ",\n  "
+				if i == 0 {
+					sep = "\n  "
+				}
+				csvRows[1+i], jsonRows[1+i] = bytes.Clone(cb.Bytes()), indentedRow(sep, r)
 			}
 		})
 	}
 	wg.Wait()
-	// Each file is made in one buffer of its size, not in doubling ones.
-	ncsv, njs := 1<<10, 8
-	for _, r := range rows {
-		ncsv += len(r.csv)
-		njs += len(r.json) + 4
+	if err := cmp.Or(errs...); err != nil {
+		return nil, err
 	}
-	var buf bytes.Buffer
-	buf.Grow(ncsv)
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
+	var head bytes.Buffer
+	head.WriteString("\ufeff")
+	w := csv.NewWriter(&head)
 	w.UseCRLF = true
 	if err := w.Write(catalogColumns); err != nil {
 		return nil, err
 	}
 	w.Flush()
-	var js bytes.Buffer
-	js.Grow(njs)
-	js.WriteString("[")
-	for i, r := range rows {
-		if r.err != nil {
-			return nil, r.err
-		}
-		buf.Write(r.csv)
-		if i > 0 {
-			js.WriteByte(',')
-		}
-		js.WriteString("\n  ")
-		js.Write(r.json)
-		rows[i] = row{} // joined: let it go
+	csvRows[0] = head.Bytes()
+	jsonRows[0] = []byte("[")
+	if len(s.Docs) > 0 {
+		jsonRows[len(jsonRows)-1] = []byte("\n]\n")
+	} else {
+		jsonRows[len(jsonRows)-1] = []byte("]\n")
 	}
-	if len(rows) > 0 {
-		js.WriteString("\n")
-	}
-	js.WriteString("]\n")
-	return map[string][]byte{"catalog.csv": buf.Bytes(), "catalog.json": js.Bytes()}, nil
+	return map[string][][]byte{"catalog.csv": csvRows, "catalog.json": jsonRows}, nil
 }
 
 // csvCell makes a value safe for a spreadsheet: control characters other
@@ -162,12 +153,12 @@ func nonNil(l []string) []string {
 	return l
 }
 
-// indentedRow is a row's JSON object with its keys in column order,
-// indented as json.MarshalIndent(rows, "", "  ") indents an element of
-// the array, without its reflection.
-func indentedRow(r map[string]any) []byte {
+// indentedRow is prefix and a row's JSON object with its keys in column
+// order, indented as json.MarshalIndent(rows, "", "  ") indents an element
+// of the array, without its reflection.
+func indentedRow(prefix string, r map[string]any) []byte {
 	b := make([]byte, 0, 1024)
-	b = append(b, '{')
+	b = append(append(b, prefix...), '{')
 	for j, c := range catalogColumns {
 		if j > 0 {
 			b = append(b, ',')

@@ -3,7 +3,10 @@ package build
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -54,7 +57,7 @@ func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
 			row[c] = []string{"甲", "乙\n"}
 		}
 	}
-	js := append([]byte("[\n  "), indentedRow(row)...)
+	js := append([]byte("["), indentedRow("\n  ", row)...)
 	js = append(js, "\n]"...)
 	var got []map[string]any
 	if err := json.Unmarshal(js, &got); err != nil {
@@ -97,5 +100,60 @@ func TestCatalogNamesAreTheFilesMade(t *testing.T) {
 	}
 	if got := sortedKeys(files); !slices.Equal(got, catalogNames) {
 		t.Errorf("catalogFiles makes %q, catalogNames are %q", got, catalogNames)
+	}
+}
+
+// The catalog is written from its parts, never joined (output.putParts):
+// whichever way the output writes it — into a new tree, held in memory
+// and written in place, staged in place, into the spare tree — the file
+// is the parts joined, and the same bytes as a cold build's.
+func TestCatalogPartsAreWrittenWhole(t *testing.T) {
+	t.Parallel()
+	s := rebuildSite(t) // in place, held
+	edit := func(i int) {
+		s.write(fmt.Sprintf("content/d%02d.md", i), fmt.Sprintf("---\ntitle: 改过的文档%02d\ndate: 2024-03-%02d\nauthor: 作者%d\n---\n正文。\n", i, 1+i, i))
+	}
+	check := func(how string, dest string) {
+		t.Helper()
+		cold := newSite(t, "")
+		cold.root = s.root
+		cold.dest = t.TempDir()
+		cold.build(func(c *Config) { c.BaseURL = "http://127.0.0.1/" })
+		for _, name := range catalogNames {
+			got, err := os.ReadFile(filepath.Join(dest, name))
+			if err != nil {
+				t.Fatalf("%s: %v", how, err)
+			}
+			if want := cold.file(name); string(got) != want {
+				t.Errorf("%s: %s differs from a cold build's:\n%s\n---\n%s", how, name, got, want)
+			}
+			if name == "catalog.json" {
+				var rows []map[string]any
+				if err := json.Unmarshal(got, &rows); err != nil || len(rows) != 30 {
+					t.Errorf("%s: catalog.json holds %d rows (%v), want 30", how, len(rows), err)
+				}
+			}
+		}
+	}
+	check("in place", s.dest)
+	edit(3)
+	s.b.hold = 0 // every changed file staged
+	s.build()
+	check("in place, staged", s.dest)
+
+	// A new tree, then the spare it leaves, as folio build writes them.
+	out := newSite(t, "")
+	out.root, out.dest = s.root, t.TempDir()
+	cache := t.TempDir()
+	out.build(func(c *Config) { c.BaseURL = "http://127.0.0.1/"; c.CacheDir = cache })
+	check("a new tree", out.dest)
+	for _, i := range []int{5, 7} {
+		edit(i)
+		out.b = nil
+		out.build(func(c *Config) { c.BaseURL = "http://127.0.0.1/"; c.CacheDir = cache })
+		check(fmt.Sprintf("after editing d%02d, from the cache", i), out.dest)
+	}
+	if out.b.spare == nil {
+		t.Error("the last build left no spare tree: the spare's writes were not tested")
 	}
 }

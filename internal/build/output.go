@@ -1,6 +1,8 @@
 package build
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -152,19 +154,38 @@ func validOutput(name string) bool {
 // put adds one file. from names its origin for conflict messages; a page
 // ("page /x/") may not share a file with anything else.
 func (o *output) put(name string, data []byte, from string) error {
+	return o.putParts(name, [][]byte{data}, from)
+}
+
+// putParts is put of a file whose bytes are parts, one after another:
+// a large file made of many pieces (the catalog, made document by
+// document) is written from them without being joined first, which at
+// 100,000 documents was 150 MB of memory touched anew.
+func (o *output) putParts(name string, parts [][]byte, from string) error {
 	if !validOutput(name) {
 		return fmt.Errorf("output path %q from %s is not a clean relative path", name, from)
 	}
-	sum := sha256.Sum256(data)
+	var sum [32]byte
+	size := 0
+	if len(parts) == 1 {
+		sum, size = sha256.Sum256(parts[0]), len(parts[0])
+	} else {
+		h := sha256.New()
+		for _, p := range parts {
+			h.Write(p)
+			size += len(p)
+		}
+		h.Sum(sum[:0])
+	}
 	o.mu.Lock()
 	if err := o.claim(name, from); err != nil {
 		o.mu.Unlock()
 		return err
 	}
 	o.sums[name] = sum
-	o.sizes[name] = int64(len(data))
+	o.sizes[name] = int64(size)
 	if o.mem != nil {
-		o.mem[name] = data
+		o.mem[name] = joined(parts)
 	}
 	if o.dry || o.mem != nil {
 		o.mu.Unlock()
@@ -176,12 +197,12 @@ func (o *output) put(name string, data []byte, from string) error {
 			delete(o.pending, name)
 			return nil
 		}
-		if o.held+int64(len(data)) <= o.hold {
-			o.held += int64(len(data))
-			o.pending[name] = pending{data: data}
+		if o.held+int64(size) <= o.hold {
+			o.held += int64(size)
+			o.pending[name] = pending{data: joined(parts)}
 			return nil
 		}
-		staged, err := o.stageFile(data)
+		staged, err := o.stageFile(parts)
 		if err != nil {
 			return err
 		}
@@ -211,7 +232,7 @@ func (o *output) put(name string, data []byte, from string) error {
 	o.mu.Unlock()
 	o.foreign.start()
 	if o.spare != nil {
-		return o.spareWrite(name, data)
+		return o.spareWrite(name, parts)
 	}
 	// The temporary folder is new and only this build writes into it, so
 	// it holds no symlinks: a validated relative path stays inside it, and
@@ -222,7 +243,42 @@ func (o *output) put(name string, data []byte, from string) error {
 	}
 	// Nothing in it is linked before commit, so a file written again
 	// (static/ over the theme's) is written over.
-	return os.WriteFile(filepath.Join(o.tmp, filepath.FromSlash(name)), data, 0o644)
+	f, err := os.OpenFile(filepath.Join(o.tmp, filepath.FromSlash(name)), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	return writeParts(f, parts)
+}
+
+// joined is parts as one slice: the one part itself, when there is one.
+func joined(parts [][]byte) []byte {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return bytes.Join(parts, nil)
+}
+
+// writeParts writes parts to f, gathered into writes of 256 KB, and
+// closes it.
+func writeParts(f *os.File, parts [][]byte) error {
+	var err error
+	if len(parts) == 1 {
+		_, err = f.Write(parts[0])
+	} else {
+		w := bufio.NewWriterSize(f, 256<<10)
+		for _, p := range parts {
+			if _, err = w.Write(p); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			err = w.Flush()
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // mkdirs creates dir and its parents in the temporary folder, once each.
@@ -550,8 +606,8 @@ const heldBytes = 64 << 20
 // that are not held in memory until commit renames them into place.
 const stageDir = ".folio-stage"
 
-// stageFile writes data into the stage folder; o.mu is held.
-func (o *output) stageFile(data []byte) (string, error) {
+// stageFile writes a file of parts into the stage folder; o.mu is held.
+func (o *output) stageFile(parts [][]byte) (string, error) {
 	if o.stage == nil {
 		if err := os.MkdirAll(o.dest, 0o755); err != nil {
 			return "", err
@@ -572,7 +628,11 @@ func (o *output) stageFile(data []byte) (string, error) {
 	}
 	o.staged++
 	name := fmt.Sprintf("%s/%d", stageDir, o.staged)
-	return name, o.stage.WriteFile(name, data, 0o644)
+	f, err := o.stage.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return "", err
+	}
+	return name, writeParts(f, parts)
 }
 
 // unstage removes the stage folder.

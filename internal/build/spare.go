@@ -151,7 +151,7 @@ func (o *output) spareClear(name string) error {
 }
 
 // spareWrite writes a file into the spare as a new file.
-func (o *output) spareWrite(name string, data []byte) error {
+func (o *output) spareWrite(name string, parts [][]byte) error {
 	if err := o.spareClear(name); err != nil {
 		return err
 	}
@@ -159,11 +159,7 @@ func (o *output) spareWrite(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return writeParts(f, parts)
 }
 
 // spareLink makes the spare's name the destination's file.
@@ -182,7 +178,7 @@ func (o *output) spareLink(name string) error {
 	if int64(len(data)) != o.sizes[name] || sha256.Sum256(data) != o.sums[name] {
 		return errors.New(from + " changed during the build")
 	}
-	return o.spareWrite(name, data)
+	return o.spareWrite(name, [][]byte{data})
 }
 
 // spareRemoveStale removes the files the spare holds that the new output
