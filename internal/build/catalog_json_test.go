@@ -42,7 +42,7 @@ func TestCatalogJSONStringsAsEncodingJSON(t *testing.T) {
 	}
 }
 
-// indentedRow is an element of json.MarshalIndent(rows, "", "  "): the
+// appendIndentedRow gives an element of json.MarshalIndent(rows, "", "  "): the
 // same values, laid out as json.Indent lays them out.
 func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
 	t.Parallel()
@@ -57,7 +57,7 @@ func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
 			row[c] = []string{"甲", "乙\n"}
 		}
 	}
-	js := append([]byte("["), indentedRow("\n  ", row)...)
+	js := appendIndentedRow([]byte("["), "\n  ", row)
 	js = append(js, "\n]"...)
 	var got []map[string]any
 	if err := json.Unmarshal(js, &got); err != nil {
