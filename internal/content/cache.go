@@ -32,11 +32,14 @@ func (d *Doc) Store() (Stored, bool) {
 	return s, true
 }
 
-// Restore returns the Doc s holds.
+// Restore returns the Doc s holds: s's own, not a copy (a Doc is 616
+// bytes: at 100,000 documents the copies were 62 MB more to allocate, and
+// to touch, in every build that read the cache). s is not to be used
+// after.
 func (s *Stored) Restore() *Doc {
-	d := s.Doc
+	d := &s.Doc
 	d.Params, d.keyOf, d.pos = s.Params, s.KeyOf, s.Pos
-	return &d
+	return d
 }
 
 // storable reports whether v holds only the types front-matter decoding
