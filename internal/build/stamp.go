@@ -52,7 +52,8 @@ type keyTable struct {
 // newKeyTable is the table of keys, numbered in order. Their map is made
 // when the first page is numbered: a build that renders no page (an
 // unchanged one) needs only the list, and at 100,000 documents the map
-// of 1.2 million keys took 0.3 s of CPU and 50 MB to make.
+// of 1.2 million keys took 0.3 s of CPU to make (and an unchanged
+// build's peak resident set is about 80 MB lower without it).
 func newKeyTable(keys []string) *keyTable {
 	return &keyTable{keys: keys}
 }
