@@ -24,7 +24,7 @@ const hostileChildEnv = "FOLIO_HOSTILE_CASE_DIR"
 // testGC sets the collector of a test process that builds many small
 // sites one after another, each allocating afresh: GOGC=400, unless GOGC
 // is set. A sixth of this package's CPU went to the collector at the
-// default of 100 (46 against 39 s of CPU for its tests without the
+// default of 100 (48 against 41 s of CPU for its tests without the
 // hostile cases, /usr/bin/time); the heap of these tests stays in tens of
 // megabytes either way. folio itself keeps the default.
 func testGC() {

@@ -277,9 +277,12 @@ func (l *list) parts() []listPart {
 	return append(l.done, listPart{l.first, l.b})
 }
 
-func (l *list) size() int {
-	n := len(l.b)
-	for _, p := range l.done {
+func (l *list) size() int { return len(l.b) + partsSize(l.done) }
+
+// partsSize is the length of a list's parts together.
+func partsSize(ps []listPart) int {
+	n := 0
+	for _, p := range ps {
 		n += len(p.b)
 	}
 	return n

@@ -440,15 +440,6 @@ func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, reuse 
 	return p, ok
 }
 
-// partsSize is the length of a list's parts together.
-func partsSize(ps []listPart) int {
-	n := 0
-	for _, p := range ps {
-		n += len(p.b)
-	}
-	return n
-}
-
 const stateVersion = 1
 
 // MarshalBinary encodes the state, for a build cache.
