@@ -141,6 +141,10 @@ type Result struct {
 	// Previewed is how many page files a preview (Config.Previewed)
 	// wrote ahead of this build, which then found them up to date.
 	Previewed int
+	// Unchanged says the build found the site and the output as its last
+	// build left them (quick.go), and did nothing else; the counts are
+	// that build's.
+	Unchanged bool
 	// Cache is why the build cache was not used, when it was there but
 	// could not be trusted ("" when it was used or absent).
 	Cache string
@@ -206,6 +210,9 @@ type Builder struct {
 	// cacheRead is set once the build cache has been read; cacheValid
 	// when it could be trusted.
 	cacheRead, cacheValid bool
+	// cacheSum is the checksum of the cache file as this Builder read or
+	// last wrote it; zero when it has none it trusts.
+	cacheSum [32]byte
 	// bodies holds the rendered bodies of documents (bodies.go): in a
 	// file beside the build cache, or in memory when nil.
 	bodies *bodyStore
@@ -439,6 +446,13 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 			return nil, err
 		}
 	}
+	if b.quickable(hint) {
+		if res := b.unchangedSince(sc); res != nil {
+			b.log.Info("unchanged since the last build", "docs", res.Docs, "files", res.Files, "took", res.Duration.Round(time.Millisecond))
+			return res, nil
+		}
+	}
+	quick := b.quickable(hint)
 	b.templateTimeout = sc.TemplateLimit()
 	var scan func() contentScan
 	if b.cfg.CacheDir != "" && !b.cacheRead {
@@ -700,6 +714,11 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 	}
 	if err := <-removed; err != nil {
 		return nil, fmt.Errorf("write: removing the replaced output: %w", err)
+	}
+	if quick {
+		if err := b.writeQuick(start, lr, man, res, warned); err != nil {
+			b.log.Warn(fmt.Sprintf("build cache: quick record not saved: %v", err))
+		}
 	}
 	phase("write")
 	res.Duration = time.Since(start)
@@ -1000,7 +1019,7 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan
 	ccfg := contentConfig(sc)
 	stamp := parseStamp(sc)
 
-	lr := &loadResult{sections: map[string]site.SectionInfo{}, warnings: walkWarnings}
+	lr := &loadResult{sections: map[string]site.SectionInfo{}, warnings: walkWarnings, walked: walkDigest(files, walkWarnings)}
 	var parsed, read atomic.Int64
 	var restat atomic.Bool
 	defer func() { lr.parsed, lr.read, lr.restat = int(parsed.Load()), int(read.Load()), restat.Load() }()
@@ -1015,6 +1034,7 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan
 			texts = append(texts, "content/"+f)
 		}
 	}
+	lr.texts = texts
 	results := make([]*loaded, len(texts))
 	var ioErrs diag.List
 	var mu sync.Mutex
@@ -1176,11 +1196,7 @@ var (
 // unchanged reports whether the file l was read from still holds what was
 // read, as far as stat tells, and was read with the same parse stamp.
 func (l *loaded) unchanged(st fileStat, stamp string) bool {
-	margin := racyMargin
-	if st.Ctime%int64(time.Second) == 0 && st.Mtime%int64(time.Second) == 0 {
-		margin = racyMarginCoarse
-	}
-	return l.stat != (fileStat{}) && st == l.stat && l.stamped == stamp && st.Ctime < l.read-margin
+	return l.stat != (fileStat{}) && st == l.stat && l.stamped == stamp && trusted(st, l.read)
 }
 
 // htmlOf returns the function that reads l's rendered body: from the body
@@ -1201,6 +1217,8 @@ type loadResult struct {
 	read     int      // files read (the others stat showed unchanged)
 	restat   bool     // files read again gave their bytes: their stat is new
 	dropped  bool     // a file the last build loaded is gone
+	texts    []string // the documents and _index files, in the walk's order
+	walked   digest   // walkDigest of the walk
 }
 
 // parse reads one document or _index file and converts its Markdown.

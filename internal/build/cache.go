@@ -40,7 +40,8 @@ import (
 // HTML (bodies.go), which the cache file records the digest of body by
 // body. A cache that fails any check, its body file's included, is
 // ignored with a warning and replaced after the build; it is never
-// trusted in part.
+// trusted in part. A third file, the quick record (quick.go), lets a
+// build that finds nothing changed stop before decoding the cache.
 
 const (
 	cacheFile  = "build.cache"
@@ -67,6 +68,8 @@ type cacheData struct {
 	IndexState *search.State
 	Spare      *spareState // the spare tree beside Dest (spare.go)
 	Bodies     string      // the body file beside the cache (bodies.go)
+
+	sum [32]byte // the cache file's checksum (readCache)
 }
 
 // cachedFile is a loaded content file without its diagnostics (files with
@@ -247,6 +250,7 @@ func readCache(dir string) (*cacheData, error) {
 	if decodeErr != nil {
 		return nil, fmt.Errorf("cannot decode it: %v", decodeErr)
 	}
+	c.sum = [32]byte(trailer[8:])
 	return c, nil
 }
 
@@ -379,8 +383,9 @@ type cacheWriter struct {
 	a, b       *chunkEncoder
 	wg         sync.WaitGroup
 	errA, errB error
-	done       bool   // finished or aborted
-	bodies     string // the body file the content files' bodies are in
+	done       bool     // finished or aborted
+	bodies     string   // the body file the content files' bodies are in
+	sum        [32]byte // the checksum, once finished
 }
 
 // startCache starts writing a cache in dir whose content files are paths,
@@ -450,7 +455,8 @@ func (w *cacheWriter) finish(c *cacheData) error {
 	if err := w.w.Flush(); err != nil {
 		return err
 	}
-	if _, err := w.tmp.Write(w.h.Sum(nil)); err != nil {
+	w.h.Sum(w.sum[:0])
+	if _, err := w.tmp.Write(w.sum[:]); err != nil {
 		return err
 	}
 	if err := w.tmp.Close(); err != nil {
@@ -585,6 +591,7 @@ func (b *Builder) fromCache() string {
 		return fmt.Sprintf("build cache %s ignored, building everything: %v", filepath.Join(b.cfg.CacheDir, cacheFile), err)
 	}
 	b.bodies = bodies
+	b.cacheSum = c.sum
 	b.loaded = restoreFiles(c.Files)
 	dest, err := filepath.Abs(b.cfg.Dest)
 	if err != nil || dest != c.Dest {
@@ -701,6 +708,7 @@ func cachedOf(l *loaded) (cachedFile, bool) {
 // toCache writes what b holds after a successful build into the cache,
 // finishing w (startToCache) if it is not nil.
 func (b *Builder) toCache(manifest []byte, w *cacheWriter) error {
+	b.cacheSum = [32]byte{} // until this one is in place
 	dest, err := filepath.Abs(b.cfg.Dest)
 	if err != nil {
 		w.abort()
@@ -741,6 +749,7 @@ func (b *Builder) toCache(manifest []byte, w *cacheWriter) error {
 	if err := w.finish(c); err != nil {
 		return err
 	}
+	b.cacheSum = w.sum
 	b.bodies.removeOthers()
 	return nil
 }

@@ -426,6 +426,15 @@ func TestCacheStreamsRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%d files: %v", n, err)
 		}
+		// The checksum read back is the file's own.
+		data, err := os.ReadFile(filepath.Join(dir, cacheFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.sum != [32]byte(data[len(data)-32:]) {
+			t.Errorf("%d files: checksum %x, the file ends with %x", n, got.sum, data[len(data)-32:])
+		}
+		got.sum = [32]byte{}
 		if !reflect.DeepEqual(got, c) {
 			t.Errorf("%d files: read back %d files, %d outputs, %d pages, keys %q; want %d, %d, %d, %q", n, len(got.Files), len(got.Sums), len(got.Pages), got.Keys, len(c.Files), len(c.Sums), len(c.Pages), c.Keys)
 		}

@@ -175,7 +175,9 @@ func summary(res *build.Result, contentFiles int) []string {
 	}
 	lines = append(lines, files)
 	pages := fmt.Sprintf("%s of %s pages", thousands(res.Pages-res.Rendered), thousands(res.Pages))
-	if contentFiles >= 0 {
+	if res.Unchanged {
+		lines = append(lines, "  cache: the site and the output are as the last build left them: nothing to read, render or write")
+	} else if contentFiles >= 0 {
 		lines = append(lines, fmt.Sprintf("  cache: %s of %s content files and %s reused", thousands(contentFiles-res.Parsed), thousands(contentFiles), pages))
 	} else {
 		lines = append(lines, "  cache: "+pages+" reused")

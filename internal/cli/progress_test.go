@@ -251,6 +251,20 @@ func TestSummaryLines(t *testing.T) {
 			"  cache: 22,000 of 22,149 pages reused",
 		},
 	}, {
+		name: "unchanged since the last build",
+		res: build.Result{
+			Docs: 10000, Pages: 22149, Files: 22400, Unchanged: true,
+			Kinds:  map[string]int{"doc": 10000, "month": 1200, "home": 1},
+			Phases: []build.Phase{{Name: "check", Duration: 240 * time.Millisecond}},
+		},
+		contentFiles: -1,
+		want: []string{
+			"  pages: 10,000 doc · 1,200 month · 1 home",
+			"  files: 0 written, 22,400 unchanged · 2.2 per document",
+			"  cache: the site and the output are as the last build left them: nothing to read, render or write",
+			"  time: check 240ms",
+		},
+	}, {
 		name:         "no documents",
 		res:          build.Result{Files: 3, Written: 3},
 		contentFiles: 0,
