@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -20,7 +21,6 @@ import (
 	"time"
 
 	"github.com/folio-ssg/folio/internal/config"
-	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/search"
 )
 
@@ -56,9 +56,10 @@ const (
 type quickRecord struct {
 	Inputs digest // inputsDigest
 	Walk   digest // walkDigest of content/
-	// Texts are the documents and _index files, in the walk's order
-	// (which Walk holds): each as stat saw it just before it was read,
+	// Paths are the documents and _index files, in the walk's order, a
+	// line each; Texts has each as stat saw it just before it was read,
 	// and when that was, in textFields numbers.
+	Paths     string
 	Texts     []int64
 	Cache     digest  // the cache file's checksum
 	Bodies    string  // the body file beside it
@@ -124,6 +125,18 @@ func (b *Builder) unchangedSince(sc *config.Site) *Result {
 	if err != nil || rec == nil {
 		return nil
 	}
+	// First what an edit changes, which a build that is not unchanged
+	// finds soonest: the inputs and the documents' stats.
+	paths := strings.Split(rec.Paths, "\n")
+	if rec.Paths == "" {
+		paths = nil
+	}
+	if len(paths)*textFields != len(rec.Texts) {
+		return nil
+	}
+	if in, ok := b.inputsDigest(rec.Result.Assets, 0); !ok || in != rec.Inputs {
+		return nil
+	}
 	var failed atomic.Bool
 	check := func(ok bool) {
 		if !ok {
@@ -131,52 +144,36 @@ func (b *Builder) unchangedSince(sc *config.Site) *Result {
 		}
 	}
 	var wg sync.WaitGroup
-	// The cache and body files are read whole, as a build that uses
-	// them reads them: a damaged one is found now, and warned of by the
-	// build that then reads it.
+	workers := runtime.GOMAXPROCS(0)
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < len(paths) && !failed.Load(); i += workers {
+				fi, err := os.Stat(filepath.Join(b.cfg.Source, filepath.FromSlash(paths[i])))
+				if err != nil {
+					check(false)
+					return
+				}
+				st, ok := statOf(fi)
+				if was, read := textAt(rec.Texts, i); !ok || st != was || !trusted(st, read) {
+					check(false)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		return nil
+	}
+	// Then what is seldom changed but by hand: a file added to content/,
+	// the output, the cache and body files. These are read whole, as a
+	// build that uses them reads them: a damaged one is found now, and
+	// warned of by the build that then reads it.
 	wg.Go(func() { check(b.quickCache(rec, &failed)) })
 	wg.Go(func() { check(b.quickDest(rec, &failed)) })
 	wg.Go(func() {
-		rules := sc.Files(b.cfg.Source)
-		files, warnings, err := rules.Scan(os.DirFS(b.cfg.Source), "content")
-		if err != nil || walkDigest(files, warnings) != rec.Walk {
-			check(false)
-			return
-		}
-		var texts, assets []string
-		for _, f := range files {
-			switch rules.Classify(f) {
-			case content.KindAsset:
-				assets = append(assets, "content/"+f)
-			case content.KindRepo:
-			default:
-				texts = append(texts, "content/"+f)
-			}
-		}
-		if len(texts)*textFields != len(rec.Texts) {
-			check(false)
-			return
-		}
-		in, ok := b.inputsDigest(assets, 0)
-		if !ok || in != rec.Inputs {
-			check(false)
-			return
-		}
-		for i, p := range texts {
-			if failed.Load() {
-				return
-			}
-			fi, err := os.Stat(filepath.Join(b.cfg.Source, filepath.FromSlash(p)))
-			if err != nil {
-				check(false)
-				return
-			}
-			st, ok := statOf(fi)
-			if was, read := textAt(rec.Texts, i); !ok || st != was || !trusted(st, read) {
-				check(false)
-				return
-			}
-		}
+		files, warnings, err := sc.Files(b.cfg.Source).Scan(os.DirFS(b.cfg.Source), "content")
+		check(err == nil && walkDigest(files, warnings) == rec.Walk)
 	})
 	wg.Wait()
 	if failed.Load() {
@@ -430,11 +427,12 @@ func (b *Builder) quickOf(start time.Time, lr *loadResult, man []byte, res *Resu
 	}
 	for _, p := range lr.texts {
 		l := b.loaded[p]
-		if l == nil || l.stat == (fileStat{}) || !trusted(l.stat, l.read) {
+		if l == nil || l.stat == (fileStat{}) || !trusted(l.stat, l.read) || strings.Contains(p, "\n") {
 			return nil, false
 		}
 		rec.Texts = appendText(rec.Texts, l.stat, l.read)
 	}
+	rec.Paths = strings.Join(lr.texts, "\n")
 	var refs []body
 	for _, l := range b.loaded {
 		if l.body.mem != nil {
