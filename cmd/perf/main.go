@@ -12,7 +12,11 @@
 //     file each, on all cores;
 //   - folio build, cold: folio build --source DIR --dest OUT, without OUT
 //     and without DIR/.folio-cache;
-//   - folio build, unchanged: the same again at once;
+//   - folio build, unchanged: the same again at once (which stops at the
+//     build cache's quick record);
+//   - folio build, unchanged, whole cache read: the same again without
+//     the quick record, as a build that reads and checks the whole cache
+//     and works out every page's stamp;
 //   - folio build, 1% changed: the same after a paragraph is appended to
 //     every hundredth document;
 //   - folio build, another 1% changed: the same after a paragraph is
@@ -54,6 +58,10 @@ import (
 // cacheDir is the folder, in the site root, where folio build keeps what a
 // warm rebuild reuses; a cold build starts without it.
 const cacheDir = ".folio-cache"
+
+// quickRecord is the file in it that lets a build of an unchanged site
+// stop early (internal/build/quick.go).
+const quickRecord = "build.quick"
 
 type config struct {
 	sizes        []int
@@ -186,6 +194,7 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 	floor := row{docs: n, what: "goldmark floor", kind: "floor"}
 	cold := row{docs: n, what: "folio build, cold", kind: "cold"}
 	warm := row{docs: n, what: "folio build, unchanged", kind: "unchanged"}
+	whole := row{docs: n, what: "folio build, unchanged, whole cache read", kind: "unchanged, whole cache"}
 	part := row{docs: n, what: fmt.Sprintf("folio build, 1%% changed (%s documents)", count(len(changed))), kind: "1% changed"}
 	part2 := row{docs: n, what: fmt.Sprintf("folio build, another 1%% changed (%s documents)", count(len(changed2))), kind: "1% changed again"}
 	floorOut, folioOut := filepath.Join(c.out, "floor"), filepath.Join(c.out, "folio")
@@ -242,6 +251,14 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 		if ctx.Err() != nil {
 			return nil, "", errInterrupted
 		}
+		if err := os.Remove(filepath.Join(c.site, cacheDir, quickRecord)); err != nil {
+			whole.runs = append(whole.runs, sample{fail: fmt.Sprintf("no quick record: %v", err), files: -1})
+		} else {
+			one(&whole, i, folioOut, cfg.folio, build...)
+		}
+		if ctx.Err() != nil {
+			return nil, "", errInterrupted
+		}
 		err := changeAndBuild(c, i, [][]string{changed, changed2}, []func(){
 			func() { one(&part, i, folioOut, cfg.folio, build...) },
 			func() { one(&part2, i, folioOut, cfg.folio, build...) },
@@ -255,6 +272,7 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 	}
 	if failed(&cold) {
 		warm.runs = append(warm.runs, sample{fail: "not run: the cold build failed", files: -1})
+		whole.runs = append(whole.runs, sample{fail: "not run: the cold build failed", files: -1})
 		part.runs = append(part.runs, sample{fail: "not run: the cold build failed", files: -1})
 		part2.runs = append(part2.runs, sample{fail: "not run: the cold build failed", files: -1})
 	}
@@ -262,12 +280,12 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 	if fm.fail == "" && cm.fail == "" {
 		cold.compare = ratio(cm.wall, fm.wall, false) + " floor wall, " + ratio(cm.cpu, fm.cpu, false) + " CPU"
 	}
-	for _, r := range []*row{&warm, &part, &part2} {
+	for _, r := range []*row{&warm, &whole, &part, &part2} {
 		if m := median(r.runs); m.fail == "" && cm.fail == "" {
 			r.compare = ratio(m.wall, cm.wall, true) + " of cold wall, " + ratio(m.cpu, cm.cpu, true) + " CPU"
 		}
 	}
-	rows := []row{floor, cold, warm, part, part2}
+	rows := []row{floor, cold, warm, whole, part, part2}
 	if summary != "" {
 		note += "; folio said: " + summary
 	}
