@@ -420,6 +420,33 @@ func TestVerboseBuildPrintsSummary(t *testing.T) {
 	}
 }
 
+// A second folio build of a site nothing changed in says so, and that it
+// did nothing but check.
+func TestUnchangedBuildSaysSo(t *testing.T) {
+	root := writeSite(t, map[string]string{"content/_index.md": "---\ntitle: 首页\n---\n"})
+	// Until its files are older than the racy margin (50 ms; 2 s where
+	// times are whole seconds), a build cannot trust their stats.
+	wait := 100 * time.Millisecond
+	if fi, err := os.Stat(filepath.Join(root, "content", "_index.md")); err == nil && fi.ModTime().Nanosecond() == 0 {
+		wait = 2100 * time.Millisecond
+	}
+	time.Sleep(wait)
+	args := []string{"build", "--base-url", "https://example.org/", "--source", root, "-v"}
+	if _, stderr, code := runFolio(args...); code != 0 {
+		t.Fatalf("folio build -v: exit %d, stderr %q", code, stderr)
+	}
+	stdout, stderr, code := runFolio(args...)
+	if code != 0 {
+		t.Fatalf("folio build -v, again: exit %d, stderr %q", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "built 2 documents") ||
+		!strings.Contains(stdout, "\n  files: 0 written, ") ||
+		!strings.Contains(stdout, "\n  cache: the site and the output are as the last build left them: nothing to read, render or write\n") ||
+		!strings.Contains(stdout, "\n  time: check ") {
+		t.Errorf("an unchanged build printed\n%s", stdout)
+	}
+}
+
 func TestHelpBuildListsQuiet(t *testing.T) {
 	stdout, _, code := runFolio("help", "build")
 	if code != 0 || !strings.Contains(stdout, "[--quiet]") || !strings.Contains(stdout, "-quiet\n") || !strings.Contains(stdout, "-q\tshort for -quiet") {
