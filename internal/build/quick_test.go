@@ -14,12 +14,19 @@ import (
 	"github.com/folio-ssg/folio"
 )
 
-// quickSite is the bundled example with a draft, an asset in content/, a
+// quickSite is part of the bundled example with a draft, an asset in content/, a
 // template and a static file of its own, and a build cache; its files
 // are old enough for their stats to be trusted (racyMargin).
 func quickSite(t *testing.T) (root, cache string) {
 	t.Helper()
 	root = siteFromFolder(t, filepath.Join("..", "..", "content"), "title: 快速\nbase_url: https://example.org/q/\n")
+	// A few of its documents (a law, the seed article, English executive
+	// orders) keep each of the many builds below quick.
+	for _, dir := range []string{"interpretations", "notes", "laws/administrative", "laws/constitutional", "laws/economic", "laws/social"} {
+		if err := os.RemoveAll(filepath.Join(root, "content", filepath.FromSlash(dir))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for name, data := range map[string]string{
 		"content/laws/草稿.md":  "---\ntitle: 未完成的草稿\ndate: 2025年4月27日\ndraft: true\n---\n草稿正文。\n",
 		"content/laws/附件.pdf": "an attachment published as it is\n",
@@ -269,6 +276,7 @@ func TestQuickRecordIsNotTakenAfterAChange(t *testing.T) {
 			if c.cfg != nil {
 				c.cfg(t, &cfg)
 			}
+			settle() // so that this build may write a record of its own
 			res := buildWith(t, cfg)
 			if res.Unchanged {
 				t.Fatal("the change went unseen: the build did nothing")
@@ -280,14 +288,8 @@ func TestQuickRecordIsNotTakenAfterAChange(t *testing.T) {
 			ref.Dest, ref.CacheDir = filepath.Join(t.TempDir(), "public"), ""
 			buildWith(t, ref)
 			sameTree(t, c.name, readTree(t, dest), readTree(t, ref.Dest))
-			settle()
 			if res := buildWith(t, cfg); !res.Unchanged {
-				// The build after the change wrote its record only if
-				// the change was older than the racy margin when it
-				// began; one more build does.
-				if res := buildWith(t, cfg); !res.Unchanged {
-					t.Error("after the change, the site is never found unchanged again")
-				}
+				t.Error("the build after the change found the site changed again")
 			}
 		})
 	}
