@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -315,5 +316,53 @@ func TestQuickRecordIsNotWrittenWhereStatCannotTell(t *testing.T) {
 	buildWith(t, cfg)
 	if res := buildWith(t, cfg); !res.Unchanged {
 		t.Error("with every file outside the racy margin, an unchanged site was built again")
+	}
+}
+
+// The record's numbers come back as written, negative and large ones
+// too; bytes that are not whole numbers are refused.
+func TestQuickNumbersRoundTrip(t *testing.T) {
+	t.Parallel()
+	want := ints{0, 1, -1, 1 << 62, -1 << 63, 1_764_633_600_123_456_789}
+	b := want.bytes()
+	if got, err := intsOf(b); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+	if _, err := intsOf(b[:len(b)-1]); err == nil {
+		t.Error("7 bytes short of a number were taken")
+	}
+}
+
+// A record whose parts do not add up is refused, checksum or not.
+func TestQuickRecordOutOfShapeIsRefused(t *testing.T) {
+	t.Parallel()
+	root, cache := quickSite(t)
+	buildWith(t, Config{Source: root, Dest: filepath.Join(t.TempDir(), "public"), CacheDir: cache})
+	path := filepath.Join(cache, quickFile)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readQuick(cache); err != nil {
+		t.Fatalf("the record as written: %v", err)
+	}
+	body := good[:len(good)-32]
+	head := len(quickMagic) + 32
+	for _, c := range []struct {
+		name string
+		body []byte
+	}{
+		{"a list cut short", body[:len(body)-3]},
+		{"a byte after the lists", append(slices.Clone(body), 0)},
+		{"the record's length past its end", append(append(slices.Clone(body[:head]), 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0), body[head+8:]...)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := os.WriteFile(path, withSum(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if rec, err := readQuick(cache); err == nil {
+				t.Errorf("read a record of %d texts", len(rec.Texts)/textFields)
+			}
+		})
 	}
 }
