@@ -446,13 +446,15 @@ func (b *Builder) build(ctx context.Context, hint *changes) (*Result, error) {
 			return nil, err
 		}
 	}
-	if b.quickable(hint) {
+	// A folio build of a site nothing changed in stops here (quick.go);
+	// any other writes the record for the next.
+	quick := b.quickable(hint)
+	if quick {
 		if res := b.unchangedSince(sc); res != nil {
 			b.log.Info("unchanged since the last build", "docs", res.Docs, "files", res.Files, "took", res.Duration.Round(time.Millisecond))
 			return res, nil
 		}
 	}
-	quick := b.quickable(hint)
 	b.templateTimeout = sc.TemplateLimit()
 	var scan func() contentScan
 	if b.cfg.CacheDir != "" && !b.cacheRead {

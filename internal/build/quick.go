@@ -30,8 +30,8 @@ import (
 // decodes the whole build cache, assembles the site and works out every
 // page's stamp: most of the time of such a build, for nothing.
 //
-// The quick record is a small file beside the build cache that says what
-// the last build read and what it left: a digest of its configuration,
+// The quick record is a file beside the build cache, a twentieth of its
+// size, that says what the last build read and what it left: a digest of its configuration,
 // templates and static files (their stats: a file's change time moves
 // whenever it changes), the walk of content/, the stat of every content
 // file as it was read, the checksums of the cache and body files, and the
@@ -147,7 +147,7 @@ func (b *Builder) quickable(hint *changes) bool {
 	return b.cfg.CacheDir != "" && !b.cfg.InPlace && !b.cfg.DryRun && !b.memory && hint == nil && !b.cacheRead
 }
 
-// unchanged returns the result of a build that finds the site as the
+// unchangedSince returns the result of a build that finds the site as the
 // quick record says and the output as that build left it, or nil when
 // anything differs or cannot be told, for the build to go on as usual.
 func (b *Builder) unchangedSince(sc *config.Site) *Result {
