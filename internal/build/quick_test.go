@@ -15,9 +15,9 @@ import (
 	"github.com/folio-ssg/folio"
 )
 
-// quickSite is part of the bundled example with a draft, an asset in content/, a
-// template and a static file of its own, and a build cache; its files
-// are old enough for their stats to be trusted (racyMargin).
+// quickSite is part of the bundled example with a draft, an asset in
+// content/, a template and a static file of its own, and a build cache;
+// its files are old enough for their stats to be trusted (racyMargin).
 func quickSite(t *testing.T) (root, cache string) {
 	t.Helper()
 	root = siteFromFolder(t, filepath.Join("..", "..", "content"), "title: 快速\nbase_url: https://example.org/q/\n")
@@ -42,11 +42,11 @@ func quickSite(t *testing.T) (root, cache string) {
 			t.Fatal(err)
 		}
 	}
-	settle()
+	settle(t, root)
 	return root, filepath.Join(root, ".folio-cache")
 }
 
-// themeFile is the default theme's file name.
+// themeFile is the default theme's file name, as text.
 func themeFile(t *testing.T, name string) string {
 	t.Helper()
 	data, err := fs.ReadFile(folio.Theme(), name)
@@ -56,9 +56,19 @@ func themeFile(t *testing.T, name string) string {
 	return string(data)
 }
 
-// settle waits until every file changed so far is older than the racy
-// margin, so that the next build trusts its stat.
-func settle() { time.Sleep(time.Duration(racyMargin) + 20*time.Millisecond) }
+// settle waits until every file changed so far under root is older than
+// the racy margin, so that the next build trusts its stat: the coarse one
+// where the file system gives whole seconds.
+func settle(t *testing.T, root string) {
+	t.Helper()
+	margin := racyMargin
+	if fi, err := os.Stat(filepath.Join(root, "static", "extra.css")); err != nil {
+		t.Fatal(err)
+	} else if fi.ModTime().Nanosecond() == 0 {
+		margin = racyMarginCoarse
+	}
+	time.Sleep(time.Duration(margin) + 20*time.Millisecond)
+}
 
 func buildWith(t *testing.T, cfg Config) *Result {
 	t.Helper()
@@ -277,7 +287,7 @@ func TestQuickRecordIsNotTakenAfterAChange(t *testing.T) {
 			if c.cfg != nil {
 				c.cfg(t, &cfg)
 			}
-			settle() // so that this build may write a record of its own
+			settle(t, root) // so that this build may write a record of its own
 			res := buildWith(t, cfg)
 			if res.Unchanged {
 				t.Fatal("the change went unseen: the build did nothing")
