@@ -866,10 +866,8 @@ func readManifest(dst string) (map[string]bool, [32]byte, error) {
 		return nil, [32]byte{}, err
 	}
 	own := map[string]bool{}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if line != "" && !strings.HasPrefix(line, "#") {
-			own[line] = true
-		}
+	for _, name := range manifestNames(data) {
+		own[name] = true
 	}
 	return own, sha256.Sum256(data), nil
 }

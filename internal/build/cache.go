@@ -225,9 +225,8 @@ func readCache(dir string) (*cacheData, error) {
 			sumc <- summed{err: fmt.Errorf("cannot identify the folio executable: %v", err)}
 			return
 		}
-		h := sha256.New()
-		_, err = io.Copy(h, io.NewSectionReader(f, 0, size-sha256.Size))
-		sumc <- summed{h.Sum(nil), exe, err}
+		sum, err := cacheFileSum(f, size)
+		sumc <- summed{sum, exe, err}
 	}()
 	var c *cacheData
 	var decodeErr error
@@ -252,6 +251,14 @@ func readCache(dir string) (*cacheData, error) {
 	}
 	c.sum = [32]byte(trailer[8:])
 	return c, nil
+}
+
+// cacheFileSum is the SHA-256 of the cache file f of size bytes, but for
+// the checksum it ends with.
+func cacheFileSum(f *os.File, size int64) ([]byte, error) {
+	h := sha256.New()
+	_, err := io.Copy(h, io.NewSectionReader(f, 0, size-sha256.Size))
+	return h.Sum(nil), err
 }
 
 // decodeCache decodes the two gob streams of a cache file, each on a core

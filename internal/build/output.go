@@ -341,8 +341,15 @@ func (o *output) intact(name string) bool {
 	if o.inPlace && !o.verify || o.dry || o.mem != nil {
 		return true
 	}
-	fi, err := os.Lstat(filepath.Join(o.dest, filepath.FromSlash(name)))
-	return err == nil && fi.Mode().IsRegular() && fi.Size() == o.prev.sizes[name] && !fi.ModTime().After(o.prev.committed)
+	return intactFile(filepath.Join(o.dest, filepath.FromSlash(name)), o.prev.sizes[name], o.prev.committed)
+}
+
+// intactFile reports whether the file at p is as a commit that ended at
+// committed left it, as far as stat tells: a regular file of size bytes,
+// not modified since.
+func intactFile(p string, size int64, committed time.Time) bool {
+	fi, err := os.Lstat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Size() == size && !fi.ModTime().After(committed)
 }
 
 // linkReused hard-links into the temporary folder every file the

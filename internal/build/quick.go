@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"crypto/sha256"
@@ -10,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -259,8 +257,7 @@ func (b *Builder) quickDest(rec *quickRecord, failed *atomic.Bool) bool {
 		if i%1024 == 0 && failed.Load() {
 			return false
 		}
-		fi, err := os.Lstat(filepath.Join(b.cfg.Dest, filepath.FromSlash(name)))
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() != rec.Sizes[i] || fi.ModTime().After(rec.Committed) {
+		if !intactFile(filepath.Join(b.cfg.Dest, filepath.FromSlash(name)), rec.Sizes[i], rec.Committed) {
 			return false
 		}
 	}
@@ -595,23 +592,21 @@ func cacheChecksum(dir string) ([32]byte, error) {
 	if err != nil {
 		return sum, err
 	}
-	r := bufio.NewReaderSize(io.NewSectionReader(f, 0, size), 1<<20)
-	h := sha256.New()
 	start := make([]byte, head)
-	if _, err := io.ReadFull(r, start); err != nil {
+	if _, err := f.ReadAt(start, 0); err != nil {
 		return sum, err
 	}
 	if string(start[:len(cacheMagic)]) != cacheMagic || !bytes.Equal(start[len(cacheMagic):], exe[:]) {
 		return sum, errors.New("not this executable's cache")
 	}
-	h.Write(start)
-	if _, err := io.CopyN(h, r, size-head-sha256.Size); err != nil {
+	if _, err := f.ReadAt(sum[:], size-sha256.Size); err != nil {
 		return sum, err
 	}
-	if _, err := io.ReadFull(r, sum[:]); err != nil {
+	got, err := cacheFileSum(f, size)
+	if err != nil {
 		return sum, err
 	}
-	if !bytes.Equal(h.Sum(nil), sum[:]) {
+	if !bytes.Equal(got, sum[:]) {
 		return sum, errors.New("damaged")
 	}
 	return sum, nil
