@@ -122,3 +122,45 @@ func BenchmarkRebuildOneEdit(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCacheRead reads the build cache of a generated corpus, and
+// BenchmarkCacheWrite writes it: what every build that uses the cache
+// spends on it, but for the files' and the bodies' checks.
+func BenchmarkCacheRead(b *testing.B) {
+	dir := benchCache(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if c, err := readCache(dir); err != nil || c == nil {
+			b.Fatalf("readCache: %v", err)
+		}
+	}
+}
+
+func BenchmarkCacheWrite(b *testing.B) {
+	c, err := readCache(benchCache(b))
+	if err != nil || c == nil {
+		b.Fatalf("readCache: %v", err)
+	}
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := writeCache(dir, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchCache builds a generated corpus of benchDocs documents and returns
+// the folder of its build cache.
+func benchCache(b *testing.B) string {
+	b.Helper()
+	root := b.TempDir()
+	if err := corpusgen.Write(root, benchDocs); err != nil {
+		b.Fatal(err)
+	}
+	cache := filepath.Join(root, ".folio-cache")
+	if _, err := Build(context.Background(), Config{Source: root, Dest: filepath.Join(b.TempDir(), "public"), CacheDir: cache, Theme: folio.Theme()}); err != nil {
+		b.Fatal(err)
+	}
+	return cache
+}

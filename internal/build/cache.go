@@ -12,6 +12,7 @@ import (
 	"hash"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,8 +21,10 @@ import (
 	"time"
 
 	"github.com/folio-ssg/folio/internal/content"
+	"github.com/folio-ssg/folio/internal/diag"
 	"github.com/folio-ssg/folio/internal/search"
 	"github.com/folio-ssg/folio/internal/site"
+	"github.com/folio-ssg/folio/internal/wire"
 )
 
 // The build cache (Config.CacheDir, folio build --cache-dir) keeps between
@@ -45,7 +48,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 15\n"
+	cacheMagic = "folio build cache 16\n"
 )
 
 // cacheData is what the cache file holds.
@@ -128,10 +131,10 @@ const cacheChunkLen = 1024
 // first stream: the cacheData without its maps and keys.
 type cacheChunk struct {
 	Files   []fileEntry
-	Outputs []sumEntry
-	Pages   []pageEntry
-	Keys    []string // the key table's next keys, in order
-	URLs    []urlEntry
+	Outputs sumEntries
+	Pages   pageEntries
+	Keys    keyList // the key table's next keys, in order
+	URLs    urlEntries
 	Head    *cacheData
 	// Counts, in the chunk before the entries it counts, says how many
 	// there will be, so that the maps are made at their size instead of
@@ -145,9 +148,213 @@ type cacheCounts struct{ Files, Outputs, Pages, Keys, URLs int }
 
 type urlEntry struct{ Path, URL string }
 
+// The entries of the maps a chunk holds, and the keys, gob carries as one
+// byte string a chunk in the form of package wire, read back as slices of
+// one copy of it: one allocation a chunk instead of one a string, and no
+// reflection an entry.
+type (
+	sumEntries  []sumEntry
+	pageEntries []pageEntry
+	keyList     []string
+	urlEntries  []urlEntry
+)
+
+func (l sumEntries) GobEncode() ([]byte, error) {
+	b := make([]byte, 0, len(l)*80)
+	b = wire.AppendLen(b, len(l), false)
+	for _, e := range l {
+		b = wire.AppendString(b, e.Name)
+		b = wire.AppendFixed(b, e.Sum[:])
+		b = wire.AppendInt(b, e.Size)
+	}
+	return b, nil
+}
+
+func (l *sumEntries) GobDecode(data []byte) error {
+	r := wire.NewReader(string(data))
+	n, _ := r.Len(1 + len(digest{}) + 1)
+	*l = make(sumEntries, n)
+	for i := range *l {
+		e := &(*l)[i]
+		e.Name = r.String()
+		copy(e.Sum[:], r.Fixed(len(e.Sum)))
+		e.Size = r.Int()
+	}
+	return chunkDone(r, "the outputs' digests")
+}
+
+func (l pageEntries) GobEncode() ([]byte, error) {
+	b := make([]byte, 0, len(l)*100)
+	b = wire.AppendLen(b, len(l), false)
+	for _, e := range l {
+		b = wire.AppendString(b, e.Name)
+		b = wire.AppendFixed(b, e.Page.Stamp[:])
+		b = wire.AppendLen(b, len(e.Page.Deps), e.Page.Deps == nil)
+		for _, d := range e.Page.Deps {
+			b = wire.AppendUint(b, uint64(d))
+		}
+	}
+	return b, nil
+}
+
+func (l *pageEntries) GobDecode(data []byte) error {
+	r := wire.NewReader(string(data))
+	n, _ := r.Len(1 + len(pageStamp{}) + 1)
+	*l = make(pageEntries, n)
+	for i := range *l {
+		e := &(*l)[i]
+		e.Name = r.String()
+		copy(e.Page.Stamp[:], r.Fixed(len(e.Page.Stamp)))
+		if m, isNil := r.Len(1); !isNil {
+			e.Page.Deps = make([]uint32, m)
+			for j := range e.Page.Deps {
+				d := r.Uint()
+				if d > math.MaxUint32 {
+					r.Fail()
+				}
+				e.Page.Deps[j] = uint32(d)
+			}
+		}
+	}
+	return chunkDone(r, "the pages' records")
+}
+
+func (l keyList) GobEncode() ([]byte, error) {
+	return wire.AppendStrings(make([]byte, 0, len(l)*40), l), nil
+}
+
+func (l *keyList) GobDecode(data []byte) error {
+	r := wire.NewReader(string(data))
+	*l = r.Strings()
+	return chunkDone(r, "the key table")
+}
+
+func (l urlEntries) GobEncode() ([]byte, error) {
+	b := make([]byte, 0, len(l)*80)
+	b = wire.AppendLen(b, len(l), false)
+	for _, e := range l {
+		b = wire.AppendString(b, e.Path)
+		b = wire.AppendString(b, e.URL)
+	}
+	return b, nil
+}
+
+func (l *urlEntries) GobDecode(data []byte) error {
+	r := wire.NewReader(string(data))
+	n, _ := r.Len(2)
+	*l = make(urlEntries, n)
+	for i := range *l {
+		(*l)[i] = urlEntry{Path: r.String(), URL: r.String()}
+	}
+	return chunkDone(r, "the documents' URLs")
+}
+
+// chunkDone is the error of a chunk's entries read by r, naming what they
+// are, or nil.
+func chunkDone(r *wire.Reader, what string) error {
+	if err := r.Done(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// fileEntry is a content file's path and parse. gob carries it as one
+// byte string in the form of package wire (fileEntry.GobEncode): by
+// reflection, field by field and a string allocated for each, gob's
+// decoding of the content files was most of the time a build spent
+// reading its cache.
 type fileEntry struct {
 	Path string
 	File cachedFile
+}
+
+func (e fileEntry) GobEncode() ([]byte, error) {
+	f := &e.File
+	b := make([]byte, 0, 512)
+	b = wire.AppendString(b, e.Path)
+	b = wire.AppendFixed(b, f.Sum[:])
+	b = appendStat(b, f.Stat)
+	b = wire.AppendInt(b, f.Read)
+	b = wire.AppendString(b, f.Stamped)
+	b = wire.AppendBool(b, f.Doc != nil)
+	if f.Doc != nil {
+		var err error
+		if b, err = f.Doc.AppendBinary(b); err != nil {
+			return nil, err
+		}
+	}
+	b = wire.AppendFixed(b, f.Front[:])
+	b = wire.AppendInt(b, int64(f.Units))
+	b = wire.AppendInt(b, f.Body.Off)
+	b = wire.AppendInt(b, int64(f.Body.Len))
+	b = wire.AppendFixed(b, f.Body.Sum[:])
+	b = wire.AppendLen(b, len(f.Links), f.Links == nil)
+	for _, l := range f.Links {
+		b = wire.AppendString(b, l.Dest)
+		b = wire.AppendString(b, l.Marker)
+		b = wire.AppendString(b, l.Pos.Path)
+		b = wire.AppendInt(b, int64(l.Pos.Line))
+		b = wire.AppendInt(b, int64(l.Pos.Col))
+	}
+	b = wire.AppendStrings(b, f.Removed)
+	b = wire.AppendInt(b, int64(f.Minutes))
+	b = wire.AppendInt(b, int64(f.Chars))
+	b = wire.AppendBool(b, f.Section != nil)
+	if f.Section != nil {
+		b = wire.AppendString(b, f.Section.Title)
+		b = wire.AppendBytes(b, f.Section.Intro)
+	}
+	return b, nil
+}
+
+// GobDecode reads what GobEncode wrote. The record's strings are slices
+// of one copy of it.
+func (e *fileEntry) GobDecode(data []byte) error {
+	r := wire.NewReader(string(data))
+	var f cachedFile
+	path := r.String()
+	copy(f.Sum[:], r.Fixed(len(f.Sum)))
+	f.Stat = readStat(r)
+	f.Read = r.Int()
+	f.Stamped = r.String()
+	if r.Bool() {
+		f.Doc = new(content.Stored)
+		f.Doc.Decode(r)
+	}
+	copy(f.Front[:], r.Fixed(len(f.Front)))
+	f.Units = int(r.Int())
+	f.Body.Off = r.Int()
+	f.Body.Len = int(r.Int())
+	copy(f.Body.Sum[:], r.Fixed(len(f.Body.Sum)))
+	if n, isNil := r.Len(5); !isNil {
+		f.Links = make([]site.Link, n)
+		for i := range f.Links {
+			f.Links[i] = site.Link{Dest: r.String(), Marker: r.String(), Pos: diag.Position{Path: r.String(), Line: int(r.Int()), Col: int(r.Int())}}
+		}
+	}
+	f.Removed = r.Strings()
+	f.Minutes = int(r.Int())
+	f.Chars = int(r.Int())
+	if r.Bool() {
+		f.Section = &site.SectionInfo{Title: r.String(), Intro: r.Bytes()}
+	}
+	if err := r.Done(); err != nil {
+		return fmt.Errorf("a content file's record: %w", err)
+	}
+	*e = fileEntry{path, f}
+	return nil
+}
+
+func appendStat(b []byte, st fileStat) []byte {
+	b = wire.AppendInt(b, st.Size)
+	b = wire.AppendInt(b, st.Mtime)
+	b = wire.AppendInt(b, st.Ctime)
+	b = wire.AppendUint(b, st.Ino)
+	return wire.AppendUint(b, st.Dev)
+}
+
+func readStat(r *wire.Reader) fileStat {
+	return fileStat{Size: r.Int(), Mtime: r.Int(), Ctime: r.Int(), Ino: r.Uint(), Dev: r.Uint()}
 }
 
 // sumEntry is an output file's digest and size.

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/folio-ssg/folio"
+	"github.com/folio-ssg/folio/internal/content"
+	"github.com/folio-ssg/folio/internal/site"
 )
 
 // cacheSite is a copy of the bundled example and of the New York executive
@@ -632,4 +634,113 @@ func TestCacheFailedBuildLeavesItAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameTree(t, "after a failed build", readTree(t, dest), readTree(t, ref))
+}
+
+// Every field of a content file's record comes back as it went, and a
+// record cut short or run on is refused, never a panic: a field added to
+// cachedFile and not to fileEntry's codec fails here. Each field is given
+// a value unlike its zero value, by its type.
+func TestCacheRecordsRoundTrip(t *testing.T) {
+	t.Parallel()
+	doc, errs := content.Parse("content/2025/a.md", []byte("---\ntitle: 关于进一步优化营商环境的意见\ndate: 2025年4月27日\ntags: [营商环境]\n---\n正文。\n"), content.Config{Location: time.UTC})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	stored, ok := doc.Store()
+	if !ok {
+		t.Fatal("not storable")
+	}
+	var f cachedFile
+	n := 0
+	var fill func(v reflect.Value, name string)
+	fill = func(v reflect.Value, name string) {
+		n++
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(fmt.Sprintf("%s %d 国务院", name, n))
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Int, reflect.Int64, reflect.Int32:
+			v.SetInt(int64(-1000 * n))
+		case reflect.Uint64, reflect.Uint32, reflect.Uint8:
+			v.SetUint(uint64(n))
+		case reflect.Array:
+			for i := range v.Len() {
+				fill(v.Index(i), name)
+			}
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+			for i := range v.Len() {
+				fill(v.Index(i), name)
+			}
+		case reflect.Pointer:
+			if v.Type() == reflect.TypeFor[*content.Stored]() {
+				v.Set(reflect.ValueOf(&stored))
+				return
+			}
+			v.Set(reflect.New(v.Type().Elem()))
+			fill(v.Elem(), name)
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					fill(v.Field(i), name+"."+v.Type().Field(i).Name)
+				}
+			}
+		default:
+			t.Fatalf("%s is a %s: give it a value here, and add it to fileEntry's codec", name, v.Type())
+		}
+	}
+	fill(reflect.ValueOf(&f).Elem(), "cachedFile")
+	for _, in := range []fileEntry{{"content/2025/a.md", f}, {"content/b.md", cachedFile{Links: []site.Link{}, Removed: []string{}, Section: &site.SectionInfo{Intro: []byte{}}}}, {}} {
+		b, err := in.GobEncode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back fileEntry
+		if err := back.GobDecode(b); err != nil {
+			t.Fatalf("%s: %v", in.Path, err)
+		}
+		if !reflect.DeepEqual(back, in) {
+			g, w := reflect.ValueOf(back.File), reflect.ValueOf(in.File)
+			for i := range g.NumField() {
+				if g.Type().Field(i).IsExported() && !reflect.DeepEqual(g.Field(i).Interface(), w.Field(i).Interface()) {
+					t.Errorf("%s: %s: round trip gave %#v, want %#v", in.Path, g.Type().Field(i).Name, g.Field(i).Interface(), w.Field(i).Interface())
+				}
+			}
+		}
+		for i := range b {
+			if err := new(fileEntry).GobDecode(b[:i]); err == nil {
+				t.Errorf("%s: %d of %d bytes decoded", in.Path, i, len(b))
+			}
+		}
+		if err := new(fileEntry).GobDecode(append(b, 0)); err == nil {
+			t.Errorf("%s: a byte after the record decoded", in.Path)
+		}
+	}
+
+	sums := sumEntries{{"index.html", digest(sha256.Sum256([]byte("a"))), 7}, {"新闻/index.html", digest{}, 0}}
+	pages := pageEntries{{"index.html", pageRec{Stamp: pageStamp(sha256.Sum256([]byte("p"))), Deps: []uint32{0, 1 << 31, 7}}}, {"a/index.html", pageRec{Deps: []uint32{}}}, {"b/index.html", pageRec{}}}
+	keys := keyList{"dcontent/a.md\x00title", "", "标签"}
+	urls := urlEntries{{"content/a.md", "/a/"}, {"content/新闻.md", "/新闻/"}}
+	for _, l := range []interface {
+		GobEncode() ([]byte, error)
+	}{sums, pages, keys, urls} {
+		b, err := l.GobEncode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back := reflect.New(reflect.TypeOf(l))
+		dec := back.Interface().(interface{ GobDecode([]byte) error })
+		if err := dec.GobDecode(b); err != nil {
+			t.Fatalf("%T: %v", l, err)
+		}
+		if !reflect.DeepEqual(back.Elem().Interface(), l) {
+			t.Errorf("%T: round trip gave %#v, want %#v", l, back.Elem().Interface(), l)
+		}
+		for i := range b {
+			if err := reflect.New(reflect.TypeOf(l)).Interface().(interface{ GobDecode([]byte) error }).GobDecode(b[:i]); err == nil {
+				t.Errorf("%T: %d of %d bytes decoded", l, i, len(b))
+			}
+		}
+	}
 }

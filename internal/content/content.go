@@ -904,7 +904,7 @@ func nesting(body []byte) (line, depth int) {
 	return line, depth
 }
 
-func sortedKeys(m map[string]any) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
