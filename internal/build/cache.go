@@ -38,7 +38,7 @@ import (
 // The cache is one file, cacheFile, written beside and renamed into
 // place: a magic line, the digest of the folio executable that wrote it
 // (the default theme is part of the executable, so a cache never outlives
-// the templates it was made with), a gob stream, and the SHA-256 of all
+// the templates it was made with), two streams of records, and the SHA-256 of all
 // that; and, beside it, the body file that holds the documents' rendered
 // HTML (bodies.go), which the cache file records the digest of body by
 // body. A cache that fails any check, its body file's included, is
@@ -48,7 +48,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 16\n"
+	cacheMagic = "folio build cache 17\n"
 )
 
 // cacheData is what the cache file holds.
@@ -112,7 +112,7 @@ var exeSum = sync.OnceValues(func() ([32]byte, error) {
 	return sum, nil
 })
 
-// The cache file is the magic, the executable's digest, two gob streams,
+// The cache file is the magic, the executable's digest, two streams,
 // the length of the first (8 bytes, big-endian) and the SHA-256 of all
 // before it. The two streams are decoded at once, on two cores: the first
 // holds the first half of the content files, then the key table and the
@@ -120,15 +120,29 @@ var exeSum = sync.OnceValues(func() ([32]byte, error) {
 // the second the other half, then the outputs' digests, then the pages'
 // records. The content files come first in both because
 // a build knows them first: it encodes them while it renders
-// (cacheWriter). A stream is a sequence of messages, the maps'
-// entries in chunks of cacheChunkLen: gob encodes a message whole in
-// memory before writing it, and one message of every entry took as much
-// memory again as the cache file; and gob reads a message of more than
-// 10 MB in pieces appended one to another, copying it over and over.
+// (cacheWriter). A stream is a sequence of frames, each a kind (frameFile
+// and the others below), a length and what it holds: a content file's record, or a chunk
+// of cacheChunkLen of the other maps' entries or keys, in the form of
+// package wire; the build's record (the cacheData without its maps) in
+// gob's. gob, which framed them before, decoded every field by
+// reflection and allocated each string on its own; and it reads each
+// message into a buffer of its own, of which nothing is kept.
 const cacheChunkLen = 1024
 
-// cacheChunk is one message of map entries or keys, or the last of the
-// first stream: the cacheData without its maps and keys.
+// The kinds of frame a cache stream holds.
+const (
+	frameCounts = 'c' // cacheCounts
+	frameFile   = 'f' // a fileEntry
+	frameSums   = 'o' // sumEntries: the outputs' digests and sizes
+	framePages  = 'p' // pageEntries
+	frameKeys   = 'k' // keyList
+	frameURLs   = 'u' // urlEntries
+	frameHead   = 'h' // the cacheData without its maps, in gob's form
+)
+
+// cacheChunk is what a chunkEncoder collects before it writes it, as
+// frames in the order of the fields: map entries, or the last frame of
+// the first stream, the cacheData without its maps and keys.
 type cacheChunk struct {
 	Files   []fileEntry
 	Outputs sumEntries
@@ -148,10 +162,8 @@ type cacheCounts struct{ Files, Outputs, Pages, Keys, URLs int }
 
 type urlEntry struct{ Path, URL string }
 
-// The entries of the maps a chunk holds, and the keys, gob carries as one
-// byte string a chunk in the form of package wire, read back as slices of
-// one copy of it: one allocation a chunk instead of one a string, and no
-// reflection an entry.
+// The entries of the maps a chunk holds, and the keys: a frame a chunk,
+// in the form of package wire.
 type (
 	sumEntries  []sumEntry
 	pageEntries []pageEntry
@@ -159,19 +171,18 @@ type (
 	urlEntries  []urlEntry
 )
 
-func (l sumEntries) GobEncode() ([]byte, error) {
-	b := make([]byte, 0, len(l)*80)
+func (l sumEntries) appendTo(b []byte) []byte {
 	b = wire.AppendLen(b, len(l), false)
 	for _, e := range l {
 		b = wire.AppendString(b, e.Name)
 		b = wire.AppendFixed(b, e.Sum[:])
 		b = wire.AppendInt(b, e.Size)
 	}
-	return b, nil
+	return b
 }
 
-func (l *sumEntries) GobDecode(data []byte) error {
-	r := wire.NewReader(string(data))
+func (l *sumEntries) decode(data string) error {
+	r := wire.NewReader(data)
 	n, _ := r.Len(1 + len(digest{}) + 1)
 	*l = make(sumEntries, n)
 	for i := range *l {
@@ -183,8 +194,7 @@ func (l *sumEntries) GobDecode(data []byte) error {
 	return chunkDone(r, "the outputs' digests")
 }
 
-func (l pageEntries) GobEncode() ([]byte, error) {
-	b := make([]byte, 0, len(l)*100)
+func (l pageEntries) appendTo(b []byte) []byte {
 	b = wire.AppendLen(b, len(l), false)
 	for _, e := range l {
 		b = wire.AppendString(b, e.Name)
@@ -194,11 +204,11 @@ func (l pageEntries) GobEncode() ([]byte, error) {
 			b = wire.AppendUint(b, uint64(d))
 		}
 	}
-	return b, nil
+	return b
 }
 
-func (l *pageEntries) GobDecode(data []byte) error {
-	r := wire.NewReader(string(data))
+func (l *pageEntries) decode(data string) error {
+	r := wire.NewReader(data)
 	n, _ := r.Len(1 + len(pageStamp{}) + 1)
 	*l = make(pageEntries, n)
 	for i := range *l {
@@ -219,28 +229,25 @@ func (l *pageEntries) GobDecode(data []byte) error {
 	return chunkDone(r, "the pages' records")
 }
 
-func (l keyList) GobEncode() ([]byte, error) {
-	return wire.AppendStrings(make([]byte, 0, len(l)*40), l), nil
-}
+func (l keyList) appendTo(b []byte) []byte { return wire.AppendStrings(b, l) }
 
-func (l *keyList) GobDecode(data []byte) error {
-	r := wire.NewReader(string(data))
+func (l *keyList) decode(data string) error {
+	r := wire.NewReader(data)
 	*l = r.Strings()
 	return chunkDone(r, "the key table")
 }
 
-func (l urlEntries) GobEncode() ([]byte, error) {
-	b := make([]byte, 0, len(l)*80)
+func (l urlEntries) appendTo(b []byte) []byte {
 	b = wire.AppendLen(b, len(l), false)
 	for _, e := range l {
 		b = wire.AppendString(b, e.Path)
 		b = wire.AppendString(b, e.URL)
 	}
-	return b, nil
+	return b
 }
 
-func (l *urlEntries) GobDecode(data []byte) error {
-	r := wire.NewReader(string(data))
+func (l *urlEntries) decode(data string) error {
+	r := wire.NewReader(data)
 	n, _ := r.Len(2)
 	*l = make(urlEntries, n)
 	for i := range *l {
@@ -258,19 +265,16 @@ func chunkDone(r *wire.Reader, what string) error {
 	return nil
 }
 
-// fileEntry is a content file's path and parse. gob carries it as one
-// byte string in the form of package wire (fileEntry.GobEncode): by
-// reflection, field by field and a string allocated for each, gob's
-// decoding of the content files was most of the time a build spent
-// reading its cache.
+// fileEntry is a content file's path and parse: a frame of its own in a
+// cache stream, in the form of package wire.
 type fileEntry struct {
 	Path string
 	File cachedFile
 }
 
-func (e fileEntry) GobEncode() ([]byte, error) {
+// appendTo appends e's record to b.
+func (e *fileEntry) appendTo(b []byte) ([]byte, error) {
 	f := &e.File
-	b := make([]byte, 0, 512)
 	b = wire.AppendString(b, e.Path)
 	b = wire.AppendFixed(b, f.Sum[:])
 	b = appendStat(b, f.Stat)
@@ -307,10 +311,9 @@ func (e fileEntry) GobEncode() ([]byte, error) {
 	return b, nil
 }
 
-// GobDecode reads what GobEncode wrote. The record's strings are slices
-// of one copy of it.
-func (e *fileEntry) GobDecode(data []byte) error {
-	r := wire.NewReader(string(data))
+// decode reads the record appendTo wrote. Its strings are slices of data.
+func (e *fileEntry) decode(data string) error {
+	r := wire.NewReader(data)
 	var f cachedFile
 	path := r.String()
 	copy(f.Sum[:], r.Fixed(len(f.Sum)))
@@ -468,21 +471,21 @@ func cacheFileSum(f *os.File, size int64) ([]byte, error) {
 	return h.Sum(nil), err
 }
 
-// decodeCache decodes the two gob streams of a cache file, each on a core
-// of its own.
+// decodeCache decodes the two streams of a cache file, each on a core of
+// its own.
 func decodeCache(a, b io.Reader, sizeA, sizeB int64) (*cacheData, error) {
 	var c, rest cacheData
 	var errA, errB error
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		var head bool
-		if head, errA = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(a, 1<<20)), &c, sizeA); errA == nil && !head {
+		if head, errA = decodeChunks(bufio.NewReaderSize(a, frameBuffer), &c, sizeA); errA == nil && !head {
 			errA = errors.New("its first stream ends without the build's record")
 		}
 	})
 	wg.Go(func() {
 		var head bool
-		if head, errB = decodeChunks(gob.NewDecoder(bufio.NewReaderSize(b, 1<<20)), &rest, sizeB); errB == nil && head {
+		if head, errB = decodeChunks(bufio.NewReaderSize(b, frameBuffer), &rest, sizeB); errB == nil && head {
 			errB = errors.New("its second stream holds a build's record")
 		}
 	})
@@ -498,7 +501,11 @@ func decodeCache(a, b io.Reader, sizeA, sizeB int64) (*cacheData, error) {
 	return &c, nil
 }
 
-// decodeChunks decodes chunks into c, to the end of the stream: map
+// frameBuffer is the size of the buffers a cache stream is read and
+// written through: a frame that fits is read where it lies.
+const frameBuffer = 1 << 20
+
+// decodeChunks decodes the frames of a stream into c, to its end: map
 // entries into its maps, and the cacheData without them (the build's
 // record, which ends the first stream) into the rest; head says whether
 // the stream held it.
@@ -507,45 +514,99 @@ func decodeCache(a, b io.Reader, sizeA, sizeB int64) (*cacheData, error) {
 // as at most what that many bytes can hold, so that a damaged count
 // (the checksum is checked while the streams are decoded) cannot make
 // decodeChunks ask for more memory than the stream's size.
-func decodeChunks(dec *gob.Decoder, c *cacheData, limit int64) (head bool, err error) {
+func decodeChunks(r *bufio.Reader, c *cacheData, limit int64) (head bool, err error) {
 	c.Files = map[string]cachedFile{}
 	c.Sums, c.Sizes, c.Pages = map[string][32]byte{}, map[string]int64{}, map[string]pageRec{}
 	c.URLs = map[string]string{}
 	for {
-		var ch cacheChunk
-		err := dec.Decode(&ch)
+		kind, err := r.ReadByte()
 		if err == io.EOF {
 			return head, nil
 		}
 		if err != nil {
 			return head, err
 		}
+		n, err := binary.ReadUvarint(r)
+		if err != nil || n > uint64(limit) {
+			return head, errors.New("a frame's length is not as written")
+		}
+		// The frame's bytes, once, as a string its records' strings are
+		// slices of.
+		var data string
+		if int(n) <= r.Size() {
+			b, err := r.Peek(int(n))
+			if err != nil {
+				return head, fmt.Errorf("a frame runs past the stream's end: %w", err)
+			}
+			data = string(b)
+			r.Discard(int(n))
+		} else {
+			b := make([]byte, n)
+			if _, err := io.ReadFull(r, b); err != nil {
+				return head, fmt.Errorf("a frame runs past the stream's end: %w", err)
+			}
+			data = string(b)
+		}
 		if head {
 			return head, errors.New("a stream goes on after the build's record")
 		}
-		if n := ch.Counts; n != nil {
-			reserve(c, *n, limit)
-		}
-		for _, e := range ch.Files {
+		switch kind {
+		case frameCounts:
+			w := wire.NewReader(data)
+			n := cacheCounts{Files: int(w.Int()), Outputs: int(w.Int()), Pages: int(w.Int()), Keys: int(w.Int()), URLs: int(w.Int())}
+			if err := chunkDone(w, "the counts"); err != nil {
+				return head, err
+			}
+			reserve(c, n, limit)
+		case frameFile:
+			var e fileEntry
+			if err := e.decode(data); err != nil {
+				return head, err
+			}
 			c.Files[e.Path] = e.File
-		}
-		for _, e := range ch.Outputs {
-			c.Sums[e.Name], c.Sizes[e.Name] = [32]byte(e.Sum), e.Size
-		}
-		for _, e := range ch.Pages {
-			c.Pages[e.Name] = e.Page
-		}
-		c.Keys = append(c.Keys, ch.Keys...)
-		for _, e := range ch.URLs {
-			c.URLs[e.Path] = e.URL
-		}
-		if h := ch.Head; h != nil {
+		case frameSums:
+			var l sumEntries
+			if err := l.decode(data); err != nil {
+				return head, err
+			}
+			for _, e := range l {
+				c.Sums[e.Name], c.Sizes[e.Name] = [32]byte(e.Sum), e.Size
+			}
+		case framePages:
+			var l pageEntries
+			if err := l.decode(data); err != nil {
+				return head, err
+			}
+			for _, e := range l {
+				c.Pages[e.Name] = e.Page
+			}
+		case frameKeys:
+			var l keyList
+			if err := l.decode(data); err != nil {
+				return head, err
+			}
+			c.Keys = append(c.Keys, l...)
+		case frameURLs:
+			var l urlEntries
+			if err := l.decode(data); err != nil {
+				return head, err
+			}
+			for _, e := range l {
+				c.URLs[e.Path] = e.URL
+			}
+		case frameHead:
+			var h cacheData
+			if err := gob.NewDecoder(strings.NewReader(data)).Decode(&h); err != nil {
+				return head, fmt.Errorf("the build's record: %w", err)
+			}
 			head = true
 			if h.Keys != nil || h.URLs != nil {
 				return head, errors.New("the build's record holds the keys it is written before")
 			}
 			h.Files, h.Sums, h.Sizes, h.Pages, h.Keys, h.URLs = c.Files, c.Sums, c.Sizes, c.Pages, c.Keys, c.URLs
-			*c = *h
+			*c = h
+		default:
+			return head, fmt.Errorf("a frame of unknown kind %q", kind)
 		}
 	}
 }
@@ -631,7 +692,7 @@ func startCache(dir string, paths []string, entry func(p string) (cachedFile, bo
 	w.w.Write(exe[:])
 	w.cw = &countingWriter{w: w.w}
 	w.sw = bufio.NewWriterSize(w.side, 1<<20)
-	w.a, w.b = &chunkEncoder{enc: gob.NewEncoder(w.cw)}, &chunkEncoder{enc: gob.NewEncoder(w.sw)}
+	w.a, w.b = &chunkEncoder{w: w.cw}, &chunkEncoder{w: w.sw}
 	half := len(paths) / 2
 	// The first stream's files map gets the second's too (decodeCache).
 	w.a.ch.Counts = &cacheCounts{Files: len(paths)}
@@ -705,11 +766,12 @@ func (cw *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// chunkEncoder writes map entries as decodeChunks reads them:
+// chunkEncoder writes frames as decodeChunks reads them: map entries
 // cacheChunkLen at a time.
 type chunkEncoder struct {
-	enc *gob.Encoder
-	ch  cacheChunk
+	w       io.Writer
+	ch      cacheChunk
+	scratch []byte // a frame's bytes, made again for each frame
 }
 
 // flush writes the entries collected, if there are cacheChunkLen of them
@@ -722,8 +784,70 @@ func (e *chunkEncoder) flush(force bool) error {
 	if n == 0 || !force && n < cacheChunkLen {
 		return nil
 	}
-	err := e.enc.Encode(&e.ch)
+	err := e.writeChunk(&e.ch)
 	e.ch = cacheChunk{Files: e.ch.Files[:0], Outputs: e.ch.Outputs[:0], Pages: e.ch.Pages[:0], Keys: e.ch.Keys[:0], URLs: e.ch.URLs[:0]}
+	return err
+}
+
+// writeChunk writes ch as frames, in the order of its fields.
+func (e *chunkEncoder) writeChunk(ch *cacheChunk) error {
+	if n := ch.Counts; n != nil {
+		b := e.scratch[:0]
+		for _, v := range []int{n.Files, n.Outputs, n.Pages, n.Keys, n.URLs} {
+			b = wire.AppendInt(b, int64(v))
+		}
+		if err := e.frame(frameCounts, b); err != nil {
+			return err
+		}
+	}
+	for i := range ch.Files {
+		b, err := ch.Files[i].appendTo(e.scratch[:0])
+		if err != nil {
+			return err
+		}
+		if err := e.frame(frameFile, b); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct {
+		kind byte
+		n    int
+		add  func([]byte) []byte
+	}{
+		{frameSums, len(ch.Outputs), ch.Outputs.appendTo},
+		{framePages, len(ch.Pages), ch.Pages.appendTo},
+		{frameKeys, len(ch.Keys), ch.Keys.appendTo},
+		{frameURLs, len(ch.URLs), ch.URLs.appendTo},
+	} {
+		if f.n > 0 {
+			if err := e.frame(f.kind, f.add(e.scratch[:0])); err != nil {
+				return err
+			}
+		}
+	}
+	if ch.Head != nil {
+		var g bytes.Buffer
+		if err := gob.NewEncoder(&g).Encode(ch.Head); err != nil {
+			return err
+		}
+		return e.frame(frameHead, g.Bytes())
+	}
+	return nil
+}
+
+// frame writes a frame of kind holding b, which it keeps as the scratch
+// of the next.
+func (e *chunkEncoder) frame(kind byte, b []byte) error {
+	var head [1 + binary.MaxVarintLen64]byte
+	head[0] = kind
+	n := 1 + binary.PutUvarint(head[1:], uint64(len(b)))
+	if _, err := e.w.Write(head[:n]); err != nil {
+		return err
+	}
+	_, err := e.w.Write(b)
+	if cap(b) <= frameBuffer {
+		e.scratch = b
+	}
 	return err
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"fmt"
 	"maps"
 	"os"
@@ -453,9 +452,9 @@ func TestCacheStreamsOutOfPlaceAreRefused(t *testing.T) {
 	files := &cacheChunk{Files: []fileEntry{{"content/a.md", cachedFile{Units: 1}}}}
 	stream := func(chunks ...*cacheChunk) *bytes.Buffer {
 		var b bytes.Buffer
-		enc := gob.NewEncoder(&b)
+		enc := &chunkEncoder{w: &b}
 		for _, c := range chunks {
-			if err := enc.Encode(c); err != nil {
+			if err := enc.writeChunk(c); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -483,6 +482,10 @@ func TestCacheStreamsOutOfPlaceAreRefused(t *testing.T) {
 		{"keys in the second stream", stream(head), stream(keys)},
 		{"URLs in the second stream", stream(head), stream(urls)},
 		{"keys in the record", stream(&cacheChunk{Head: &cacheData{Keys: []string{"k"}}}), stream()},
+		{"a frame of an unknown kind", stream(head), bytes.NewBufferString("x\x00")},
+		{"a frame cut short", stream(files, head), bytes.NewBufferString("f\x05abc")},
+		{"a frame longer than its stream", stream(head), bytes.NewBufferString("f\xff\xff\xff\xff\x0f")},
+		{"a record that is not as written", stream(head), bytes.NewBufferString("f\x01\xff")},
 	} {
 		if _, err := decode(tc.a, tc.b); err == nil {
 			t.Errorf("%s: decoded, want an error", tc.name)
@@ -692,12 +695,12 @@ func TestCacheRecordsRoundTrip(t *testing.T) {
 	}
 	fill(reflect.ValueOf(&f).Elem(), "cachedFile")
 	for _, in := range []fileEntry{{"content/2025/a.md", f}, {"content/b.md", cachedFile{Links: []site.Link{}, Removed: []string{}, Section: &site.SectionInfo{Intro: []byte{}}}}, {}} {
-		b, err := in.GobEncode()
+		b, err := in.appendTo(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var back fileEntry
-		if err := back.GobDecode(b); err != nil {
+		if err := back.decode(string(b)); err != nil {
 			t.Fatalf("%s: %v", in.Path, err)
 		}
 		if !reflect.DeepEqual(back, in) {
@@ -709,11 +712,11 @@ func TestCacheRecordsRoundTrip(t *testing.T) {
 			}
 		}
 		for i := range b {
-			if err := new(fileEntry).GobDecode(b[:i]); err == nil {
+			if err := new(fileEntry).decode(string(b[:i])); err == nil {
 				t.Errorf("%s: %d of %d bytes decoded", in.Path, i, len(b))
 			}
 		}
-		if err := new(fileEntry).GobDecode(append(b, 0)); err == nil {
+		if err := new(fileEntry).decode(string(append(b, 0))); err == nil {
 			t.Errorf("%s: a byte after the record decoded", in.Path)
 		}
 	}
@@ -722,23 +725,22 @@ func TestCacheRecordsRoundTrip(t *testing.T) {
 	pages := pageEntries{{"index.html", pageRec{Stamp: pageStamp(sha256.Sum256([]byte("p"))), Deps: []uint32{0, 1 << 31, 7}}}, {"a/index.html", pageRec{Deps: []uint32{}}}, {"b/index.html", pageRec{}}}
 	keys := keyList{"dcontent/a.md\x00title", "", "标签"}
 	urls := urlEntries{{"content/a.md", "/a/"}, {"content/新闻.md", "/新闻/"}}
-	for _, l := range []interface {
-		GobEncode() ([]byte, error)
-	}{sums, pages, keys, urls} {
-		b, err := l.GobEncode()
-		if err != nil {
-			t.Fatal(err)
+	type entries interface{ appendTo([]byte) []byte }
+	for _, l := range []entries{sums, pages, keys, urls} {
+		b := l.appendTo(nil)
+		decoder := func() (reflect.Value, interface{ decode(string) error }) {
+			v := reflect.New(reflect.TypeOf(l))
+			return v, v.Interface().(interface{ decode(string) error })
 		}
-		back := reflect.New(reflect.TypeOf(l))
-		dec := back.Interface().(interface{ GobDecode([]byte) error })
-		if err := dec.GobDecode(b); err != nil {
+		back, dec := decoder()
+		if err := dec.decode(string(b)); err != nil {
 			t.Fatalf("%T: %v", l, err)
 		}
 		if !reflect.DeepEqual(back.Elem().Interface(), l) {
 			t.Errorf("%T: round trip gave %#v, want %#v", l, back.Elem().Interface(), l)
 		}
 		for i := range b {
-			if err := reflect.New(reflect.TypeOf(l)).Interface().(interface{ GobDecode([]byte) error }).GobDecode(b[:i]); err == nil {
+			if _, dec := decoder(); dec.decode(string(b[:i])) == nil {
 				t.Errorf("%T: %d of %d bytes decoded", l, i, len(b))
 			}
 		}
