@@ -9,11 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yuin/goldmark"
 
 	"github.com/folio-ssg/folio"
+	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/corpusgen"
+	"github.com/folio-ssg/folio/internal/site"
 )
 
 // benchDocs is the corpus size; FOLIO_BENCH_DOCS sets another.
@@ -163,4 +166,43 @@ func benchCache(b *testing.B) string {
 		b.Fatal(err)
 	}
 	return cache
+}
+
+// BenchmarkCatalogFiles makes catalog.json and catalog.csv of a generated
+// corpus, which every build that changed a document makes again.
+func BenchmarkCatalogFiles(b *testing.B) {
+	root := b.TempDir()
+	if err := corpusgen.Write(root, benchDocs); err != nil {
+		b.Fatal(err)
+	}
+	var docs []*site.Doc
+	err := filepath.WalkDir(filepath.Join(root, "content"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		doc, errs := content.Parse(filepath.ToSlash(rel), src, content.Config{Location: time.UTC})
+		if errs != nil {
+			return errs
+		}
+		docs = append(docs, &site.Doc{Doc: doc})
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := site.New(site.Config{BaseURL: "https://example.org/"}, docs, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := catalogFiles(s); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

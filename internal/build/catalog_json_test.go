@@ -46,15 +46,17 @@ func TestCatalogJSONStringsAsEncodingJSON(t *testing.T) {
 // same values, laid out as json.Indent lays them out.
 func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
 	t.Parallel()
-	row := map[string]any{}
+	row := make([]catalogCell, len(catalogColumns))
 	for i, c := range catalogColumns {
-		switch i % 3 {
+		switch i % 4 {
 		case 0:
-			row[c] = "值<" + c + ">"
+			row[i] = catalogCell{s: "值<" + c + ">"}
 		case 1:
-			row[c] = []string{}
+			row[i] = catalogCell{list: []string{}, isList: true}
 		case 2:
-			row[c] = []string{"甲", "乙\n"}
+			row[i] = catalogCell{list: []string{"甲", "乙\n"}, isList: true}
+		case 3:
+			row[i] = catalogCell{isList: true} // a nil list
 		}
 	}
 	js := appendIndentedRow([]byte("["), "\n  ", row)
@@ -63,11 +65,15 @@ func TestCatalogRowIndentedAsMarshalIndent(t *testing.T) {
 	if err := json.Unmarshal(js, &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, js)
 	}
-	for k, v := range row {
+	for i, c := range catalogColumns {
+		var v any = row[i].s
+		if row[i].isList {
+			v = append([]string{}, row[i].list...)
+		}
 		want, _ := json.Marshal(v)
-		have, _ := json.Marshal(got[0][k])
+		have, _ := json.Marshal(got[0][c])
 		if !bytes.Equal(want, have) {
-			t.Errorf("%s: %s, want %s", k, have, want)
+			t.Errorf("%s: %s, want %s", c, have, want)
 		}
 	}
 	var compact, indented bytes.Buffer
