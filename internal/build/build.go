@@ -1000,14 +1000,14 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan
 		return nil, fmt.Errorf("site root %s has no content/ folder: folio builds the documents in content/ (pass --source with the site root, or start one with folio new site)", b.cfg.Source)
 	}
 	var files, walkWarnings []string
+	var walk contentScan // with the files' stats, when walked now
 	if hint != nil && b.lastScan != nil && b.lastScan.holds(b.cfg.Source, hint.content, min(nonZero(rules.MaxBytes), nonZero(rules.MaxDocBytes))) {
 		files, walkWarnings = b.lastScan.files, b.lastScan.warnings
 	} else {
-		var walk contentScan
 		if scan != nil {
 			walk = scan() // started while the build cache was read
 		} else {
-			walk.files, walk.warnings, walk.err = rules.Scan(root, "content")
+			walk = scanContent(rules, root)
 		}
 		files, walkWarnings = walk.files, walk.warnings
 		if err := walk.err; err != nil {
@@ -1024,7 +1024,8 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan
 	var restat atomic.Bool
 	defer func() { lr.parsed, lr.read, lr.restat = int(parsed.Load()), int(read.Load()), restat.Load() }()
 	var texts []string
-	for _, f := range files {
+	var walked []int // texts[i] is files[walked[i]], when walk holds the stats
+	for i, f := range files {
 		switch rules.Classify(f) {
 		case content.KindAsset:
 			lr.assets = append(lr.assets, "content/"+f)
@@ -1032,6 +1033,9 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan
 			lr.skipped = append(lr.skipped, "content/"+f)
 		default:
 			texts = append(texts, "content/"+f)
+			if len(walk.stats) == len(files) {
+				walked = append(walked, i)
+			}
 		}
 	}
 	lr.texts = texts
@@ -1047,7 +1051,13 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan
 			return
 		}
 		old := b.loaded[p]
-		f, err := b.readSource(root, p, stamp, old)
+		// What the walk's stat told of it, else a stat now.
+		var st *fileStat
+		at := int64(0)
+		if walked != nil && walk.statOK[walked[i]] {
+			st, at = &walk.stats[walked[i]], walk.at
+		}
+		f, err := b.readSource(root, p, stamp, old, st, at)
 		if err != nil {
 			mu.Lock()
 			ioErrs.Append(p, err)
@@ -1097,21 +1107,34 @@ func (b *Builder) load(ctx context.Context, sc *config.Site, hint *changes, scan
 	return lr, errs.Err()
 }
 
-// contentScan is a walk of content/ (content.Files.Scan).
+// contentScan is a walk of content/ (content.Files.ScanInfo).
 type contentScan struct {
 	files, warnings []string
 	err             error
+	// stats is what stat told of each of files as the walk read it
+	// (statOK), from at on (Unix ns, taken before the walk began).
+	stats  []fileStat
+	statOK []bool
+	at     int64
+}
+
+// scanContent walks content/ under root.
+func scanContent(rules content.Files, root fs.FS) contentScan {
+	s := contentScan{at: time.Now().UnixNano()}
+	var infos []fs.FileInfo
+	s.files, infos, s.warnings, s.err = rules.ScanInfo(root, "content")
+	s.stats, s.statOK = make([]fileStat, len(infos)), make([]bool, len(infos))
+	for i, fi := range infos {
+		s.stats[i], s.statOK[i] = statOf(fi)
+	}
+	return s
 }
 
 // startScan starts a walk of content/ under root and returns the function
 // that waits for it.
 func startScan(rules content.Files, root fs.FS) func() contentScan {
 	done := make(chan contentScan, 1)
-	go func() {
-		var s contentScan
-		s.files, s.warnings, s.err = rules.Scan(root, "content")
-		done <- s
-	}()
+	go func() { done <- scanContent(rules, root) }()
 	return sync.OnceValue(func() contentScan { return <-done })
 }
 
@@ -1136,11 +1159,18 @@ type source struct {
 }
 
 // readSource reads content file p, unless stat shows it is as old (the
-// last build's) was read with stamp: then src is nil.
-func (b *Builder) readSource(root fs.FS, p, stamp string, old *loaded) (source, error) {
-	f := source{read: time.Now().UnixNano()}
-	if fi, err := os.Stat(filepath.Join(b.cfg.Source, filepath.FromSlash(p))); err == nil {
-		f.stat, f.statOK = statOf(fi)
+// last build's) was read with stamp: then src is nil. st, when not nil, is
+// what stat told of p at at (the walk of content/ stats every file it
+// lists); else p is stat'ed now.
+func (b *Builder) readSource(root fs.FS, p, stamp string, old *loaded, st *fileStat, at int64) (source, error) {
+	f := source{read: at}
+	if st != nil {
+		f.stat, f.statOK = *st, true
+	} else {
+		f.read = time.Now().UnixNano()
+		if fi, err := os.Stat(filepath.Join(b.cfg.Source, filepath.FromSlash(p))); err == nil {
+			f.stat, f.statOK = statOf(fi)
+		}
 	}
 	if old != nil && f.statOK && old.unchanged(f.stat, stamp) {
 		return f, nil

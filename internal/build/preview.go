@@ -156,7 +156,7 @@ func (b *Builder) reread(sc *config.Site, last *lastBuild, paths []string) (edit
 		if i < 0 || last.site.Docs[i].Doc != old.doc {
 			return nil, false // a draft, or not as the last build had it
 		}
-		f, err := b.readSource(root, p, last.stamp, old)
+		f, err := b.readSource(root, p, last.stamp, old, nil, 0)
 		if err != nil || int64(len(f.src)) > last.limit {
 			return nil, false
 		}

@@ -355,6 +355,14 @@ func (f Files) Walk(fsys fs.FS, dir string) ([]string, error) {
 // nothing, or one that loops back to a folder above it, is an error
 // naming the link. Excluded folders are not entered.
 func (f Files) Scan(fsys fs.FS, dir string) (files, warnings []string, err error) {
+	files, _, warnings, err = f.ScanInfo(fsys, dir)
+	return files, warnings, err
+}
+
+// ScanInfo is Scan, with what stat told of each file as the walk read
+// it (of its target, for a symlink), in the order of files: a build that
+// reads the files only when they changed need not stat them again.
+func (f Files) ScanInfo(fsys fs.FS, dir string) (files []string, infos []fs.FileInfo, warnings []string, err error) {
 	var errs diag.List
 	bad := func(p, format string, args ...any) {
 		errs.Add(diag.Position{Path: p}, fmt.Sprintf(format, args...))
@@ -447,14 +455,24 @@ func (f Files) Scan(fsys fs.FS, dir string) (files, warnings []string, err error
 				return nil
 			}
 			files = append(files, rel)
+			infos = append(infos, fi)
 			return nil
 		})
 	}
 	if err := walk(dir); err != nil {
 		errs.Append(dir, err)
 	}
-	slices.Sort(files)
-	return files, warnings, errs.Err()
+	// The walk goes folder by folder ("a/x" before "a-b"): in path order.
+	order := make([]int, len(files))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return strings.Compare(files[i], files[j]) })
+	sorted, sortedInfos := make([]string, len(files)), make([]fs.FileInfo, len(files))
+	for k, i := range order {
+		sorted[k], sortedInfos[k] = files[i], infos[i]
+	}
+	return sorted, sortedInfos, warnings, errs.Err()
 }
 
 // Outside reports whether the symlink at the site path p resolves to a

@@ -114,3 +114,30 @@ section: 第02版
 		t.Errorf("OriginalURL = %q, want the canonical key's", d.OriginalURL)
 	}
 }
+
+// ScanInfo lists files in path order ("a-b.md" before "a/x.md", though
+// the walk reads folder a first), each with its own stat.
+func TestScanInfoGivesEachFileItsStat(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/a/x.md":    {Data: []byte("xx")},
+		"content/a-b.md":    {Data: []byte("abc")},
+		"content/a/新闻.txt":  {Data: []byte("四个字节以上")},
+		"content/b.md":      {Data: []byte("")},
+		"content/a/z/y.pdf": {Data: []byte("pdfpdfpdf")},
+	}
+	files, infos, _, err := Files{}.ScanInfo(fsys, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(files, " "); got != "a-b.md a/x.md a/z/y.pdf a/新闻.txt b.md" {
+		t.Errorf("ScanInfo files = %s, want a-b.md a/x.md a/z/y.pdf a/新闻.txt b.md", got)
+	}
+	if len(infos) != len(files) {
+		t.Fatalf("%d infos for %d files", len(infos), len(files))
+	}
+	for i, f := range files {
+		if want := int64(len(fsys["content/"+f].Data)); infos[i].Size() != want {
+			t.Errorf("%s: size %d, want %d", f, infos[i].Size(), want)
+		}
+	}
+}
