@@ -48,7 +48,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 17\n"
+	cacheMagic = "folio build cache 18\n"
 )
 
 // cacheData is what the cache file holds.

@@ -119,8 +119,14 @@ func (s *Stored) AppendBinary(b []byte) ([]byte, error) {
 	}
 	b = wire.AppendLen(b, len(s.Pos), s.Pos == nil)
 	for _, p := range s.Pos {
+		// A key's position is nearly always in the document's own file:
+		// its path is written once, not once a key (a dozen keys and
+		// list items a document).
 		b = wire.AppendString(b, p.Key)
-		b = wire.AppendString(b, p.Path)
+		b = wire.AppendBool(b, p.Path == d.Path)
+		if p.Path != d.Path {
+			b = wire.AppendString(b, p.Path)
+		}
 		b = wire.AppendInt(b, int64(p.Line))
 		b = wire.AppendInt(b, int64(p.Col))
 	}
@@ -192,7 +198,12 @@ func (s *Stored) Decode(r *wire.Reader) {
 	if n, isNil := r.Len(4); !isNil {
 		s.Pos = make(positions, n)
 		for i := range s.Pos {
-			s.Pos[i] = keyPos{Key: r.String(), Path: r.String(), Line: int32(r.Int()), Col: int32(r.Int())}
+			p := &s.Pos[i]
+			p.Key, p.Path = r.String(), d.Path
+			if !r.Bool() {
+				p.Path = r.String()
+			}
+			p.Line, p.Col = int32(r.Int()), int32(r.Int())
 		}
 	}
 }
