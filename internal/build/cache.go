@@ -48,7 +48,7 @@ import (
 
 const (
 	cacheFile  = "build.cache"
-	cacheMagic = "folio build cache 18\n"
+	cacheMagic = "folio build cache 19\n"
 )
 
 // cacheData is what the cache file holds.
@@ -171,18 +171,17 @@ type (
 	urlEntries  []urlEntry
 )
 
-func (l sumEntries) appendTo(b []byte) []byte {
-	b = wire.AppendLen(b, len(l), false)
+func (l sumEntries) encode(w *wire.Writer) {
+	w.Len(len(l), false)
 	for _, e := range l {
-		b = wire.AppendString(b, e.Name)
-		b = wire.AppendFixed(b, e.Sum[:])
-		b = wire.AppendInt(b, e.Size)
+		w.String(e.Name)
+		w.Fixed(e.Sum[:])
+		w.Int(e.Size)
 	}
-	return b
 }
 
-func (l *sumEntries) decode(data string) error {
-	r := wire.NewReader(data)
+func (l *sumEntries) decode(record []byte) error {
+	r := wire.NewReader(record)
 	n, _ := r.Len(1 + len(digest{}) + 1)
 	*l = make(sumEntries, n)
 	for i := range *l {
@@ -194,21 +193,20 @@ func (l *sumEntries) decode(data string) error {
 	return chunkDone(r, "the outputs' digests")
 }
 
-func (l pageEntries) appendTo(b []byte) []byte {
-	b = wire.AppendLen(b, len(l), false)
+func (l pageEntries) encode(w *wire.Writer) {
+	w.Len(len(l), false)
 	for _, e := range l {
-		b = wire.AppendString(b, e.Name)
-		b = wire.AppendFixed(b, e.Page.Stamp[:])
-		b = wire.AppendLen(b, len(e.Page.Deps), e.Page.Deps == nil)
+		w.String(e.Name)
+		w.Fixed(e.Page.Stamp[:])
+		w.Len(len(e.Page.Deps), e.Page.Deps == nil)
 		for _, d := range e.Page.Deps {
-			b = wire.AppendUint(b, uint64(d))
+			w.Uint(uint64(d))
 		}
 	}
-	return b
 }
 
-func (l *pageEntries) decode(data string) error {
-	r := wire.NewReader(data)
+func (l *pageEntries) decode(record []byte) error {
+	r := wire.NewReader(record)
 	n, _ := r.Len(1 + len(pageStamp{}) + 1)
 	*l = make(pageEntries, n)
 	for i := range *l {
@@ -229,25 +227,24 @@ func (l *pageEntries) decode(data string) error {
 	return chunkDone(r, "the pages' records")
 }
 
-func (l keyList) appendTo(b []byte) []byte { return wire.AppendStrings(b, l) }
+func (l keyList) encode(w *wire.Writer) { w.Strings(l) }
 
-func (l *keyList) decode(data string) error {
-	r := wire.NewReader(data)
+func (l *keyList) decode(record []byte) error {
+	r := wire.NewReader(record)
 	*l = r.Strings()
 	return chunkDone(r, "the key table")
 }
 
-func (l urlEntries) appendTo(b []byte) []byte {
-	b = wire.AppendLen(b, len(l), false)
+func (l urlEntries) encode(w *wire.Writer) {
+	w.Len(len(l), false)
 	for _, e := range l {
-		b = wire.AppendString(b, e.Path)
-		b = wire.AppendString(b, e.URL)
+		w.String(e.Path)
+		w.String(e.URL)
 	}
-	return b
 }
 
-func (l *urlEntries) decode(data string) error {
-	r := wire.NewReader(data)
+func (l *urlEntries) decode(record []byte) error {
+	r := wire.NewReader(record)
 	n, _ := r.Len(2)
 	*l = make(urlEntries, n)
 	for i := range *l {
@@ -272,48 +269,47 @@ type fileEntry struct {
 	File cachedFile
 }
 
-// appendTo appends e's record to b.
-func (e *fileEntry) appendTo(b []byte) ([]byte, error) {
+// encode writes e's record to w.
+func (e *fileEntry) encode(w *wire.Writer) error {
 	f := &e.File
-	b = wire.AppendString(b, e.Path)
-	b = wire.AppendFixed(b, f.Sum[:])
-	b = appendStat(b, f.Stat)
-	b = wire.AppendInt(b, f.Read)
-	b = wire.AppendString(b, f.Stamped)
-	b = wire.AppendBool(b, f.Doc != nil)
+	w.String(e.Path)
+	w.Fixed(f.Sum[:])
+	writeStat(w, f.Stat)
+	w.Int(f.Read)
+	w.String(f.Stamped)
+	w.Bool(f.Doc != nil)
 	if f.Doc != nil {
-		var err error
-		if b, err = f.Doc.AppendBinary(b); err != nil {
-			return nil, err
+		if err := f.Doc.Encode(w); err != nil {
+			return err
 		}
 	}
-	b = wire.AppendFixed(b, f.Front[:])
-	b = wire.AppendInt(b, int64(f.Units))
-	b = wire.AppendInt(b, f.Body.Off)
-	b = wire.AppendInt(b, int64(f.Body.Len))
-	b = wire.AppendFixed(b, f.Body.Sum[:])
-	b = wire.AppendLen(b, len(f.Links), f.Links == nil)
+	w.Fixed(f.Front[:])
+	w.Int(int64(f.Units))
+	w.Int(f.Body.Off)
+	w.Int(int64(f.Body.Len))
+	w.Fixed(f.Body.Sum[:])
+	w.Len(len(f.Links), f.Links == nil)
 	for _, l := range f.Links {
-		b = wire.AppendString(b, l.Dest)
-		b = wire.AppendString(b, l.Marker)
-		b = wire.AppendString(b, l.Pos.Path)
-		b = wire.AppendInt(b, int64(l.Pos.Line))
-		b = wire.AppendInt(b, int64(l.Pos.Col))
+		w.String(l.Dest)
+		w.String(l.Marker)
+		w.String(l.Pos.Path)
+		w.Int(int64(l.Pos.Line))
+		w.Int(int64(l.Pos.Col))
 	}
-	b = wire.AppendStrings(b, f.Removed)
-	b = wire.AppendInt(b, int64(f.Minutes))
-	b = wire.AppendInt(b, int64(f.Chars))
-	b = wire.AppendBool(b, f.Section != nil)
+	w.Strings(f.Removed)
+	w.Int(int64(f.Minutes))
+	w.Int(int64(f.Chars))
+	w.Bool(f.Section != nil)
 	if f.Section != nil {
-		b = wire.AppendString(b, f.Section.Title)
-		b = wire.AppendBytes(b, f.Section.Intro)
+		w.String(f.Section.Title)
+		w.Bytes(f.Section.Intro)
 	}
-	return b, nil
+	return nil
 }
 
-// decode reads the record appendTo wrote. Its strings are slices of data.
-func (e *fileEntry) decode(data string) error {
-	r := wire.NewReader(data)
+// decode reads the record encode wrote.
+func (e *fileEntry) decode(record []byte) error {
+	r := wire.NewReader(record)
 	var f cachedFile
 	path := r.String()
 	copy(f.Sum[:], r.Fixed(len(f.Sum)))
@@ -348,12 +344,12 @@ func (e *fileEntry) decode(data string) error {
 	return nil
 }
 
-func appendStat(b []byte, st fileStat) []byte {
-	b = wire.AppendInt(b, st.Size)
-	b = wire.AppendInt(b, st.Mtime)
-	b = wire.AppendInt(b, st.Ctime)
-	b = wire.AppendUint(b, st.Ino)
-	return wire.AppendUint(b, st.Dev)
+func writeStat(w *wire.Writer, st fileStat) {
+	w.Int(st.Size)
+	w.Int(st.Mtime)
+	w.Int(st.Ctime)
+	w.Uint(st.Ino)
+	w.Uint(st.Dev)
 }
 
 func readStat(r *wire.Reader) fileStat {
@@ -530,85 +526,96 @@ func decodeChunks(r *bufio.Reader, c *cacheData, limit int64) (head bool, err er
 		if err != nil || n > uint64(limit) {
 			return head, errors.New("a frame's length is not as written")
 		}
-		// The frame's bytes, once, as a string its records' strings are
-		// slices of.
-		var data string
-		if int(n) <= r.Size() {
-			b, err := r.Peek(int(n))
-			if err != nil {
-				return head, fmt.Errorf("a frame runs past the stream's end: %w", err)
-			}
-			data = string(b)
-			r.Discard(int(n))
-		} else {
-			b := make([]byte, n)
-			if _, err := io.ReadFull(r, b); err != nil {
-				return head, fmt.Errorf("a frame runs past the stream's end: %w", err)
-			}
-			data = string(b)
-		}
 		if head {
 			return head, errors.New("a stream goes on after the build's record")
 		}
-		switch kind {
-		case frameCounts:
-			w := wire.NewReader(data)
-			n := cacheCounts{Files: int(w.Int()), Outputs: int(w.Int()), Pages: int(w.Int()), Keys: int(w.Int()), URLs: int(w.Int())}
-			if err := chunkDone(w, "the counts"); err != nil {
+		// The frame's bytes, where they lie in the buffer when they fit:
+		// a record's reader copies its strings, once, and reads the rest
+		// before the next frame.
+		if int(n) <= r.Size() {
+			data, err := r.Peek(int(n))
+			if err != nil {
+				return head, fmt.Errorf("a frame runs past the stream's end: %w", err)
+			}
+			head, err = decodeFrame(kind, data, c, limit)
+			r.Discard(int(n))
+			if err != nil {
 				return head, err
 			}
-			reserve(c, n, limit)
-		case frameFile:
-			var e fileEntry
-			if err := e.decode(data); err != nil {
-				return head, err
-			}
-			c.Files[e.Path] = e.File
-		case frameSums:
-			var l sumEntries
-			if err := l.decode(data); err != nil {
-				return head, err
-			}
-			for _, e := range l {
-				c.Sums[e.Name], c.Sizes[e.Name] = [32]byte(e.Sum), e.Size
-			}
-		case framePages:
-			var l pageEntries
-			if err := l.decode(data); err != nil {
-				return head, err
-			}
-			for _, e := range l {
-				c.Pages[e.Name] = e.Page
-			}
-		case frameKeys:
-			var l keyList
-			if err := l.decode(data); err != nil {
-				return head, err
-			}
-			c.Keys = append(c.Keys, l...)
-		case frameURLs:
-			var l urlEntries
-			if err := l.decode(data); err != nil {
-				return head, err
-			}
-			for _, e := range l {
-				c.URLs[e.Path] = e.URL
-			}
-		case frameHead:
-			var h cacheData
-			if err := gob.NewDecoder(strings.NewReader(data)).Decode(&h); err != nil {
-				return head, fmt.Errorf("the build's record: %w", err)
-			}
-			head = true
-			if h.Keys != nil || h.URLs != nil {
-				return head, errors.New("the build's record holds the keys it is written before")
-			}
-			h.Files, h.Sums, h.Sizes, h.Pages, h.Keys, h.URLs = c.Files, c.Sums, c.Sizes, c.Pages, c.Keys, c.URLs
-			*c = h
-		default:
-			return head, fmt.Errorf("a frame of unknown kind %q", kind)
+			continue
+		}
+		data := make([]byte, n)
+		if _, err := io.ReadFull(r, data); err != nil {
+			return head, fmt.Errorf("a frame runs past the stream's end: %w", err)
+		}
+		if head, err = decodeFrame(kind, data, c, limit); err != nil {
+			return head, err
 		}
 	}
+}
+
+// decodeFrame decodes a frame of kind holding data into c (decodeChunks);
+// head says whether it was the build's record.
+func decodeFrame(kind byte, data []byte, c *cacheData, limit int64) (head bool, err error) {
+	switch kind {
+	case frameCounts:
+		w := wire.NewReader(data)
+		n := cacheCounts{Files: int(w.Int()), Outputs: int(w.Int()), Pages: int(w.Int()), Keys: int(w.Int()), URLs: int(w.Int())}
+		if err := chunkDone(w, "the counts"); err != nil {
+			return false, err
+		}
+		reserve(c, n, limit)
+	case frameFile:
+		var e fileEntry
+		if err := e.decode(data); err != nil {
+			return false, err
+		}
+		c.Files[e.Path] = e.File
+	case frameSums:
+		var l sumEntries
+		if err := l.decode(data); err != nil {
+			return false, err
+		}
+		for _, e := range l {
+			c.Sums[e.Name], c.Sizes[e.Name] = [32]byte(e.Sum), e.Size
+		}
+	case framePages:
+		var l pageEntries
+		if err := l.decode(data); err != nil {
+			return false, err
+		}
+		for _, e := range l {
+			c.Pages[e.Name] = e.Page
+		}
+	case frameKeys:
+		var l keyList
+		if err := l.decode(data); err != nil {
+			return false, err
+		}
+		c.Keys = append(c.Keys, l...)
+	case frameURLs:
+		var l urlEntries
+		if err := l.decode(data); err != nil {
+			return false, err
+		}
+		for _, e := range l {
+			c.URLs[e.Path] = e.URL
+		}
+	case frameHead:
+		var h cacheData
+		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&h); err != nil {
+			return false, fmt.Errorf("the build's record: %w", err)
+		}
+		if h.Keys != nil || h.URLs != nil {
+			return true, errors.New("the build's record holds the keys it is written before")
+		}
+		h.Files, h.Sums, h.Sizes, h.Pages, h.Keys, h.URLs = c.Files, c.Sums, c.Sizes, c.Pages, c.Keys, c.URLs
+		*c = h
+		return true, nil
+	default:
+		return false, fmt.Errorf("a frame of unknown kind %q", kind)
+	}
+	return false, nil
 }
 
 // reserve makes c's maps, and its keys, with room for n's entries, where
@@ -771,7 +778,8 @@ func (cw *countingWriter) Write(p []byte) (int, error) {
 type chunkEncoder struct {
 	w       io.Writer
 	ch      cacheChunk
-	scratch []byte // a frame's bytes, made again for each frame
+	rec     wire.Writer // a frame's record, made again for each frame
+	scratch []byte      // the record's bytes
 }
 
 // flush writes the entries collected, if there are cacheChunkLen of them
@@ -791,36 +799,39 @@ func (e *chunkEncoder) flush(force bool) error {
 
 // writeChunk writes ch as frames, in the order of its fields.
 func (e *chunkEncoder) writeChunk(ch *cacheChunk) error {
+	w := &e.rec
 	if n := ch.Counts; n != nil {
-		b := e.scratch[:0]
+		w.Reset()
 		for _, v := range []int{n.Files, n.Outputs, n.Pages, n.Keys, n.URLs} {
-			b = wire.AppendInt(b, int64(v))
+			w.Int(int64(v))
 		}
-		if err := e.frame(frameCounts, b); err != nil {
+		if err := e.frame(frameCounts); err != nil {
 			return err
 		}
 	}
 	for i := range ch.Files {
-		b, err := ch.Files[i].appendTo(e.scratch[:0])
-		if err != nil {
+		w.Reset()
+		if err := ch.Files[i].encode(w); err != nil {
 			return err
 		}
-		if err := e.frame(frameFile, b); err != nil {
+		if err := e.frame(frameFile); err != nil {
 			return err
 		}
 	}
 	for _, f := range []struct {
-		kind byte
-		n    int
-		add  func([]byte) []byte
+		kind   byte
+		n      int
+		encode func(*wire.Writer)
 	}{
-		{frameSums, len(ch.Outputs), ch.Outputs.appendTo},
-		{framePages, len(ch.Pages), ch.Pages.appendTo},
-		{frameKeys, len(ch.Keys), ch.Keys.appendTo},
-		{frameURLs, len(ch.URLs), ch.URLs.appendTo},
+		{frameSums, len(ch.Outputs), ch.Outputs.encode},
+		{framePages, len(ch.Pages), ch.Pages.encode},
+		{frameKeys, len(ch.Keys), ch.Keys.encode},
+		{frameURLs, len(ch.URLs), ch.URLs.encode},
 	} {
 		if f.n > 0 {
-			if err := e.frame(f.kind, f.add(e.scratch[:0])); err != nil {
+			w.Reset()
+			f.encode(w)
+			if err := e.frame(f.kind); err != nil {
 				return err
 			}
 		}
@@ -830,14 +841,23 @@ func (e *chunkEncoder) writeChunk(ch *cacheChunk) error {
 		if err := gob.NewEncoder(&g).Encode(ch.Head); err != nil {
 			return err
 		}
-		return e.frame(frameHead, g.Bytes())
+		return e.write(frameHead, g.Bytes())
 	}
 	return nil
 }
 
-// frame writes a frame of kind holding b, which it keeps as the scratch
-// of the next.
-func (e *chunkEncoder) frame(kind byte, b []byte) error {
+// frame writes a frame of kind holding the record e.rec holds.
+func (e *chunkEncoder) frame(kind byte) error {
+	e.scratch = e.rec.Record(e.scratch[:0])
+	err := e.write(kind, e.scratch)
+	if cap(e.scratch) > frameBuffer {
+		e.scratch = nil // not kept for the frames after a large one
+	}
+	return err
+}
+
+// write writes a frame of kind holding b.
+func (e *chunkEncoder) write(kind byte, b []byte) error {
 	var head [1 + binary.MaxVarintLen64]byte
 	head[0] = kind
 	n := 1 + binary.PutUvarint(head[1:], uint64(len(b)))
@@ -845,9 +865,6 @@ func (e *chunkEncoder) frame(kind byte, b []byte) error {
 		return err
 	}
 	_, err := e.w.Write(b)
-	if cap(b) <= frameBuffer {
-		e.scratch = b
-	}
 	return err
 }
 

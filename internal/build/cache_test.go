@@ -17,6 +17,7 @@ import (
 	"github.com/folio-ssg/folio"
 	"github.com/folio-ssg/folio/internal/content"
 	"github.com/folio-ssg/folio/internal/site"
+	"github.com/folio-ssg/folio/internal/wire"
 )
 
 // cacheSite is a copy of the bundled example and of the New York executive
@@ -405,6 +406,10 @@ func TestCacheStreamsRoundTrip(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 3, 2*cacheChunkLen + 5} {
 		c := &cacheData{Files: map[string]cachedFile{}, Sums: map[string][32]byte{}, Sizes: map[string]int64{}, Pages: map[string]pageRec{},
 			Dest: "/out", Keys: []string{"dcontent/a.md", "S\x00count\x00"}, URLs: map[string]string{}, Bodies: "bodies-1"}
+		if n == 3 {
+			// A record larger than the stream's buffer (frameBuffer).
+			c.Files["content/long.md"] = cachedFile{Doc: &content.Stored{Doc: content.Doc{Path: "content/long.md", Summary: strings.Repeat("字", frameBuffer)}}}
+		}
 		for i := range n {
 			p := fmt.Sprintf("content/%05d.md", i)
 			c.Files[p] = cachedFile{Sum: digest(sha256.Sum256([]byte(p))), Units: i, Stamped: "s"}
@@ -695,12 +700,13 @@ func TestCacheRecordsRoundTrip(t *testing.T) {
 	}
 	fill(reflect.ValueOf(&f).Elem(), "cachedFile")
 	for _, in := range []fileEntry{{"content/2025/a.md", f}, {"content/b.md", cachedFile{Links: []site.Link{}, Removed: []string{}, Section: &site.SectionInfo{Intro: []byte{}}}}, {}} {
-		b, err := in.appendTo(nil)
-		if err != nil {
+		var w wire.Writer
+		if err := in.encode(&w); err != nil {
 			t.Fatal(err)
 		}
+		b := w.Record(nil)
 		var back fileEntry
-		if err := back.decode(string(b)); err != nil {
+		if err := back.decode(b); err != nil {
 			t.Fatalf("%s: %v", in.Path, err)
 		}
 		if !reflect.DeepEqual(back, in) {
@@ -712,11 +718,11 @@ func TestCacheRecordsRoundTrip(t *testing.T) {
 			}
 		}
 		for i := range b {
-			if err := new(fileEntry).decode(string(b[:i])); err == nil {
+			if err := new(fileEntry).decode(b[:i]); err == nil {
 				t.Errorf("%s: %d of %d bytes decoded", in.Path, i, len(b))
 			}
 		}
-		if err := new(fileEntry).decode(string(append(b, 0))); err == nil {
+		if err := new(fileEntry).decode(append(b, 0)); err == nil {
 			t.Errorf("%s: a byte after the record decoded", in.Path)
 		}
 	}
@@ -725,22 +731,24 @@ func TestCacheRecordsRoundTrip(t *testing.T) {
 	pages := pageEntries{{"index.html", pageRec{Stamp: pageStamp(sha256.Sum256([]byte("p"))), Deps: []uint32{0, 1 << 31, 7}}}, {"a/index.html", pageRec{Deps: []uint32{}}}, {"b/index.html", pageRec{}}}
 	keys := keyList{"dcontent/a.md\x00title", "", "标签"}
 	urls := urlEntries{{"content/a.md", "/a/"}, {"content/新闻.md", "/新闻/"}}
-	type entries interface{ appendTo([]byte) []byte }
+	type entries interface{ encode(*wire.Writer) }
 	for _, l := range []entries{sums, pages, keys, urls} {
-		b := l.appendTo(nil)
-		decoder := func() (reflect.Value, interface{ decode(string) error }) {
+		var w wire.Writer
+		l.encode(&w)
+		b := w.Record(nil)
+		decoder := func() (reflect.Value, interface{ decode([]byte) error }) {
 			v := reflect.New(reflect.TypeOf(l))
-			return v, v.Interface().(interface{ decode(string) error })
+			return v, v.Interface().(interface{ decode([]byte) error })
 		}
 		back, dec := decoder()
-		if err := dec.decode(string(b)); err != nil {
+		if err := dec.decode(b); err != nil {
 			t.Fatalf("%T: %v", l, err)
 		}
 		if !reflect.DeepEqual(back.Elem().Interface(), l) {
 			t.Errorf("%T: round trip gave %#v, want %#v", l, back.Elem().Interface(), l)
 		}
 		for i := range b {
-			if _, dec := decoder(); dec.decode(string(b[:i])) == nil {
+			if _, dec := decoder(); dec.decode(b[:i]) == nil {
 				t.Errorf("%T: %d of %d bytes decoded", l, i, len(b))
 			}
 		}

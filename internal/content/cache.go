@@ -9,7 +9,7 @@ import (
 )
 
 // Stored is a Doc as a build cache keeps it: every field, the unexported
-// ones included, written by AppendBinary and read back by Decode in the
+// ones included, written by Encode and read back by Decode in the
 // byte form of package wire.
 type Stored struct {
 	Doc    Doc // its exported fields, but Params
@@ -41,7 +41,7 @@ func (s *Stored) Restore() *Doc {
 }
 
 // storable reports whether v holds only the types front-matter decoding
-// produces, which AppendBinary encodes.
+// produces, which Encode writes.
 func storable(v any) bool {
 	switch v := v.(type) {
 	case nil, string, bool, int, int64, uint64, float64, time.Time:
@@ -64,77 +64,76 @@ func storable(v any) bool {
 	return false
 }
 
-// AppendBinary appends s to b in the byte form of package wire.
-func (s *Stored) AppendBinary(b []byte) ([]byte, error) {
+// Encode writes s to w in the byte form of package wire.
+func (s *Stored) Encode(w *wire.Writer) error {
 	d := &s.Doc
-	b = wire.AppendString(b, d.Path)
-	b = wire.AppendString(b, d.Rel)
-	b = wire.AppendString(b, d.Title)
-	b = wire.AppendString(b, d.TitleFrom)
-	b = appendDate(b, d.Date)
-	b = wire.AppendString(b, d.DateFrom)
-	b = wire.AppendStrings(b, d.Tags)
-	b = wire.AppendBool(b, d.Draft)
-	b = wire.AppendString(b, d.Slug)
-	b = wire.AppendString(b, d.URL)
-	b = wire.AppendStrings(b, d.Aliases)
-	b = wire.AppendString(b, d.Summary)
-	b = wire.AppendString(b, d.Author)
-	b = wire.AppendString(b, d.Source)
-	b = wire.AppendString(b, d.OriginalURL)
-	b = wire.AppendString(b, d.Version)
-	b = wire.AppendString(b, d.Lang)
-	b = wire.AppendBool(b, d.NoSearch)
-	b = wire.AppendString(b, d.ID)
-	b = wire.AppendStrings(b, d.Issuers)
-	b = wire.AppendString(b, d.DocNumber)
-	b = wire.AppendString(b, d.DocType)
-	b = appendDate(b, d.Written)
-	b = appendDate(b, d.Effective)
-	b = wire.AppendString(b, d.Status)
-	b = wire.AppendStrings(b, d.Subjects)
-	b = wire.AppendLen(b, len(d.Relations), d.Relations == nil)
+	w.String(d.Path)
+	w.String(d.Rel)
+	w.String(d.Title)
+	w.String(d.TitleFrom)
+	writeDate(w, d.Date)
+	w.String(d.DateFrom)
+	w.Strings(d.Tags)
+	w.Bool(d.Draft)
+	w.String(d.Slug)
+	w.String(d.URL)
+	w.Strings(d.Aliases)
+	w.String(d.Summary)
+	w.String(d.Author)
+	w.String(d.Source)
+	w.String(d.OriginalURL)
+	w.String(d.Version)
+	w.String(d.Lang)
+	w.Bool(d.NoSearch)
+	w.String(d.ID)
+	w.Strings(d.Issuers)
+	w.String(d.DocNumber)
+	w.String(d.DocType)
+	writeDate(w, d.Written)
+	writeDate(w, d.Effective)
+	w.String(d.Status)
+	w.Strings(d.Subjects)
+	w.Len(len(d.Relations), d.Relations == nil)
 	for _, k := range sortedKeys(d.Relations) {
-		b = wire.AppendString(b, k)
-		b = wire.AppendStrings(b, d.Relations[k])
+		w.String(k)
+		w.Strings(d.Relations[k])
 	}
-	b, err := appendValue(b, d.Retrieved)
-	if err != nil {
-		return nil, err
+	if err := writeValue(w, d.Retrieved); err != nil {
+		return err
 	}
-	b = wire.AppendString(b, d.TranslationOf)
-	b = wire.AppendString(b, d.TranslationKey)
-	b = wire.AppendString(b, d.SHA256)
+	w.String(d.TranslationOf)
+	w.String(d.TranslationKey)
+	w.String(d.SHA256)
 	// d.Params is nil: s.Params holds it.
-	b = wire.AppendBytes(b, d.Body)
-	b = wire.AppendInt(b, int64(d.BodyLine))
-	b = wire.AppendBool(b, d.Empty)
-	if b, err = appendValue(b, map[string]any(s.Params)); err != nil {
-		return nil, err
+	w.Bytes(d.Body)
+	w.Int(int64(d.BodyLine))
+	w.Bool(d.Empty)
+	if err := writeValue(w, map[string]any(s.Params)); err != nil {
+		return err
 	}
-	b = wire.AppendLen(b, len(s.KeyOf), s.KeyOf == nil)
+	w.Len(len(s.KeyOf), s.KeyOf == nil)
 	for _, k := range sortedKeys(s.KeyOf) {
-		b = wire.AppendString(b, k)
-		b = wire.AppendString(b, s.KeyOf[k])
+		w.String(k)
+		w.String(s.KeyOf[k])
 	}
-	b = wire.AppendLen(b, len(s.Pos), s.Pos == nil)
+	w.Len(len(s.Pos), s.Pos == nil)
 	for _, p := range s.Pos {
 		// A key's position is nearly always in the document's own file:
 		// its path is written once, not once a key (a dozen keys and
 		// list items a document).
-		b = wire.AppendString(b, p.Key)
-		b = wire.AppendBool(b, p.Path == d.Path)
+		w.String(p.Key)
+		w.Bool(p.Path == d.Path)
 		if p.Path != d.Path {
-			b = wire.AppendString(b, p.Path)
+			w.String(p.Path)
 		}
-		b = wire.AppendInt(b, int64(p.Line))
-		b = wire.AppendInt(b, int64(p.Col))
+		w.Int(int64(p.Line))
+		w.Int(int64(p.Col))
 	}
-	return b, nil
+	return nil
 }
 
-// Decode reads into s what AppendBinary wrote; r.Err says whether it was
-// as written.
+// Decode reads into s what Encode wrote; r.Err says whether it was as
+// written.
 func (s *Stored) Decode(r *wire.Reader) {
 	*s = Stored{}
 	d := &s.Doc
@@ -208,20 +207,20 @@ func (s *Stored) Decode(r *wire.Reader) {
 	}
 }
 
-func appendDate(b []byte, d date.Date) []byte {
+func writeDate(w *wire.Writer, d date.Date) {
 	m, _ := d.MarshalBinary() // never fails
-	return wire.AppendString(b, string(m))
+	w.Blob(m)
 }
 
 func readDate(r *wire.Reader) date.Date {
 	var d date.Date
-	if err := d.UnmarshalBinary([]byte(r.String())); err != nil {
+	if err := d.UnmarshalBinary(r.Blob()); err != nil {
 		r.Fail()
 	}
 	return d
 }
 
-// The tags of the front matter's values as AppendBinary writes them.
+// The tags of the front matter's values as Encode writes them.
 const (
 	tagNil = iota
 	tagString
@@ -238,75 +237,84 @@ const (
 	tagNilMap
 )
 
-// appendValue appends a front-matter value: a tag byte and its bytes, a
+// writeValue writes a front-matter value: a tag byte and its bytes, a
 // map's keys in order.
-func appendValue(b []byte, v any) ([]byte, error) {
+func writeValue(w *wire.Writer, v any) error {
+	tag := func(t byte) { w.Fixed([]byte{t}) }
 	switch v := v.(type) {
 	case nil:
-		return append(b, tagNil), nil
+		tag(tagNil)
 	case string:
-		return wire.AppendString(append(b, tagString), v), nil
+		tag(tagString)
+		w.String(v)
 	case bool:
 		if v {
-			return append(b, tagTrue), nil
+			tag(tagTrue)
+		} else {
+			tag(tagFalse)
 		}
-		return append(b, tagFalse), nil
 	case int:
-		return wire.AppendInt(append(b, tagInt), int64(v)), nil
+		tag(tagInt)
+		w.Int(int64(v))
 	case int64:
-		return wire.AppendInt(append(b, tagInt64), v), nil
+		tag(tagInt64)
+		w.Int(v)
 	case uint64:
-		return wire.AppendUint(append(b, tagUint64), v), nil
+		tag(tagUint64)
+		w.Uint(v)
 	case float64:
-		return wire.AppendFloat(append(b, tagFloat64), v), nil
+		tag(tagFloat64)
+		w.Float(v)
 	case time.Time:
 		t, err := v.MarshalBinary()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return wire.AppendString(append(b, tagTime), string(t)), nil
+		tag(tagTime)
+		w.Blob(t)
 	case []any:
 		if v == nil {
-			return append(b, tagNilList), nil
+			tag(tagNilList)
+			return nil
 		}
-		b = wire.AppendUint(append(b, tagList), uint64(len(v)))
+		tag(tagList)
+		w.Uint(uint64(len(v)))
 		for _, e := range v {
-			var err error
-			if b, err = appendValue(b, e); err != nil {
-				return nil, err
+			if err := writeValue(w, e); err != nil {
+				return err
 			}
 		}
-		return b, nil
 	case map[string]any:
 		if v == nil {
-			return append(b, tagNilMap), nil
+			tag(tagNilMap)
+			return nil
 		}
-		b = wire.AppendUint(append(b, tagMap), uint64(len(v)))
+		tag(tagMap)
+		w.Uint(uint64(len(v)))
 		for _, k := range sortedKeys(v) {
-			b = wire.AppendString(b, k)
-			var err error
-			if b, err = appendValue(b, v[k]); err != nil {
-				return nil, err
+			w.String(k)
+			if err := writeValue(w, v[k]); err != nil {
+				return err
 			}
 		}
-		return b, nil
+	default:
+		return errors.New("front-matter values: a value of a type the cache does not keep")
 	}
-	return nil, errors.New("front-matter values: a value of a type the cache does not keep")
+	return nil
 }
 
 // maxDepth bounds the nesting read back: front matter nested deeper is
 // not read as YAML either.
 const maxDepth = 100
 
-// readValue reads what appendValue wrote.
+// readValue reads what writeValue wrote.
 func readValue(r *wire.Reader, depth int) any {
 	if depth > maxDepth {
 		r.Fail()
 		return nil
 	}
 	tag := r.Fixed(1)
-	if tag == "" {
-		r.Fail()
+	if tag == nil {
 		return nil
 	}
 	switch tag[0] {
@@ -328,7 +336,7 @@ func readValue(r *wire.Reader, depth int) any {
 		return r.Float()
 	case tagTime:
 		var t time.Time
-		if err := t.UnmarshalBinary([]byte(r.String())); err != nil {
+		if err := t.UnmarshalBinary(r.Blob()); err != nil {
 			r.Fail()
 			return nil
 		}

@@ -71,18 +71,19 @@ func TestStoredParamsRoundTrip(t *testing.T) {
 			t.Errorf("round trip of %#v gave %#v", p, back.Params)
 		}
 	}
-	b, err := (&Stored{Params: in}).AppendBinary(nil)
-	if err != nil {
+	var w wire.Writer
+	if err := (&Stored{Params: in}).Encode(&w); err != nil {
 		t.Fatal(err)
 	}
+	b := w.Record(nil)
 	for n := range len(b) {
-		r := wire.NewReader(string(b[:n]))
+		r := wire.NewReader(b[:n])
 		new(Stored).Decode(r)
 		if r.Done() == nil {
 			t.Errorf("%d of %d bytes decoded", n, len(b))
 		}
 	}
-	r := wire.NewReader(string(append(b, 0)))
+	r := wire.NewReader(append(b, 0))
 	new(Stored).Decode(r)
 	if r.Done() == nil {
 		t.Error("bytes after the values decoded")
@@ -170,11 +171,11 @@ func TestStoredKeepsEveryField(t *testing.T) {
 
 func roundTrip(t *testing.T, s *Stored) *Stored {
 	t.Helper()
-	b, err := s.AppendBinary([]byte("before"))
-	if err != nil {
+	var w wire.Writer
+	if err := s.Encode(&w); err != nil {
 		t.Fatal(err)
 	}
-	r := wire.NewReader(string(b[len("before"):]))
+	r := wire.NewReader(w.Record(nil))
 	var back Stored
 	back.Decode(r)
 	if err := r.Done(); err != nil {

@@ -13,23 +13,25 @@ type record struct {
 	b      bool
 	f      float64
 	s      string
-	fixed  string
+	fixed  []byte
+	blob   []byte
 	bytes  []byte
 	list   []string
 	length int
 	isNil  bool
 }
 
-func (r record) append(b []byte) []byte {
-	b = AppendUint(b, r.u)
-	b = AppendInt(b, r.i)
-	b = AppendBool(b, r.b)
-	b = AppendFloat(b, r.f)
-	b = AppendString(b, r.s)
-	b = AppendFixed(b, []byte(r.fixed))
-	b = AppendBytes(b, r.bytes)
-	b = AppendStrings(b, r.list)
-	return AppendLen(b, r.length, r.isNil)
+func (r record) write(w *Writer) {
+	w.Uint(r.u)
+	w.Int(r.i)
+	w.Bool(r.b)
+	w.Float(r.f)
+	w.String(r.s)
+	w.Fixed(r.fixed)
+	w.Blob(r.blob)
+	w.Bytes(r.bytes)
+	w.Strings(r.list)
+	w.Len(r.length, r.isNil)
 }
 
 func read(rd *Reader, fixed int) record {
@@ -39,7 +41,8 @@ func read(rd *Reader, fixed int) record {
 	r.b = rd.Bool()
 	r.f = rd.Float()
 	r.s = rd.String()
-	r.fixed = rd.Fixed(fixed)
+	r.fixed = append([]byte{}, rd.Fixed(fixed)...)
+	r.blob = append([]byte{}, rd.Blob()...)
 	r.bytes = rd.Bytes()
 	r.list = rd.Strings()
 	r.length, r.isNil = rd.Len(0)
@@ -48,13 +51,19 @@ func read(rd *Reader, fixed int) record {
 
 func TestRecordsRoundTrip(t *testing.T) {
 	for _, in := range []record{
-		{},
-		{isNil: true, bytes: []byte{}, list: []string{}},
-		{u: math.MaxUint64, i: math.MinInt64, b: true, f: -0.5, s: "国务院", fixed: "\x00\xff", bytes: []byte("正文"), list: []string{"", "标签", "a"}},
-		{u: 1 << 63, i: math.MaxInt64, f: math.Inf(-1), s: string(make([]byte, 300)), list: nil, length: 0},
+		{fixed: []byte{}, blob: []byte{}},
+		{fixed: []byte{}, blob: []byte{}, isNil: true, bytes: []byte{}, list: []string{}},
+		{u: math.MaxUint64, i: math.MinInt64, b: true, f: -0.5, s: "国务院", fixed: []byte("\x00\xff"), blob: []byte("日期"), bytes: []byte("正文"), list: []string{"", "标签", "a"}},
+		{u: 1 << 63, i: math.MaxInt64, f: math.Inf(-1), s: string(make([]byte, 300)), fixed: []byte{}, blob: make([]byte, 200), list: nil},
 	} {
-		b := in.append([]byte("before"))
-		rd := NewReader(string(b[len("before"):]))
+		var w Writer
+		in.write(&w)
+		b := w.Record([]byte("before"))
+		if len(b)-len("before") != w.Size() {
+			t.Errorf("Size = %d, Record appended %d bytes", w.Size(), len(b)-len("before"))
+		}
+		b = b[len("before"):]
+		rd := NewReader(b)
 		got := read(rd, len(in.fixed))
 		if err := rd.Done(); err != nil {
 			t.Fatalf("%+v: %v", in, err)
@@ -67,50 +76,83 @@ func TestRecordsRoundTrip(t *testing.T) {
 		}
 		// Every record cut short is refused, and reads zero values from
 		// where it ends.
-		for n := range len(b) - len("before") {
-			rd := NewReader(string(b[len("before") : len("before")+n]))
+		for n := range len(b) {
+			rd := NewReader(b[:n])
 			read(rd, len(in.fixed))
-			if rd.Err() == nil {
-				t.Errorf("%+v: %d bytes read as a whole record", in, n)
+			if rd.Done() == nil {
+				t.Errorf("%+v: %d of %d bytes read as a whole record", in, n, len(b))
 			}
 		}
-		rd = NewReader(string(append(b[len("before"):], 0)))
+		rd = NewReader(append(b[:len(b):len(b)], 0))
 		read(rd, len(in.fixed))
 		if rd.Done() == nil {
 			t.Errorf("%+v: a byte past the record went unnoticed", in)
 		}
+		// The Writer is empty again after Reset.
+		w.Reset()
+		if w.Size() != 1 {
+			t.Errorf("Size after Reset = %d, want 1", w.Size())
+		}
+	}
+}
+
+// A record's strings are copied once and its numbers not kept: changing
+// the record after it was read changes none of them.
+func TestStringsAreTheRecordsOwn(t *testing.T) {
+	var w Writer
+	w.String("人民日报")
+	w.Uint(7)
+	b := w.Record(nil)
+	rd := NewReader(b)
+	s, n := rd.String(), rd.Uint()
+	for i := range b {
+		b[i] = 'x'
+	}
+	if s != "人民日报" || n != 7 || rd.Done() != nil {
+		t.Errorf("after the record changed: %q %d %v", s, n, rd.Done())
 	}
 }
 
 // A length that the rest of the record cannot hold is refused before
 // anything is made at its size.
 func TestLenIsBoundedByWhatIsLeft(t *testing.T) {
-	b := AppendLen(nil, 10, false)
-	b = append(b, make([]byte, 19)...)
-	rd := NewReader(string(b))
+	var w Writer
+	w.Len(10, false)
+	w.Fixed(make([]byte, 19))
+	rd := NewReader(w.Record(nil))
 	if n, _ := rd.Len(2); rd.Err() == nil {
 		t.Errorf("Len(2) of 10 items in 19 bytes = %d, want an error", n)
 	}
-	rd = NewReader("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01")
+	huge := []byte{10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}
+	rd = NewReader(huge)
 	if l := rd.Strings(); rd.Err() == nil || l != nil {
 		t.Errorf("Strings of a huge length = %d strings, error %v", len(l), rd.Err())
 	}
-	rd = NewReader("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02")
+	rd = NewReader([]byte{10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02})
 	if v := rd.Uint(); rd.Err() == nil {
 		t.Errorf("Uint of 65 bits = %d, want an error", v)
 	}
-	rd = NewReader("\x02")
+	rd = NewReader([]byte{1, 2})
 	if rd.Bool(); rd.Err() == nil {
 		t.Error("Bool of 2: want an error")
+	}
+	rd = NewReader([]byte{1, 5, 'a', 'b'})
+	if s := rd.String(); rd.Err() == nil {
+		t.Errorf("a string of 5 bytes in 2 read as %q", s)
+	}
+	if rd := NewReader([]byte{9, 1}); rd.Err() == nil {
+		t.Error("a record whose numbers run past its end: want an error")
 	}
 }
 
 // Reading bytes that are not a record never panics.
 func FuzzReader(f *testing.F) {
-	f.Add(record{s: "国务院", list: []string{"a"}, bytes: []byte("x")}.append(nil))
-	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	var w Writer
+	record{s: "国务院", list: []string{"a"}, bytes: []byte("x"), blob: []byte("b"), fixed: []byte("abc")}.write(&w)
+	f.Add(w.Record(nil))
+	f.Add([]byte{10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		rd := NewReader(string(b))
+		rd := NewReader(b)
 		for rd.Err() == nil && rd.Left() > 0 {
 			read(rd, 3)
 		}
