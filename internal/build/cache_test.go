@@ -223,13 +223,18 @@ func TestCacheLeftoversOfAKilledWriteAreRemoved(t *testing.T) {
 	if _, err := os.Stat(left); err == nil {
 		t.Error("a killed write's temporary file is still there")
 	}
+	// The quick record is there too when the site's files were copied
+	// more than the racy margin before the build began (quick.go), which
+	// depends on how busy the machine is.
 	var names []string
 	entries, _ := os.ReadDir(cache)
 	for _, e := range entries {
-		names = append(names, e.Name())
+		if e.Name() != quickFile {
+			names = append(names, e.Name())
+		}
 	}
 	if want := []string{bodyFilePrefix + "1", cacheFile}; !slices.Equal(names, want) {
-		t.Errorf("cache folder holds %v, want %v", names, want)
+		t.Errorf("cache folder holds %v (and perhaps %s), want %v", names, quickFile, want)
 	}
 }
 
