@@ -38,13 +38,13 @@ import (
 // The cache is one file, cacheFile, written beside and renamed into
 // place: a magic line, the digest of the folio executable that wrote it
 // (the default theme is part of the executable, so a cache never outlives
-// the templates it was made with), two streams of records, and the SHA-256 of all
-// that; and, beside it, the body file that holds the documents' rendered
-// HTML (bodies.go), which the cache file records the digest of body by
-// body. A cache that fails any check, its body file's included, is
-// ignored with a warning and replaced after the build; it is never
-// trusted in part. A third file, the quick record (quick.go), lets a
-// build that finds nothing changed stop before decoding the cache.
+// the templates it was made with), two streams of records, and the
+// SHA-256 of all that; and, beside it, the body file that holds the
+// documents' rendered HTML (bodies.go), which the cache file records the
+// digest of body by body. A cache that fails any check, its body file's
+// included, is ignored with a warning and replaced after the build; it
+// is never trusted in part. A third file, the quick record (quick.go),
+// lets a build that finds nothing changed stop before decoding the cache.
 
 const (
 	cacheFile  = "build.cache"
@@ -120,13 +120,14 @@ var exeSum = sync.OnceValues(func() ([32]byte, error) {
 // the second the other half, then the outputs' digests, then the pages'
 // records. The content files come first in both because
 // a build knows them first: it encodes them while it renders
-// (cacheWriter). A stream is a sequence of frames, each a kind (frameFile
-// and the others below), a length and what it holds: a content file's record, or a chunk
-// of cacheChunkLen of the other maps' entries or keys, in the form of
-// package wire; the build's record (the cacheData without its maps) in
-// gob's. gob, which framed them before, decoded every field by
-// reflection and allocated each string on its own; and it reads each
-// message into a buffer of its own, of which nothing is kept.
+// (cacheWriter). A stream is a sequence of frames, each a kind
+// (frameFile and the others below), a length and what it holds: a
+// content file's record, or a chunk of cacheChunkLen of the other maps'
+// entries or keys, in the form of package wire; the build's record (the
+// cacheData without its maps) in gob's. gob, which framed them before,
+// decoded every field by reflection and allocated each string on its
+// own; and it read each message into a buffer of its own, of which
+// nothing was kept.
 const cacheChunkLen = 1024
 
 // The kinds of frame a cache stream holds.
@@ -363,9 +364,10 @@ type sumEntry struct {
 	Size int64
 }
 
-// digest is a SHA-256 digest that gob encodes as one byte string: an array
-// it encodes as 32 numbers, decoded one by one, and a cache holds one or
-// two digests for every file of the output and every content file.
+// digest is a SHA-256 digest that gob encodes as one byte string (an
+// array it encodes as 32 numbers, decoded one by one), where gob still
+// carries one: in the quick record and the build's own record. The
+// cache's records write a digest's bytes as they are (package wire).
 type digest [32]byte
 
 func (d digest) GobEncode() ([]byte, error) { return d[:], nil }
