@@ -355,7 +355,7 @@ func (f Files) Walk(fsys fs.FS, dir string) ([]string, error) {
 // nothing, or one that loops back to a folder above it, is an error
 // naming the link. Excluded folders are not entered.
 func (f Files) Scan(fsys fs.FS, dir string) (files, warnings []string, err error) {
-	files, _, warnings, err = f.ScanInfo(fsys, dir)
+	files, _, warnings, err = f.scan(fsys, dir, false)
 	return files, warnings, err
 }
 
@@ -363,6 +363,11 @@ func (f Files) Scan(fsys fs.FS, dir string) (files, warnings []string, err error
 // it (of its target, for a symlink), in the order of files: a build that
 // reads the files only when they changed need not stat them again.
 func (f Files) ScanInfo(fsys fs.FS, dir string) (files []string, infos []fs.FileInfo, warnings []string, err error) {
+	return f.scan(fsys, dir, true)
+}
+
+// scan is Scan, and ScanInfo when withInfo is set.
+func (f Files) scan(fsys fs.FS, dir string, withInfo bool) (files []string, infos []fs.FileInfo, warnings []string, err error) {
 	var errs diag.List
 	bad := func(p, format string, args ...any) {
 		errs.Add(diag.Position{Path: p}, fmt.Sprintf(format, args...))
@@ -455,7 +460,9 @@ func (f Files) ScanInfo(fsys fs.FS, dir string) (files []string, infos []fs.File
 				return nil
 			}
 			files = append(files, rel)
-			infos = append(infos, fi)
+			if withInfo {
+				infos = append(infos, fi)
+			}
 			return nil
 		})
 	}
@@ -463,6 +470,10 @@ func (f Files) ScanInfo(fsys fs.FS, dir string) (files []string, infos []fs.File
 		errs.Append(dir, err)
 	}
 	// The walk goes folder by folder ("a/x" before "a-b"): in path order.
+	if !withInfo {
+		slices.Sort(files)
+		return files, nil, warnings, errs.Err()
+	}
 	order := make([]int, len(files))
 	for i := range order {
 		order[i] = i
