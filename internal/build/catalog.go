@@ -153,7 +153,7 @@ func catalogRow(s *site.Site, d *site.Doc, row []catalogCell) {
 	if !d.Retrieved.IsZero() {
 		retrieved = d.Retrieved.Format(time.RFC3339)
 	}
-	copy(row, []catalogCell{
+	cells := []catalogCell{
 		text(s.AbsURL(d.Path)),                  // url
 		text(d.Doc.Path),                        // path
 		text(d.Title),                           // title
@@ -174,7 +174,13 @@ func catalogRow(s *site.Site, d *site.Doc, row []catalogCell) {
 		text(retrieved),         // retrieved
 		text(d.SHA256),          // sha256
 		text(d.Summary),         // summary
-	})
+	}
+	if len(cells) != len(row) {
+		// A column added to catalogColumns and not here would be left
+		// empty, in every row, without a word.
+		panic(fmt.Sprintf("catalogRow gives %d cells for %d columns", len(cells), len(row)))
+	}
+	copy(row, cells)
 }
 
 // appendIndentedRow appends prefix and a row's JSON object with its keys

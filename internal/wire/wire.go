@@ -44,12 +44,6 @@ func (w *Writer) Record(b []byte) []byte {
 	return append(append(b, w.nums...), w.strs...)
 }
 
-// Size is the length Record appends.
-func (w *Writer) Size() int {
-	var n [binary.MaxVarintLen64]byte
-	return binary.PutUvarint(n[:], uint64(len(w.nums))) + len(w.nums) + len(w.strs)
-}
-
 // Uint writes v.
 func (w *Writer) Uint(v uint64) { w.nums = binary.AppendUvarint(w.nums, v) }
 
@@ -167,14 +161,14 @@ func (r *Reader) Uint() uint64 {
 	return x
 }
 
-// Int reads a varint.
+// Int reads a varint: a uvarint, zig-zag encoded (encoding/binary's
+// AppendVarint).
 func (r *Reader) Int() int64 {
-	x, n := binary.Varint(r.nums)
-	if n <= 0 {
-		r.Fail()
-		return 0
+	u := r.Uint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	r.nums = r.nums[n:]
 	return x
 }
 
