@@ -15,7 +15,7 @@
   "use strict";
 
   // Constants shared with internal/search.
-  const VERSION = 1, TITLE_SPAN = 1024, PREFIX_LEN = 3, MAX_EXPANSIONS = 10,
+  const VERSION = 2, TITLE_SPAN = 1024, PREFIX_LEN = 3, MAX_EXPANSIONS = 10,
     IDF_SCALE = 32, MAX_QUERY_RUNES = 100, MAX_TERMS = 16, DEFAULT_LIMIT = 10,
     SNIPPET_RUNES = 100, SNIPPET_BEFORE = 20;
   const SEP = 0, HAN = 1, WORD = 2, IGNORED = 3;
@@ -532,6 +532,7 @@
         }
         docs.push(m);
       });
+      docs.reverse(); // documents are numbered oldest first
       if (!opt.newest) docs.sort((a, b) => (b.title - a.title) || (b.score - a.score));
       return { docs, pieces };
     }

@@ -609,6 +609,8 @@ func (r *reader) query(q string, opt Options) (*result, error) {
 			res.docs = append(res.docs, m)
 		}
 	}
+	// Documents are numbered oldest first.
+	slices.Reverse(res.docs)
 	if !opt.Newest {
 		slices.SortStableFunc(res.docs, func(a, b match) int {
 			return cmp.Or(cmp.Compare(b.title, a.title), cmp.Compare(b.score, a.score))

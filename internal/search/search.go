@@ -55,8 +55,10 @@
 //	                where their text segments start
 //	t/<id>.<k>.txt  segment k of document id's text, for snippets
 //
-// Documents are numbered newest first (undated last, then by URL), so a
-// year is a range of numbers and newest-first order is number order. Every
+// Documents are numbered oldest first (undated first; within a date by
+// URL, the last first), so a year is a range of numbers and newest-first
+// order is number order reversed; documents added with the newest date are
+// numbered after all the others, which keep their numbers (see Update). Every
 // list is a sequence of unsigned LEB128 varints. A document list holds per
 // document the gap from the previous document, a quantized BM25 weight
 // (1–127) and the first position of the token; a position list holds, for
@@ -189,7 +191,7 @@ type Stats struct {
 
 // Algorithm constants shared with static/search.js.
 const (
-	formatVersion = 1
+	formatVersion = 2
 	maxExpansions = 10 // words a prefix expands to
 	overlapRunes  = 64 // a text segment runs this far into the next
 	k1, bm25b     = 1.2, 0.75
@@ -540,17 +542,18 @@ func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *Sta
 	ix.put("search/filters.json", fb)
 
 	h := header{Version: formatVersion, Docs: len(ds), Shards: nshards, Chunk: cfg.ChunkDocs, Years: [][3]int{}}
-	for id := 0; id < len(ds); {
-		y := year(ds[id].Date)
+	// Newest first, after the undated documents' numbers.
+	for end := len(ds); end > 0; {
+		y := year(ds[end-1].Date)
 		if y == 0 {
 			break
 		}
-		end := id
-		for end < len(ds) && year(ds[end].Date) == y {
-			end++
+		id := end
+		for id > 0 && year(ds[id-1].Date) == y {
+			id--
 		}
 		h.Years = append(h.Years, [3]int{y, id, end})
-		id = end
+		end = id
 	}
 	h.Stats.Files, h.Stats.Bytes = ix.nfiles, ix.nbytes
 	hb, err := json.Marshal(h)
@@ -840,7 +843,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// number checks the documents and numbers them newest first.
+// number checks the documents and numbers them oldest first: the order
+// newest first (undated last, then by URL), reversed.
 func number(docs []Doc) ([]indexDoc, error) {
 	var errs []error
 	ds := make([]indexDoc, len(docs))
@@ -863,14 +867,14 @@ func number(docs []Doc) ([]indexDoc, error) {
 	slices.SortFunc(ds, func(a, b indexDoc) int {
 		if (a.Date == "") != (b.Date == "") {
 			if a.Date == "" {
-				return 1
+				return -1
 			}
-			return -1
+			return 1
 		}
-		if c := cmp.Compare(b.Date, a.Date); c != 0 {
+		if c := cmp.Compare(a.Date, b.Date); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.URL, b.URL)
+		return cmp.Compare(b.URL, a.URL)
 	})
 	return ds, nil
 }

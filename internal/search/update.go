@@ -14,14 +14,17 @@ import (
 // A document's entries in the lists are a function of its number, its
 // title, text, tags and facets, and of two totals: the number of documents
 // (in every token's idf, written with its list) and their average length
-// (in every weight). While no document is added, removed, redated or moved
-// to another URL, every document keeps its number, and Update can take the
-// entries of the documents whose key (keyOf) is unchanged from the prior
-// index's lists, with their weights worked out again for the new average
-// length: the token's count in a document is in the position list, its
-// length in State. Only the changed documents' texts are read and
-// tokenized. The lists are then cut into parts and shards as Build cuts
-// them, so the files are Build's.
+// (in every weight). Update takes from the prior index's lists the entries
+// of each document that has the number it had there, with the same place
+// (placeOf) and key (keyOf), with their weights worked out again for the
+// new average length: the token's count in a document is in the position
+// list, its length in State. Documents are numbered oldest first, so an
+// edit leaves every number as it was, and documents added with the newest
+// date are numbered after the others; a document added, removed, redated
+// or moved further back numbers those after it anew, and only theirs are
+// made again. Only those documents' texts are read and tokenized. The
+// lists are then cut into parts and shards as Build cuts them, so the
+// files are Build's.
 
 // Prior is the index an Update made last: its State, and its files.
 type Prior struct {
@@ -129,17 +132,14 @@ func (ix *indexer) state(ds []indexDoc, shards int) *State {
 // prior's, and their segments kept or copied.
 func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, *oldIndex) {
 	st := prior.State
-	if st == nil || prior.Read == nil || st.sizes != sizesOf(ix.cfg) || len(st.docs) != len(ds) {
+	if st == nil || prior.Read == nil || st.sizes != sizesOf(ix.cfg) {
 		return nil, nil
 	}
 	reuse := make([]bool, len(ds))
 	n := 0
-	for id := range ds {
+	for id := range min(len(ds), len(st.docs)) {
 		d, s := &ds[id], &st.docs[id]
-		if d.place != s.place {
-			return nil, nil // numbered otherwise: every list changes
-		}
-		if d.key != ([32]byte{}) && d.key == s.key {
+		if d.key != ([32]byte{}) && d.key == s.key && d.place == s.place {
 			reuse[id] = true
 			n++
 		}
@@ -156,8 +156,11 @@ func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, *oldIndex) {
 	for k := range nw {
 		wg.Go(func() {
 			for id := k; id < len(ds); id += nw {
+				if !reuse[id] {
+					continue
+				}
 				s := &st.docs[id]
-				if !reuse[id] || s.starts != nil && !ix.keepText(prior, id, s) {
+				if s.starts != nil && !ix.keepText(prior, id, s) {
 					reuse[id] = false
 					continue
 				}

@@ -49,10 +49,14 @@ func edit(rng *rand.Rand, docs []Doc, round int) ([]Doc, bool) {
 		case 9: // a long text: the average length moves, and with it others' weights
 			d.Text = strings.Repeat(d.Text+"\n", 4)
 		case 8:
-			if rng.IntN(3) == 0 { // redated: numbered otherwise
+			switch rng.IntN(4) {
+			case 0: // redated: those after it numbered otherwise
 				d.Date = fmt.Sprintf("20%02d-01-01", rng.IntN(26))
 				renumbered = true
-			} else {
+			case 1: // removed: likewise
+				docs = slices.Delete(docs, i, i+1)
+				return docs, false
+			default:
 				d.Text = strings.Replace(d.Text, "，", "、", 1)
 			}
 		}
@@ -61,9 +65,28 @@ func edit(rng *rand.Rand, docs []Doc, round int) ([]Doc, bool) {
 	return docs, !renumbered
 }
 
+// addNewest adds one to three documents dated after all the others, as
+// an archive takes the day's articles, and returns how many.
+func addNewest(rng *rand.Rand, docs []Doc, round int) ([]Doc, int) {
+	n := 1 + rng.IntN(3)
+	for k := range n {
+		docs = append(slices.Clone(docs), Doc{
+			URL:   fmt.Sprintf("/new/%d-%d/", round, k),
+			Title: fmt.Sprintf("第%d轮新增的文章", round),
+			Text:  fmt.Sprintf("新增的正文：人工智能与乡村振兴，第%d篇。", k),
+			Date:  fmt.Sprintf("2030-%02d-01", 1+round),
+			Tags:  []string{"农业"},
+		})
+		docs[len(docs)-1].TextKey = sha256.Sum256([]byte(docs[len(docs)-1].Text))
+	}
+	return docs, n
+}
+
 // TestUpdateGivesBuildsFiles edits documents round after round and checks
 // that Update, from the prior round's index, gives the files a Build of
-// the edited documents gives, and reuses what it can.
+// the edited documents gives, and reuses what it can: every third round
+// adds documents with the newest date, which must leave every other
+// document's entries to be reused.
 func TestUpdateGivesBuildsFiles(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -82,7 +105,13 @@ func TestUpdateGivesBuildsFiles(t *testing.T) {
 			reusedRounds := 0
 			for round := range 12 {
 				var same bool
-				docs, same = edit(rng, docs, round)
+				added := 0
+				if round%3 == 2 {
+					docs, added = addNewest(rng, docs, round)
+					same = true
+				} else {
+					docs, same = edit(rng, docs, round)
+				}
 				want, wantStats, err := Build(docs, cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -92,8 +121,11 @@ func TestUpdateGivesBuildsFiles(t *testing.T) {
 					t.Fatal(err)
 				}
 				sameFiles(t, fmt.Sprintf("round %d", round), got, want)
-				if stats.Reused == 0 && same || stats.Reused > 0 && !same {
-					t.Errorf("round %d: %d documents reused, numbered as before: %v", round, stats.Reused, same)
+				if stats.Reused == 0 && same {
+					t.Errorf("round %d: no document reused, though numbered as before", round)
+				}
+				if added > 0 && stats.Reused != len(docs)-added {
+					t.Errorf("round %d: %d documents added with the newest date, %d of the other %d reused", round, added, stats.Reused, len(docs)-added)
 				}
 				if stats.Reused > 0 {
 					reusedRounds++
