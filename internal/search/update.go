@@ -443,7 +443,9 @@ func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, reuse 
 	return p, ok
 }
 
-const stateVersion = 1
+// stateVersion 2: documents numbered oldest first. A State of version 1
+// numbered them newest first, and is not read.
+const stateVersion = 2
 
 // MarshalBinary encodes the state, for a build cache.
 func (s *State) MarshalBinary() ([]byte, error) {
