@@ -126,8 +126,9 @@ func onePercent(docs []string) []string {
 // While any edit is outstanding the corpus has no stamp, so a perf run
 // that dies before restoring writes the corpus anew next time.
 type edit struct {
-	c    *corpus
-	orig map[string][]byte
+	c     *corpus
+	orig  map[string][]byte
+	added []string // files added, to be removed
 }
 
 func (c *corpus) edit() (*edit, error) {
@@ -135,6 +136,20 @@ func (c *corpus) edit() (*edit, error) {
 		return nil, err
 	}
 	return &edit{c: c, orig: make(map[string][]byte)}, nil
+}
+
+// add writes a new document doc (relative to the site), which restore
+// removes again.
+func (e *edit) add(doc string, data []byte) error {
+	p := filepath.Join(e.c.site, filepath.FromSlash(doc))
+	if _, err := os.Lstat(p); err == nil {
+		return fmt.Errorf("%s is there already", p)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	e.added = append(e.added, p)
+	return os.WriteFile(p, data, 0o644)
 }
 
 // appendLine appends a paragraph to document doc, as an editor saves it:
@@ -158,7 +173,8 @@ func (e *edit) appendLine(doc, line string) (time.Time, error) {
 	return t, os.Rename(tmp, p)
 }
 
-// restore puts every edited document back and the stamp with them.
+// restore puts every edited document back, removes the added ones (and
+// the folders made for them, when empty), and puts the stamp back.
 func (e *edit) restore() error {
 	for doc, b := range e.orig {
 		if err := os.WriteFile(filepath.Join(e.c.site, doc), b, 0o644); err != nil {
@@ -166,5 +182,14 @@ func (e *edit) restore() error {
 		}
 	}
 	e.orig = make(map[string][]byte)
+	for _, p := range e.added {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		// Its folder, if the add made it: removing a folder that is
+		// not empty fails, and is no error here.
+		os.Remove(filepath.Dir(p))
+	}
+	e.added = nil
 	return os.WriteFile(e.c.stamp, []byte(stampText(e.c.n)), 0o644)
 }
