@@ -434,8 +434,9 @@ func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *Sta
 		return nil, Stats{}, nil, err
 	}
 	digest(ds)
-	// reuse[id]: document id's entries come from the prior index.
-	reuse, old := ix.reusable(ds, prior)
+	// reuse[id]: document id's entries come from the prior index, where
+	// it was numbered n, and newOf[n] == id.
+	reuse, newOf, old := ix.reusable(ds, prior)
 	prepare(ds, reuse, cfg.SegmentBytes, emit)
 	if ix.failed() {
 		return nil, Stats{}, nil, ix.err
@@ -510,7 +511,7 @@ func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *Sta
 	}
 	all := ix.tokens()
 	if old != nil {
-		if all, err = ix.merge(old, all, reuse, ds); err != nil {
+		if all, err = ix.merge(old, all, newOf, ds); err != nil {
 			// Not what this package writes: made again whole.
 			return Update(docs, cfg, Prior{})
 		}

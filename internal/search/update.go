@@ -15,16 +15,19 @@ import (
 // title, text, tags and facets, and of two totals: the number of documents
 // (in every token's idf, written with its list) and their average length
 // (in every weight). Update takes from the prior index's lists the entries
-// of each document that has the number it had there, with the same place
-// (placeOf) and key (keyOf), with their weights worked out again for the
-// new average length: the token's count in a document is in the position
-// list, its length in State. Documents are numbered oldest first, so an
-// edit leaves every number as it was, and documents added with the newest
-// date are numbered after the others; a document added, removed, redated
-// or moved further back numbers those after it anew, and only theirs are
-// made again. Only those documents' texts are read and tokenized. The
-// lists are then cut into parts and shards as Build cuts them, so the
-// files are Build's.
+// of each document the prior index has with the same place (placeOf: its
+// URL and date) and key (keyOf), under the number it has now, with their
+// weights worked out again for the new average length: the token's count
+// in a document is in the position list, its length in State. Both
+// indexes number documents in one order, by date and URL, so the documents
+// reused keep their order whatever was added, removed or redated among
+// them, and their entries are merged in order with those made now. Only
+// the documents added or changed are read and tokenized. Documents are
+// numbered oldest first, so those added with the newest date are numbered
+// after all the others, which keep their numbers and their text segments
+// where they are; a document numbered otherwise has its segments copied
+// under its new number. The lists are then cut into parts and shards as
+// Build cuts them, so the files are Build's.
 
 // Prior is the index an Update made last: its State, and its files.
 type Prior struct {
@@ -127,29 +130,51 @@ func (ix *indexer) state(ds []indexDoc, shards int) *State {
 }
 
 // reusable returns, by document number, whether a document's entries come
-// from the prior index, and that index's lists; nil when none do. The
-// documents reused are prepared here: their length and segments are the
-// prior's, and their segments kept or copied.
-func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, *oldIndex) {
+// from the prior index; by the prior index's numbers, the number each
+// reused document has now (-1: none); and that index's lists; nil when
+// none do. A document is reused when the prior index has one of the same
+// place (placeOf: its URL and date) and key: since both are numbered in
+// the same order, by date and URL, the reused documents keep their order,
+// whatever was added, removed or redated between them. The documents
+// reused are prepared here: their length and segments are the prior's,
+// and their segments kept, or copied under their new numbers.
+func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, []int32, *oldIndex) {
 	st := prior.State
 	if st == nil || prior.Read == nil || st.sizes != sizesOf(ix.cfg) {
-		return nil, nil
+		return nil, nil, nil
+	}
+	was := make(map[[16]byte]int32, len(st.docs))
+	for id := range st.docs {
+		was[st.docs[id].place] = int32(id)
+	}
+	if len(was) != len(st.docs) {
+		return nil, nil, nil // two documents in one place: not as Update writes it
 	}
 	reuse := make([]bool, len(ds))
-	n := 0
-	for id := range min(len(ds), len(st.docs)) {
-		d, s := &ds[id], &st.docs[id]
-		if d.key != ([32]byte{}) && d.key == s.key && d.place == s.place {
-			reuse[id] = true
-			n++
+	oldOf := make([]int32, len(ds))
+	newOf := make([]int32, len(st.docs))
+	for i := range newOf {
+		newOf[i] = -1
+	}
+	n, last := 0, int32(-1)
+	for id := range ds {
+		d := &ds[id]
+		o, ok := was[d.place]
+		if !ok || d.key == ([32]byte{}) || d.key != st.docs[o].key {
+			continue
 		}
+		if o <= last {
+			return nil, nil, nil // out of order: not numbered as Update numbers
+		}
+		reuse[id], oldOf[id], newOf[o], last = true, o, int32(id), o
+		n++
 	}
 	if n == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	old, err := readOld(prior, st.shards)
 	if err != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	nw := max(1, min(runtime.GOMAXPROCS(0), 8))
 	var wg sync.WaitGroup
@@ -159,9 +184,10 @@ func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, *oldIndex) {
 				if !reuse[id] {
 					continue
 				}
-				s := &st.docs[id]
-				if s.starts != nil && !ix.keepText(prior, id, s) {
-					reuse[id] = false
+				o := oldOf[id]
+				s := &st.docs[o]
+				if s.starts != nil && !ix.keepText(prior, int(o), id, s) {
+					reuse[id], newOf[o] = false, -1
 					continue
 				}
 				d := &ds[id]
@@ -171,12 +197,13 @@ func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, *oldIndex) {
 		})
 	}
 	wg.Wait()
-	return reuse, old
+	return reuse, newOf, old
 }
 
-// keepText keeps or copies the text segments of document id from the
-// prior index, reporting false when one can be neither.
-func (ix *indexer) keepText(prior Prior, id int, s *docState) bool {
+// keepText keeps the text segments that document was had in the prior
+// index, when it is still numbered so, or copies them under its number
+// now, id, reporting false when one can be neither.
+func (ix *indexer) keepText(prior Prior, was, id int, s *docState) bool {
 	type copied struct {
 		name string
 		data []byte
@@ -185,13 +212,13 @@ func (ix *indexer) keepText(prior Prior, id int, s *docState) bool {
 	kept, bytes := 0, s.tbytes
 	for k := range len(s.starts) + 1 {
 		name := textName(id, k)
-		if prior.Keep != nil {
+		if prior.Keep != nil && was == id {
 			if ok, err := prior.Keep(name); err == nil && ok {
 				kept++
 				continue
 			}
 		}
-		data, err := prior.Read(name)
+		data, err := prior.Read(textName(was, k))
 		if err != nil {
 			return false
 		}
@@ -331,7 +358,7 @@ func (old *oldIndex) listParts(l listRef) ([]listPart, error) {
 // merge returns the lists of every token: the prior index's entries of
 // the documents reused, their weights worked out again, with the entries
 // made now of the others (fresh).
-func (ix *indexer) merge(old *oldIndex, fresh []tokRef, reuse []bool, ds []indexDoc) ([]tokRef, error) {
+func (ix *indexer) merge(old *oldIndex, fresh []tokRef, newOf []int32, ds []indexDoc) ([]tokRef, error) {
 	byText := make(map[string]*posting, len(fresh))
 	for _, t := range fresh {
 		if byText[t.text] != nil {
@@ -348,7 +375,7 @@ func (ix *indexer) merge(old *oldIndex, fresh []tokRef, reuse []bool, ds []index
 			for i := k; i < len(old.toks); i += nw {
 				t := &old.toks[i]
 				var ok bool
-				merged[i], ok = ix.mergeToken(old, t, byText[t.text], reuse, ds)
+				merged[i], ok = ix.mergeToken(old, t, byText[t.text], newOf, ds)
 				bad[k] = bad[k] || !ok
 			}
 		})
@@ -373,7 +400,7 @@ func (ix *indexer) merge(old *oldIndex, fresh []tokRef, reuse []bool, ds []index
 
 // mergeToken merges the lists of one token, reporting false when the
 // prior's are not as written.
-func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, reuse []bool, ds []indexDoc) (posting, bool) {
+func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, newOf []int32, ds []indexDoc) (posting, bool) {
 	filter := t.text != "" && (t.text[0] == '\x01' || t.text[0] == '\x02')
 	dp, err := old.listParts(t.docs)
 	if err != nil {
@@ -400,24 +427,33 @@ func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, reuse 
 		docsSize += fresh.docs.size()
 		posSize += fresh.pos.size()
 	}
+	// now is the number a prior entry's document has now, -1 when its
+	// entries are not reused: the numbers of those reused rise with the
+	// prior's (reusable), so the entries stay in order.
+	now := func(was int32) int32 {
+		if int(was) >= len(newOf) {
+			return -1
+		}
+		return newOf[was]
+	}
 	var p posting
 	for od.id >= 0 || nd.id >= 0 {
 		var q, first uint64
 		var more []byte
 		var id int32
-		if nd.id < 0 || od.id >= 0 && od.id < nd.id {
-			id = od.id
+		if nd.id < 0 || od.id >= 0 && now(od.id) < nd.id {
+			was := od.id
 			q, first = uint64(od.r.next()), uint64(od.r.next())
 			tf := 1
-			if op.id == id {
+			if op.id == was {
 				n, b := op.rest()
 				tf += n
 				more = b
 				op.next()
 			}
 			od.next()
-			if int(id) >= len(reuse) || !reuse[id] {
-				continue // made again, in fresh
+			if id = now(was); id < 0 {
+				continue // made again, in fresh, or gone
 			}
 			if !filter {
 				q = uint64(ix.weight(tf, float64(ds[id].dl)))
