@@ -200,9 +200,10 @@ func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, []int32, *oldIn
 	return reuse, newOf, old
 }
 
-// keepText keeps the text segments that document was had in the prior
-// index, when it is still numbered so, or copies them under its number
-// now, id, reporting false when one can be neither.
+// keepText keeps the text segments of the document numbered was in the
+// prior index where they are, when it is still numbered so, or copies
+// them under its number now, id; it reports false when one can be
+// neither.
 func (ix *indexer) keepText(prior Prior, was, id int, s *docState) bool {
 	type copied struct {
 		name string
