@@ -149,6 +149,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/folio-ssg/folio/internal/cite"
@@ -199,8 +200,11 @@ var fallbacks = map[string][]string{
 }
 
 // New parses the templates. All parse errors are returned together.
+//
+// A renderer made from the same templates, language and labels as one of
+// the last few is that one again: a process that builds a site many times
+// (folio serve, the tests) parses and escapes its templates once.
 func New(cfg Config) (*Renderer, error) {
-	r := &Renderer{lang: lang(cfg.Language), site: cmpOr(cfg.Language, "zh-CN"), custom: cfg.Labels, sets: map[string]*template.Template{}, src: map[string]string{}, sums: map[string][32]byte{}, own: map[string]bool{}}
 	files := map[string][]byte{} // name relative to templates/ -> text
 	origin := map[string]string{}
 	for _, layer := range []struct {
@@ -236,6 +240,11 @@ func New(cfg Config) (*Renderer, error) {
 		}
 	}
 
+	key := renderersKey(cfg, files, origin)
+	if r := renderers.get(key); r != nil {
+		return r, nil
+	}
+	r := &Renderer{lang: lang(cfg.Language), site: cmpOr(cfg.Language, "zh-CN"), custom: maps.Clone(cfg.Labels), sets: map[string]*template.Template{}, src: map[string]string{}, sums: map[string][32]byte{}, own: map[string]bool{}}
 	var errs diag.List
 	shared := template.New("").Funcs(r.funcs())
 	var sharedNames []string
@@ -294,7 +303,67 @@ func New(cfg Config) (*Renderer, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	renderers.put(key, r)
 	return r, nil
+}
+
+// renderers are the last few renderers New made, by renderersKey.
+var renderers recent
+
+// recentSize is how many renderers are kept: enough for the sites a test
+// binary builds in turn, few enough that template edits under folio
+// serve do not hold many stale ones.
+const recentSize = 8
+
+type recent struct {
+	mu   sync.Mutex
+	keys [][32]byte // the least recently used first
+	m    map[[32]byte]*Renderer
+}
+
+func (c *recent) get(key [32]byte) *Renderer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.m[key]
+	if r != nil {
+		i := slices.Index(c.keys, key)
+		c.keys = append(slices.Delete(c.keys, i, i+1), key)
+	}
+	return r
+}
+
+func (c *recent) put(key [32]byte, r *Renderer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[[32]byte]*Renderer{}
+	}
+	if _, ok := c.m[key]; ok {
+		return
+	}
+	if len(c.keys) == recentSize {
+		delete(c.m, c.keys[0])
+		c.keys = slices.Delete(c.keys, 0, 1)
+	}
+	c.keys = append(c.keys, key)
+	c.m[key] = r
+}
+
+// renderersKey is a digest of everything New reads: the language, the
+// labels, and every template file with where it came from.
+func renderersKey(cfg Config, files map[string][]byte, origin map[string]string) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\x00", cfg.Language)
+	for _, k := range slices.Sorted(maps.Keys(cfg.Labels)) {
+		fmt.Fprintf(h, "%q\x00%q\x00", k, cfg.Labels[k])
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		fmt.Fprintf(h, "%q\x00%q\x00%d\x00", name, origin[name], len(files[name]))
+		h.Write(files[name])
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	return key
 }
 
 // lookup returns the template file that renders kind, or "".

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -153,5 +154,65 @@ func TestDigestFollowsTemplates(t *testing.T) {
 	c, _ := New(Config{Theme: theme(t), Site: fstest.MapFS{"partials/pager.html": {Data: []byte(`{{define "pager"}}{{end}}`)}}})
 	if a.Digest(site.KindDoc) == c.Digest(site.KindDoc) {
 		t.Error("changing a partial did not change the doc digest")
+	}
+}
+
+// TestNewReusesOnlyARendererOfTheSameInputs: New gives the renderer it made
+// before for the same templates, language and labels, and a new one when
+// any of them differs, even by one byte of a template, or when the one
+// made before has been evicted.
+func TestNewReusesOnlyARendererOfTheSameInputs(t *testing.T) {
+	mk := func(cfg Config) *Renderer {
+		t.Helper()
+		cfg.Theme = theme(t)
+		r, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	own := func(text string) fs.FS { return fstest.MapFS{"tags.html": {Data: []byte(text)}} }
+	a := mk(Config{Site: own("x"), Labels: map[string]string{"newest": "最近"}})
+	// The theme's own tags.html, given as the site's, is the site's.
+	themeTags, err := fs.ReadFile(theme(t), "tags.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mk(Config{Site: own(string(themeTags))}).Own(site.KindTags) || mk(Config{}).Own(site.KindTags) {
+		t.Error("a copy of the theme's tags.html in the site is not the site's own")
+	}
+	if b := mk(Config{Site: own("x"), Labels: map[string]string{"newest": "最近"}}); b != a {
+		t.Error("the same inputs gave a new renderer")
+	}
+	for name, cfg := range map[string]Config{
+		"a template":    {Site: own("y"), Labels: map[string]string{"newest": "最近"}},
+		"a file's name": {Site: fstest.MapFS{"partials/x.html": {Data: []byte("x")}}, Labels: map[string]string{"newest": "最近"}},
+		"a label":       {Site: own("x"), Labels: map[string]string{"newest": "最新"}},
+		"the labels":    {Site: own("x")},
+		"the language":  {Site: own("x"), Labels: map[string]string{"newest": "最近"}, Language: "en"},
+	} {
+		if b := mk(cfg); b == a {
+			t.Errorf("another %s gave the same renderer", name)
+		}
+	}
+	// A site with a failing template is an error each time, never cached.
+	for range 2 {
+		if _, err := New(Config{Theme: theme(t), Site: own("{{")}); err == nil {
+			t.Fatal("a broken template built a renderer")
+		}
+	}
+	// The labels given are copied: changing the map later changes nothing.
+	labels := map[string]string{"newest": "甲"}
+	c := mk(Config{Labels: labels})
+	labels["newest"] = "乙"
+	if c.label("newest") != "甲" {
+		t.Errorf("label after the caller's map changed = %q, want 甲", c.label("newest"))
+	}
+	// Evicted after recentSize others.
+	for i := range recentSize {
+		mk(Config{Site: own(fmt.Sprint(i))})
+	}
+	if b := mk(Config{Site: own("x"), Labels: map[string]string{"newest": "最近"}}); b == a {
+		t.Error("a renderer was kept after recentSize others were made")
 	}
 }
