@@ -15,7 +15,7 @@
   "use strict";
 
   // Constants shared with internal/search.
-  const VERSION = 2, TITLE_SPAN = 1024, PREFIX_LEN = 3, MAX_EXPANSIONS = 10,
+  const VERSION = 3, TITLE_SPAN = 1024, PREFIX_LEN = 3, MAX_EXPANSIONS = 10,
     IDF_SCALE = 32, MAX_QUERY_RUNES = 100, MAX_TERMS = 16, DEFAULT_LIMIT = 10,
     SNIPPET_RUNES = 100, SNIPPET_BEFORE = 20;
   const SEP = 0, HAN = 1, WORD = 2, IGNORED = 3;
@@ -236,7 +236,7 @@
   const shardName = (n) => "p/" + b36(n) + ".bin";
   const partName = (n) => "x/" + b36(n) + ".bin";
   const chunkName = (n) => "d/" + b36(n) + ".json";
-  const textName = (id, k) => "t/" + id + "." + k + ".txt";
+  const textName = (key, k) => "t/" + key + "." + k + ".txt";
 
   // binarySearch returns the index of x in the sorted array a, or -1.
   function indexOf(a, x, key = (v) => v) {
@@ -542,17 +542,18 @@
       const name = chunkName(Math.floor(m.id / h.chunk));
       const chunk = await this.json(name);
       const d = chunk[m.id % h.chunk];
-      if (!d || d.length < 3) throw corrupt(name + ": no document " + m.id);
+      if (!d || d.length < 3 || d.length === 4 || d.length > 5) throw corrupt(name + ": no document " + m.id);
       const root = new URL("../", this.url);
       let href = new URL(d[0].replace(/^\//, ""), root).href;
       if (root.protocol === "file:" && href.endsWith("/")) href += "index.html";
       const hit = { url: d[0], href, title: d[1], date: d[2], snippet: "", marks: [], score: m.score / IDF_SCALE };
       if (d.length < 4) return hit;
+      if (!/^[0-9a-f]{32}$/.test(d[4])) throw corrupt(name + ": text key of document " + m.id);
       let seg = 0, pos = TITLE_SPAN;
       d[3].forEach((s, k) => {
         if (m.anchor >= s) [seg, pos] = [k + 1, s];
       });
-      const text = decoder.decode(await this.get(textName(m.id, seg)));
+      const text = decoder.decode(await this.get(textName(d[4], seg)));
       Object.assign(hit, snippet(text, pos, m.anchor, pieces, seg > 0, seg < d[3].length));
       return hit;
     }

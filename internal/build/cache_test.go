@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -554,12 +555,37 @@ func TestCacheSearchIndexIsUpdated(t *testing.T) {
 		}
 	}
 
+	// textOf names the first text segment of the document at url.
+	textOf := func(url string) string {
+		t.Helper()
+		chunks, err := filepath.Glob(filepath.Join(dest, "search", "d", "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range chunks {
+			b, err := os.ReadFile(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var docs [][]any
+			if err := json.Unmarshal(b, &docs); err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range docs {
+				if d[0] == url && len(d) == 5 {
+					return fmt.Sprintf("search/t/%s.0.txt", d[4])
+				}
+			}
+		}
+		t.Fatalf("no document %s with text in the search index", url)
+		return ""
+	}
 	for _, step := range []struct {
 		what, tamper, edit string
 		made               int // documents whose entries are made again; -1: all
 	}{
 		{"after an edit", "", "1975-EO-040.md", 1},
-		{"after a text segment changed by hand", "search/t/3.0.txt", "1974-EO-002.md", 2},
+		{"after a text segment changed by hand", textOf("/eo/1975-EO-040/"), "1974-EO-002.md", 2},
 		{"after a shard changed by hand", "search/p/0.bin", "1975-EO-040.md", -1},
 	} {
 		if step.tamper != "" {
@@ -590,13 +616,23 @@ func TestCacheSearchIndexIsUpdated(t *testing.T) {
 
 	// One older than all the others is numbered before every dated
 	// document, which are all numbered anew: their entries are still
-	// reused, under their new numbers, and their text segments copied.
+	// reused, under their new numbers, and their text segments kept where
+	// they are: the new document's is the only one written.
 	if err := os.WriteFile(filepath.Join(root, "content", "eo", "oldest.md"), []byte("---\ntitle: 最早的文件\ndate: 1900-01-01\n---\n最早的正文。\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	res = runCached(t, root, dest, cache)
 	if res.Search.Reused != first.Search.Docs+1 || res.Search.Docs != first.Search.Docs+2 {
 		t.Errorf("after the oldest document was added, %d of %d documents' entries reused, want %d", res.Search.Reused, res.Search.Docs, first.Search.Docs+1)
+	}
+	var texts []string
+	for _, name := range res.Changed {
+		if strings.HasPrefix(name, "search/t/") {
+			texts = append(texts, name)
+		}
+	}
+	if len(texts) != 1 {
+		t.Errorf("after the oldest document was added, %d text segments written, want its one: %v", len(texts), texts)
 	}
 	cold("after the oldest document was added")
 }

@@ -661,9 +661,13 @@ func (r *reader) hit(m match, pieces []string) (Hit, error) {
 	if i >= len(chunk) || len(chunk[i]) < 3 {
 		return Hit{}, fmt.Errorf("%w: %s: no document %d", errCorrupt, name, m.id)
 	}
+	if len(chunk[i]) == 4 || len(chunk[i]) > 5 {
+		return Hit{}, fmt.Errorf("%w: %s: document %d has %d fields", errCorrupt, name, m.id, len(chunk[i]))
+	}
 	h := Hit{Score: float64(m.score) / idfScale}
 	var starts []int32
-	for k, v := range []any{&h.URL, &h.Title, &h.Date, &starts}[:len(chunk[i])] {
+	var key string
+	for k, v := range []any{&h.URL, &h.Title, &h.Date, &starts, &key}[:len(chunk[i])] {
 		if err := json.Unmarshal(chunk[i][k], v); err != nil {
 			return Hit{}, fmt.Errorf("%w: %s: %v", errCorrupt, name, err)
 		}
@@ -671,13 +675,16 @@ func (r *reader) hit(m match, pieces []string) (Hit, error) {
 	if len(chunk[i]) < 4 {
 		return h, nil // no text
 	}
+	if !validTextKey(key) {
+		return Hit{}, fmt.Errorf("%w: %s: document %d: text key %q", errCorrupt, name, m.id, key)
+	}
 	seg, pos := 0, int32(titleSpan)
 	for k, s := range starts {
 		if m.anchor >= s {
 			seg, pos = k+1, s
 		}
 	}
-	text, err := r.get(textName(int(m.id), seg))
+	text, err := r.get(textName(key, seg))
 	if err != nil {
 		return Hit{}, err
 	}

@@ -51,9 +51,12 @@
 //	                characters), with document frequency, weight and their
 //	                lists, inline when small
 //	x/<n>.bin       one part of a long list, covering a range of documents
-//	d/<n>.json      documents n×chunk to (n+1)×chunk−1: URL, title, date and
-//	                where their text segments start
-//	t/<id>.<k>.txt  segment k of document id's text, for snippets
+//	d/<n>.json      documents n×chunk to (n+1)×chunk−1: URL, title, date,
+//	                and for a document with text, where its segments start
+//	                and the key that names them
+//	t/<key>.<k>.txt segment k of a document's text, for snippets; the key
+//	                is a digest of its URL and date (placeOf), so that a
+//	                document renumbered keeps its segments
 //
 // Documents are numbered oldest first (undated first; within a date by
 // URL, the last first), so a year is a range of numbers and newest-first
@@ -91,6 +94,7 @@ package search
 import (
 	"cmp"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -191,7 +195,7 @@ type Stats struct {
 
 // Algorithm constants shared with static/search.js.
 const (
-	formatVersion = 2
+	formatVersion = 3
 	maxExpansions = 10 // words a prefix expands to
 	overlapRunes  = 64 // a text segment runs this far into the next
 	k1, bm25b     = 1.2, 0.75
@@ -378,7 +382,7 @@ func (ix *indexer) emitText(id int, d *indexDoc) bool {
 			d.starts = append(d.starts, seg.pos)
 		}
 		d.tbytes += int64(len(seg.text))
-		ix.put(textName(id, k), []byte(seg.text))
+		ix.put(textName(textKey(d.place), k), []byte(seg.text))
 	}
 	d.text, d.segs = "", nil
 	return !ix.failed()
@@ -526,7 +530,7 @@ func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *Sta
 			if d.starts == nil { // no text
 				chunk = append(chunk, []any{d.URL, d.Title, d.Date})
 			} else {
-				chunk = append(chunk, []any{d.URL, d.Title, d.Date, d.starts})
+				chunk = append(chunk, []any{d.URL, d.Title, d.Date, d.starts, textKey(d.place)})
 			}
 		}
 		b, err := json.Marshal(chunk)
@@ -832,8 +836,25 @@ const headerName = "search/index.json"
 func shardName(n int) string { return "search/p/" + strconv.FormatInt(int64(n), 36) + ".bin" }
 func partName(n int) string  { return "search/x/" + strconv.FormatInt(int64(n), 36) + ".bin" }
 func chunkName(n int) string { return "search/d/" + strconv.FormatInt(int64(n), 36) + ".json" }
-func textName(id, k int) string {
-	return "search/t/" + strconv.Itoa(id) + "." + strconv.Itoa(k) + ".txt"
+
+// textName names segment k of the text of the document whose textKey is
+// key.
+func textName(key string, k int) string {
+	return "search/t/" + key + "." + strconv.Itoa(k) + ".txt"
+}
+
+// textKey is the part of the names of a document's text segments that is
+// its own: its place (placeOf), not its number, so that a document keeps
+// its segments when documents added, removed or redated before it number
+// it anew. Places are unique, as URLs are (two alike would be a collision
+// of SHA-256). The document's entry in its chunk carries the key for the
+// readers.
+func textKey(place [16]byte) string { return hex.EncodeToString(place[:]) }
+
+// validTextKey reports whether key is as textKey makes it.
+func validTextKey(key string) bool {
+	b, err := hex.DecodeString(key)
+	return err == nil && len(b) == 16 && hex.EncodeToString(b) == key
 }
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))

@@ -1,8 +1,10 @@
 package search
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -348,5 +350,41 @@ func TestBuildEmitGivesTheSameFilesAndStats(t *testing.T) {
 	stop := errors.New("disk full")
 	if _, _, err := Build(docs, Config{Emit: func(string, []byte) error { return stop }}); !errors.Is(err, stop) {
 		t.Errorf("Build with a failing Emit = %v, want its error", err)
+	}
+}
+
+// TestSearchRefusesABadTextKey: a document's entry names its text segments
+// by a key of 32 hex digits, which a reader checks before it fetches one.
+func TestSearchRefusesABadTextKey(t *testing.T) {
+	files := mustBuild(t, fixture, Config{})
+	if hits, _, _, err := Search(mapFetch(files), "人工智能", Options{}); err != nil || len(hits) == 0 || hits[0].Snippet == "" {
+		t.Fatalf("the index as built: %v, %+v", err, hits)
+	}
+	var chunk [][]any
+	if err := json.Unmarshal(files[chunkName(0)], &chunk); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []any{"../../../secret", "ABCDEF0123456789ABCDEF0123456789", "00", nil} {
+		broken := maps.Clone(files)
+		var c [][]any
+		for _, d := range chunk {
+			d = slices.Clone(d)
+			if len(d) == 5 {
+				if bad == nil {
+					d = d[:4]
+				} else {
+					d[4] = bad
+				}
+			}
+			c = append(c, d)
+		}
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		broken[chunkName(0)] = b
+		if _, _, _, err := Search(mapFetch(broken), "人工智能", Options{}); !errors.Is(err, errCorrupt) {
+			t.Errorf("text key %v: %v, want a corrupt index", bad, err)
+		}
 	}
 }

@@ -22,12 +22,11 @@ import (
 // indexes number documents in one order, by date and URL, so the documents
 // reused keep their order whatever was added, removed or redated among
 // them, and their entries are merged in order with those made now. Only
-// the documents added or changed are read and tokenized. Documents are
-// numbered oldest first, so those added with the newest date are numbered
-// after all the others, which keep their numbers and their text segments
-// where they are; a document numbered otherwise has its segments copied
-// under its new number. The lists are then cut into parts and shards as
-// Build cuts them, so the files are Build's.
+// the documents added or changed are read and tokenized. A document's text
+// segments are named by its place, not its number, so a document reused
+// keeps them where they are, however it is numbered now. The lists are
+// then cut into parts and shards as Build cuts them, so the files are
+// Build's.
 
 // Prior is the index an Update made last: its State, and its files.
 type Prior struct {
@@ -137,7 +136,7 @@ func (ix *indexer) state(ds []indexDoc, shards int) *State {
 // the same order, by date and URL, the reused documents keep their order,
 // whatever was added, removed or redated between them. The documents
 // reused are prepared here: their length and segments are the prior's,
-// and their segments kept, or copied under their new numbers.
+// and their segments kept.
 func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, []int32, *oldIndex) {
 	st := prior.State
 	if st == nil || prior.Read == nil || st.sizes != sizesOf(ix.cfg) {
@@ -186,7 +185,7 @@ func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, []int32, *oldIn
 				}
 				o := oldOf[id]
 				s := &st.docs[o]
-				if s.starts != nil && !ix.keepText(prior, int(o), id, s) {
+				if s.starts != nil && !ix.keepText(prior, s) {
 					reuse[id], newOf[o] = false, -1
 					continue
 				}
@@ -200,26 +199,25 @@ func (ix *indexer) reusable(ds []indexDoc, prior Prior) ([]bool, []int32, *oldIn
 	return reuse, newOf, old
 }
 
-// keepText keeps the text segments of the document numbered was in the
-// prior index where they are, when it is still numbered so, or copies
-// them under its number now, id; it reports false when one can be
-// neither.
-func (ix *indexer) keepText(prior Prior, was, id int, s *docState) bool {
+// keepText keeps the text segments of a document of the prior index for
+// the new one: where they are, or read and emitted again where they cannot
+// be kept. It reports false when one can be neither.
+func (ix *indexer) keepText(prior Prior, s *docState) bool {
 	type copied struct {
 		name string
 		data []byte
 	}
 	var cs []copied
-	kept, bytes := 0, s.tbytes
+	kept, bytes, key := 0, s.tbytes, textKey(s.place)
 	for k := range len(s.starts) + 1 {
-		name := textName(id, k)
-		if prior.Keep != nil && was == id {
+		name := textName(key, k)
+		if prior.Keep != nil {
 			if ok, err := prior.Keep(name); err == nil && ok {
 				kept++
 				continue
 			}
 		}
-		data, err := prior.Read(textName(was, k))
+		data, err := prior.Read(name)
 		if err != nil {
 			return false
 		}
@@ -480,9 +478,10 @@ func (ix *indexer) mergeToken(old *oldIndex, t *oldToken, fresh *posting, newOf 
 	return p, ok
 }
 
-// stateVersion 2: documents numbered oldest first. A State of version 1
-// numbered them newest first, and is not read.
-const stateVersion = 2
+// stateVersion 3: text segments named by place. A State of version 2
+// (segments named by number) or 1 (documents numbered newest first) is
+// not read.
+const stateVersion = 3
 
 // MarshalBinary encodes the state, for a build cache.
 func (s *State) MarshalBinary() ([]byte, error) {

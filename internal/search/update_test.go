@@ -137,9 +137,41 @@ func TestUpdateGivesBuildsFiles(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, stats, next, err := Update(docs, cfg, Prior{State: st, Read: mapFetch(files)})
+				var mu sync.Mutex
+				kept := map[string]bool{}
+				keep := func(name string) (bool, error) {
+					mu.Lock()
+					defer mu.Unlock()
+					_, ok := files[name]
+					kept[name] = ok
+					return ok, nil
+				}
+				got, stats, next, err := Update(docs, cfg, Prior{State: st, Read: mapFetch(files), Keep: keep})
 				if err != nil {
 					t.Fatal(err)
+				}
+				// Documents added, however they number the others, make
+				// text segments of their own and no other.
+				if added > 0 {
+					made, theirs := 0, 0
+					for name := range got {
+						if strings.HasPrefix(name, "search/t/") {
+							made++
+						}
+					}
+					for name := range want {
+						if _, ok := files[name]; !ok && strings.HasPrefix(name, "search/t/") {
+							theirs++
+						}
+					}
+					if made != theirs {
+						t.Errorf("round %d: %d documents added with %d text segments; %d segments made", round, added, theirs, made)
+					}
+				}
+				for name, ok := range kept {
+					if ok {
+						got[name] = files[name]
+					}
 				}
 				sameFiles(t, fmt.Sprintf("round %d", round), got, want)
 				// A round changes a few documents of many: the others'
