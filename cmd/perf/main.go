@@ -25,8 +25,10 @@
 //     destination (the spare);
 //   - folio build, documents added: the same after 30 documents dated
 //     after all the others are added, as an archive takes the day's
-//     articles; the documents are then put back and the added ones
-//     removed.
+//     articles;
+//   - folio build, older documents added: the same after 30 more, dated
+//     before all the others, as an archive takes older articles it has
+//     found; the documents are then put back and the added ones removed.
 //
 // Each is a process of its own; perf reports the median of its runs' wall
 // time, CPU time (user + system), peak resident set (the kernel's maxrss)
@@ -202,6 +204,7 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 	part := row{docs: n, what: fmt.Sprintf("folio build, 1%% changed (%s documents)", count(len(changed))), kind: "1% changed"}
 	part2 := row{docs: n, what: fmt.Sprintf("folio build, another 1%% changed (%s documents)", count(len(changed2))), kind: "1% changed again"}
 	added := row{docs: n, what: fmt.Sprintf("folio build, %d documents added", addedDocs), kind: "added"}
+	older := row{docs: n, what: fmt.Sprintf("folio build, %d older documents added", addedDocs), kind: "older added"}
 	floorOut, folioOut := filepath.Join(c.out, "floor"), filepath.Join(c.out, "folio")
 	build := []string{"build", "--source", c.site, "--dest", folioOut}
 	failed := func(r *row) bool { return len(r.runs) > 0 && r.runs[len(r.runs)-1].fail != "" }
@@ -268,6 +271,7 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 			func() { one(&part, i, folioOut, cfg.folio, build...) },
 			func() { one(&part2, i, folioOut, cfg.folio, build...) },
 			func() { one(&added, i, folioOut, cfg.folio, build...) },
+			func() { one(&older, i, folioOut, cfg.folio, build...) },
 		})
 		if err != nil {
 			return nil, "", err
@@ -282,17 +286,18 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 		part.runs = append(part.runs, sample{fail: "not run: the cold build failed", files: -1})
 		part2.runs = append(part2.runs, sample{fail: "not run: the cold build failed", files: -1})
 		added.runs = append(added.runs, sample{fail: "not run: the cold build failed", files: -1})
+		older.runs = append(older.runs, sample{fail: "not run: the cold build failed", files: -1})
 	}
 	fm, cm := median(floor.runs), median(cold.runs)
 	if fm.fail == "" && cm.fail == "" {
 		cold.compare = ratio(cm.wall, fm.wall, false) + " floor wall, " + ratio(cm.cpu, fm.cpu, false) + " CPU"
 	}
-	for _, r := range []*row{&warm, &whole, &part, &part2, &added} {
+	for _, r := range []*row{&warm, &whole, &part, &part2, &added, &older} {
 		if m := median(r.runs); m.fail == "" && cm.fail == "" {
 			r.compare = ratio(m.wall, cm.wall, true) + " of cold wall, " + ratio(m.cpu, cm.cpu, true) + " CPU"
 		}
 	}
-	rows := []row{floor, cold, warm, whole, part, part2, added}
+	rows := []row{floor, cold, warm, whole, part, part2, added, older}
 	if summary != "" {
 		note += "; folio said: " + summary
 	}
@@ -318,14 +323,23 @@ func measure(ctx context.Context, cfg config, n int, progress io.Writer) ([]row,
 	return rows, note, nil
 }
 
-// addedDocs is how many documents the "added" measurement adds.
+// addedDocs is how many documents each "added" measurement adds.
 const addedDocs = 30
 
+// An addition is a batch of addedDocs documents that one build finds
+// added: dated after all that corpusgen writes (the day's articles) or
+// before all of it (older articles an archive has found).
+type addition struct{ folder, date, title string }
+
+var additions = []addition{
+	{"2099", "2099年01月01日", "当天新增的第%d篇文章"},
+	{"1900", "1900年01月01日", "补录的第%d篇旧文章"},
+}
+
 // changeAndBuild appends a paragraph to each of sets[k] and then calls
-// builds[k], for each k in turn; with one build more than sets, it then
-// adds addedDocs documents dated after all the others and calls the last.
-// It puts every document back and removes the added ones, even when a
-// build fails.
+// builds[k], for each k in turn; then, for each build more than sets, it
+// adds the next batch of additions and calls that build. It puts every
+// document back and removes the added ones, even when a build fails.
 func changeAndBuild(c *corpus, i int, sets [][]string, builds []func()) (err error) {
 	e, err := c.edit()
 	if err != nil {
@@ -340,22 +354,23 @@ func changeAndBuild(c *corpus, i int, sets [][]string, builds []func()) (err err
 		}
 		builds[k]()
 	}
-	if len(builds) > len(sets) {
+	for j, build := range builds[len(sets):] {
+		a := additions[j]
 		for k := range addedDocs {
-			if err := e.add(fmt.Sprintf("content/2099/added-%02d.md", k), newestDoc(k)); err != nil {
+			if err := e.add(fmt.Sprintf("content/%s/added-%02d.md", a.folder, k), addedDoc(a, k)); err != nil {
 				return err
 			}
 		}
-		builds[len(sets)]()
+		build()
 	}
 	return nil
 }
 
-// newestDoc is the k-th added document: seed-format front matter dated
-// after anything corpusgen writes, and a few paragraphs.
-func newestDoc(k int) []byte {
+// addedDoc is the k-th document of an addition: seed-format front matter
+// and a few paragraphs.
+func addedDoc(a addition, k int) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: 当天新增的第%d篇文章\ndate: 2099年01月01日\nauthor: 人民日报\nversion: 第%02d版\nsource: 人民日报\noriginal_url: http://example.com/added-%d.html\ntags: [人工智能, 教育]\n---\n\n", k, 1+k%20, k)
+	fmt.Fprintf(&b, "---\ntitle: %s\ndate: %s\nauthor: 人民日报\nversion: 第%02d版\nsource: 人民日报\noriginal_url: http://example.com/added-%s-%d.html\ntags: [人工智能, 教育]\n---\n\n", fmt.Sprintf(a.title, k), a.date, 1+k%20, a.folder, k)
 	for p := range 5 {
 		fmt.Fprintf(&b, "第%d段：习近平在主持学习时强调，面对新一代人工智能技术快速演进的新形势，要充分发挥新型举国体制优势。\n\n", p+1)
 	}

@@ -224,14 +224,17 @@ func TestCorpusIsReusedOnlyWhileIntact(t *testing.T) {
 	if _, err := os.Stat(c.stamp); !os.IsNotExist(err) {
 		t.Errorf("the stamp is still there while a document is edited: %v", err)
 	}
-	if err := e.add("content/2099/added-00.md", newestDoc(0)); err != nil {
+	if err := e.add("content/2099/added-00.md", addedDoc(additions[0], 0)); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.add("content/2099/added-00.md", newestDoc(1)); err == nil {
+	if err := e.add("content/2099/added-00.md", addedDoc(additions[0], 1)); err == nil {
 		t.Error("add wrote over a document it had added")
 	}
-	if docs, err := list(c.site); err != nil || len(docs) != 6 {
-		t.Errorf("with one document added, %d documents (%v), want 6", len(docs), err)
+	if err := e.add("content/1900/added-00.md", addedDoc(additions[1], 0)); err != nil {
+		t.Fatal(err)
+	}
+	if docs, err := list(c.site); err != nil || len(docs) != 7 {
+		t.Errorf("with two documents added, %d documents (%v), want 7", len(docs), err)
 	}
 	if err := e.restore(); err != nil {
 		t.Fatal(err)
@@ -239,8 +242,10 @@ func TestCorpusIsReusedOnlyWhileIntact(t *testing.T) {
 	if after, _ := os.ReadFile(c.site + "/" + doc); string(after) != string(before) {
 		t.Errorf("restored document = %q, want %q", after, before)
 	}
-	if _, err := os.Stat(c.site + "/content/2099"); !os.IsNotExist(err) {
-		t.Errorf("the added document's folder is still there: %v", err)
+	for _, a := range additions {
+		if _, err := os.Stat(c.site + "/content/" + a.folder); !os.IsNotExist(err) {
+			t.Errorf("the added document's folder %s is still there: %v", a.folder, err)
+		}
 	}
 	if _, took, _ = prepare(dir, 5); took != 0 {
 		t.Error("prepare wrote a restored corpus again")
