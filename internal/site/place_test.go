@@ -169,3 +169,27 @@ func BenchmarkRelated100k(b *testing.B) {
 		b.Fatalf("related = %d", len(s.Docs[0].Related))
 	}
 }
+
+// BenchmarkNew100k assembles a site of 100,000 documents with tags, a
+// source and no relations or translations, as a generated corpus has.
+func BenchmarkNew100k(b *testing.B) {
+	const n = 100_000
+	tags := make([]string, 300)
+	for i := range tags {
+		tags[i] = "标签" + strconv.Itoa(i)
+	}
+	cs := make([]*content.Doc, n)
+	for i := range cs {
+		cs[i] = &content.Doc{Path: "content/" + strconv.Itoa(i) + ".md", Rel: strconv.Itoa(i) + ".md", Title: strconv.Itoa(i),
+			Tags: []string{tags[i%300], tags[(i*7)%300], tags[(i*13)%300]}, Source: []string{"人民日报", "新华社", "光明日报"}[i%3]}
+	}
+	for b.Loop() {
+		docs := make([]*Doc, n)
+		for i, c := range cs {
+			docs[i] = &Doc{Doc: c}
+		}
+		if _, err := New(Config{}, docs, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -198,7 +198,12 @@ func (s *Site) readPolicy() {
 // relation's reverse to the document it names, and lets a superseded or
 // amended document's status say so when front matter does not.
 func (s *Site) resolveRelations() (warnings []string) {
-	byRef := map[string][]*Doc{}
+	// Most collections state no relation: then there is nothing to find,
+	// and no index of every document's names (five a document) to make.
+	if !slices.ContainsFunc(s.Docs, func(d *Doc) bool { return len(d.Doc.Relations) > 0 }) {
+		return nil
+	}
+	byRef := make(map[string][]*Doc, 4*len(s.Docs))
 	for _, d := range s.Docs {
 		seen := map[string]bool{}
 		for _, r := range d.Doc.References() {
@@ -346,19 +351,27 @@ func (d *Doc) Versions() []*Doc {
 // buildTranslations links documents that share a translation_key, or one
 // that is a translation_of another.
 func (s *Site) buildTranslations() (warnings []string) {
-	byRef := map[string]*Doc{}
-	for _, d := range s.Docs {
-		for _, r := range d.Doc.References() {
-			if _, dup := byRef[r]; !dup {
-				byRef[r] = d
+	// The index of every document's names is made when a translation_of
+	// first needs it: most collections have none.
+	var byRef map[string]*Doc
+	find := func(ref string) *Doc {
+		if byRef == nil {
+			byRef = make(map[string]*Doc, 4*len(s.Docs))
+			for _, d := range s.Docs {
+				for _, r := range d.Doc.References() {
+					if _, dup := byRef[r]; !dup {
+						byRef[r] = d
+					}
+				}
 			}
 		}
+		return byRef[ref]
 	}
 	groups := map[string][]*Doc{}
 	for _, d := range s.Docs {
 		key := d.Doc.TranslationKey
 		if key == "" && d.Doc.TranslationOf != "" {
-			orig := byRef[d.Doc.TranslationOf]
+			orig := find(d.Doc.TranslationOf)
 			if orig == nil {
 				warnings = append(warnings, fmt.Sprintf("%s: translation_of %q names no document of the collection", d.Doc.Pos("translation_of"), d.Doc.TranslationOf))
 				continue
