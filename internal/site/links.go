@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,12 +33,18 @@ type Link struct {
 // nothing, or to a draft that is not published, is a warning, and the link
 // is left as written.
 func (s *Site) resolveLinks() (warnings []string) {
+	// Without a local link there is nothing to resolve, and no index of
+	// every document and page to make.
+	if !slices.ContainsFunc(s.Docs, func(d *Doc) bool { return len(d.Links) > 0 }) {
+		return nil
+	}
 	bySource := make(map[string]*Doc, len(s.Docs))
 	for _, d := range s.Docs {
 		bySource[d.Doc.Path] = d
 	}
-	pages := map[string]bool{}
-	for _, p := range s.Pages() {
+	all := s.Pages()
+	pages := make(map[string]bool, len(all))
+	for _, p := range all {
 		pages[p.Path] = true
 	}
 	for _, d := range s.Docs {
