@@ -119,6 +119,13 @@ func (o *output) spareDirs(dir string) error {
 	if err := o.spareDirs(path.Dir(dir)); err != nil {
 		return err
 	}
+	// One core at a time: a file in the folder's place is removed first,
+	// which must not happen to a folder another core has just made.
+	o.spareDirMu.Lock()
+	defer o.spareDirMu.Unlock()
+	if _, ok := o.dirs.Load(dir); ok {
+		return nil
+	}
 	fi, err := o.root.Lstat(dir)
 	switch {
 	case err == nil && fi.IsDir():
