@@ -1690,8 +1690,8 @@ func (b *Builder) renderPages(ctx context.Context, out *output, rnd *render.Rend
 			errs.Append(p.Output, err)
 			mu.Unlock()
 		}
-		if !out.holdsBytes() {
-			pagePool.Put(buf) // written: the next page renders into it
+		if !out.holds(p.Output) {
+			pagePool.Put(buf) // written or staged: the next page renders into it
 		}
 	})
 	if err != nil {

@@ -302,11 +302,20 @@ func (o *output) mkdirs(dir string) error {
 	return nil
 }
 
-// holdsBytes reports whether put may keep the bytes it is given after it
-// returns (an update in place holds changed files until the commit, an
-// output in memory keeps them): a caller may reuse them only when not.
-func (o *output) holdsBytes() bool {
-	return o.inPlace || o.mem != nil
+// holds reports whether the output kept the bytes put was last given for
+// name (an update in place holds changed files until the commit, up to
+// heldBytes; an output in memory keeps them all): the caller may reuse
+// them only when not.
+func (o *output) holds(name string) bool {
+	if o.mem != nil {
+		return true
+	}
+	if !o.inPlace {
+		return false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.pending[name].data != nil
 }
 
 // lastSize is the size of name as the last build wrote it, or, for a

@@ -495,6 +495,34 @@ func TestRebuildThemeListPartialShowingAuthor(t *testing.T) {
 	}
 }
 
+// An in-place build that holds some of the pages it renders and stages
+// the rest renders the next page into the buffer of one staged, never of
+// one held: every page is as a cold build makes it.
+func TestInPlaceReusesOnlyBuffersItDoesNotHold(t *testing.T) {
+	t.Parallel()
+	s := rebuildSite(t)
+	total := 0
+	for _, data := range s.tree() {
+		total += len(data)
+	}
+	s.b.hold = int64(total / 2)
+	s.write("folio.yaml", "title: 改过名的站点\npage_size: 5\npermalink: /:year/:month/:slug/\n")
+	s.build()
+	if s.result.Rendered != s.result.Pages {
+		t.Fatalf("a new title rendered %d of %d pages again", s.result.Rendered, s.result.Pages)
+	}
+	cold := New(Config{Source: s.root, Dest: filepath.Join(t.TempDir(), "public"), Theme: folio.Theme(), BaseURL: "http://127.0.0.1/"})
+	cold.memory = true
+	if _, err := cold.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for name, data := range cold.dest.mem {
+		want[name] = string(data)
+	}
+	sameTree(t, "held and staged", s.tree(), want)
+}
+
 // An in-place build holds at most heldBytes of changed files in memory; the
 // rest waits in the destination's stage folder, which commit empties. A
 // failed build leaves no stage folder and the output as it was.
