@@ -368,7 +368,8 @@ func intactFile(p string, size int64, committed time.Time) bool {
 // cannot be linked (another file system). The first build that changes a
 // site after a cold one links every file this way, two system calls or
 // more each: the work is shared among the cores, each taking a run of the
-// sorted names, so that mostly its own folders (made once, whoever asks).
+// sorted names, so that each makes mostly folders of its own (mkdirs
+// makes a folder once, whoever asks first).
 func (o *output) linkReused() error {
 	names := sortedKeys(o.reuse)
 	nw := max(1, min(runtime.GOMAXPROCS(0), len(names)/linkRun))
