@@ -369,20 +369,21 @@ func (ix *indexer) failed() bool {
 	return ix.err != nil
 }
 
-// emitText emits document id's text segments, keeps where they start and
+// emitText emits a document's text segments, keeps where they start and
 // lets go of its text. It reports false once Emit has failed.
-func (ix *indexer) emitText(id int, d *indexDoc) bool {
+func (ix *indexer) emitText(d *indexDoc) bool {
 	d.emitted = true
 	if d.text == "" {
 		return !ix.failed()
 	}
 	d.starts = []int32{}
+	key := textKey(d.place)
 	for k, seg := range d.segs {
 		if k > 0 {
 			d.starts = append(d.starts, seg.pos)
 		}
 		d.tbytes += int64(len(seg.text))
-		ix.put(textName(textKey(d.place), k), []byte(seg.text))
+		ix.put(textName(key, k), []byte(seg.text))
 	}
 	d.text, d.segs = "", nil
 	return !ix.failed()
@@ -420,16 +421,16 @@ func Build(docs []Doc, cfg Config) (map[string][]byte, Stats, error) {
 // Update indexes docs as Build does, and returns the State of the index
 // too, for the next Update. Given the prior index (Prior), it makes again
 // only the entries of the documents whose Key differs from their key
-// there: the others' entries are taken from the prior index's lists, their
-// text is not read, and their text segments are kept (Prior.Keep) or
-// copied. The files are the bytes Build would give. When the documents
-// are not numbered as they were (one added, removed, redated or moved),
-// or a file of the prior index cannot be read, the whole index is made
-// again.
+// there: the others' entries are taken from the prior index's lists,
+// however they are numbered now, their text is not read, and their text
+// segments are kept (Prior.Keep) or read and emitted again. The files are
+// the bytes Build would give. When the prior index's lists cannot be
+// read, the whole index is made again; a document whose segments can be
+// neither kept nor read is made again on its own.
 func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *State, error) {
 	cfg = cfg.withDefaults()
 	ix := &indexer{cfg: cfg, avgdl: 1, files: map[string][]byte{}}
-	var emit func(id int, d *indexDoc) bool
+	var emit func(d *indexDoc) bool
 	if cfg.Emit != nil {
 		emit = ix.emitText
 	}
@@ -491,7 +492,7 @@ func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *Sta
 						if text != "" {
 							d.segs = segments(text, us, ix.cfg.SegmentBytes)
 						}
-						ix.emitText(id, d)
+						ix.emitText(d)
 					}
 					toks[j-lo] = docTokens(t, us)
 				}
@@ -510,7 +511,7 @@ func Update(docs []Doc, cfg Config, prior Prior) (map[string][]byte, Stats, *Sta
 	}
 	for id := range ds {
 		if !ds[id].emitted {
-			ix.emitText(id, &ds[id]) // indexed, and cut into segment files: not needed again
+			ix.emitText(&ds[id]) // indexed, and cut into segment files: not needed again
 		}
 	}
 	all := ix.tokens()
@@ -904,7 +905,7 @@ func number(docs []Doc) ([]indexDoc, error) {
 // prepare scans the documents' text and cuts it into segments, but those
 // whose entries are reused (skip). emit, when not nil, is called with each
 // document once it is prepared; when it returns false, prepare stops.
-func prepare(ds []indexDoc, skip []bool, segBytes int, emit func(id int, d *indexDoc) bool) {
+func prepare(ds []indexDoc, skip []bool, segBytes int, emit func(d *indexDoc) bool) {
 	// Each document is cleaned and measured on its own: on every core.
 	nw := max(1, min(runtime.GOMAXPROCS(0), 8))
 	var wg sync.WaitGroup
@@ -922,7 +923,7 @@ func prepare(ds []indexDoc, skip []bool, segBytes int, emit func(id int, d *inde
 				}
 				if emit != nil {
 					us = d.prepare(us, segBytes)
-					if !emit(i, d) {
+					if !emit(d) {
 						return
 					}
 					continue
