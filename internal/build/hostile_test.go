@@ -4,6 +4,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -18,11 +19,13 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -37,11 +40,13 @@ import (
 
 // The hostile-input suite. Every file in testdata/hostile is one case: a
 // small site as a txtar archive whose comment says what a build of it
-// must do (testdata/hostile/README.md lists the directives). Each case
-// runs in a process of its own (this test binary again), so one that
-// hangs, exhausts memory or panics in a worker fails alone and is
-// reported with what it did; the parent kills a case that runs past its
-// time and the child stops itself past its memory budget.
+// must do (testdata/hostile/README.md lists the directives). The cases
+// run in child processes (this test binary again), so one that hangs,
+// exhausts memory or panics in a worker fails alone and is reported with
+// what it did; the parent kills a child that runs past its time and the
+// child stops itself past its memory budget. Cases with budgets of their
+// own run alone; the others run by family, and again alone if they do
+// not pass there.
 //
 // For every case, whatever its outcome:
 //
@@ -93,6 +98,7 @@ type hostileCase struct {
 	maxOut  int64
 	cpu     time.Duration // CPU budget of the case's process
 	memory  uint64
+	alone   bool // sets its own budget: runs in a process of its own
 	files   []txtar.File
 }
 
@@ -193,13 +199,13 @@ func parseHostile(name string, data []byte) (*hostileCase, error) {
 			if err != nil {
 				return nil, bad("%v", err)
 			}
-			c.cpu = d
+			c.cpu, c.alone = d, true
 		case "memory":
 			n, err := strconv.ParseUint(strings.TrimSuffix(val, "MB"), 10, 64)
 			if err != nil {
 				return nil, bad("memory %q: want megabytes", val)
 			}
-			c.memory = n << 20
+			c.memory, c.alone = n<<20, true
 		default:
 			return nil, bad("unknown directive %q", key)
 		}
@@ -266,17 +272,25 @@ func readHostile(t *testing.T, name string) *hostileCase {
 	return c
 }
 
-// TestHostileInputsFailSafely runs every case of testdata/hostile, each in
-// a child process: this test binary again, running the one case.
+// TestHostileInputsFailSafely runs every case of testdata/hostile in a
+// child process: this test binary again. A case that sets its own CPU or
+// memory budget runs alone. The others run together by family (the name
+// up to its first hyphen: fs, enc, xss…), one after another in one child
+// under one case's budget, since starting a child costs about as much as
+// a small case; a family whose child fails is run again one case per
+// child, so that a failure names its case and is held to its budget.
 func TestHostileInputsFailSafely(t *testing.T) {
 	t.Parallel()
 	if dir := os.Getenv(hostileChildEnv); dir != "" {
-		// A child reads its own case only, not every case again.
-		c := readHostile(t, os.Getenv(hostileNameEnv))
-		t.Run(c.name, func(t *testing.T) {
-			watchMemory(c.memory)
-			runHostile(t, dir, os.Getenv(hostileBaseEnv), c)
-		})
+		// A child reads its own cases only, not every case again.
+		limit := watchMemory()
+		for _, name := range strings.Split(os.Getenv(hostileNameEnv), ",") {
+			c := readHostile(t, name)
+			t.Run(c.name, func(t *testing.T) {
+				limit.Store(c.memory)
+				runHostile(t, filepath.Join(dir, c.name), os.Getenv(hostileBaseEnv), c)
+			})
+		}
 		return
 	}
 	cases := hostileCases(t)
@@ -313,34 +327,155 @@ func TestHostileInputsFailSafely(t *testing.T) {
 			}
 		}
 	}
+	run := hostileRunner{exe: exe, base: filepath.Join(base, "public"), dir: t.TempDir(), slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	var families []*hostileFamily
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			cmd := exec.Command(exe, "-test.run=^TestHostileInputsFailSafely$/^"+regexp.QuoteMeta(c.name)+"$", "-test.count=1", "-test.v")
-			cmd.Env = append(os.Environ(), hostileChildEnv+"="+t.TempDir(), hostileNameEnv+"="+c.name, hostileBaseEnv+"="+filepath.Join(base, "public"))
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			start := time.Now()
-			verdict, cpu, err := runLimited(cmd, c.cpu)
-			took := fmt.Sprintf("%s (%.2fs CPU)", time.Since(start).Round(10*time.Millisecond), cpu)
-			var ee *exec.ExitError
-			switch {
-			case verdict != "":
-				t.Errorf("%s after %s%s", verdict, took, childReport(out.Bytes()))
-			case errors.As(err, &ee) && ee.ExitCode() == 3:
-				t.Errorf("stopped after %s: over its memory budget of %d MB%s", took, c.memory>>20, childReport(out.Bytes()))
-			case err != nil:
-				t.Errorf("failed after %s (%v):%s", took, err, childReport(out.Bytes()))
-			case !bytes.Contains(out.Bytes(), []byte("--- PASS")):
-				t.Errorf("child ran no case:%s", childReport(out.Bytes()))
-			default:
-				t.Logf("passed in %s:%s", took, childReport(out.Bytes()))
+			// Before t.Parallel, which waits for this loop to end: a
+			// family holds just the cases -run selects.
+			var f *hostileFamily
+			if !c.alone {
+				name, _, _ := strings.Cut(c.name, "-")
+				if n := len(families); n > 0 && families[n-1].name == name {
+					f = families[n-1]
+				} else {
+					f = &hostileFamily{name: name, done: make(chan struct{})}
+					families = append(families, f)
+				}
+				f.cases = append(f.cases, c)
 			}
+			t.Parallel()
+			if f != nil {
+				<-f.done
+				if r, ok := f.passed[c.name]; ok {
+					t.Logf("passed in %s, with its family %q (%s):%s", r.took, f.name, f.took, childReport(r.out))
+					return
+				}
+				t.Logf("did not pass in the child of its family %q (%s); runs alone", f.name, cmp.Or(f.failure, "the child ended"))
+			}
+			run.alone(t, c)
 		})
+	}
+	// The cases are in name order, so a family's are together. Its child
+	// runs once the loop has made every family, on one of as many slots
+	// as a case alone takes; the cases wait for it.
+	for _, f := range families {
+		go func() {
+			defer close(f.done)
+			run.family(f)
+		}()
 	}
 }
 
-// hostileNameEnv names the case a child runs.
+// A hostileRunner runs cases in child processes, as many at once as it
+// has slots.
+type hostileRunner struct {
+	exe, base, dir string
+	slots          chan struct{}
+}
+
+// A hostileFamily is cases of one family run in one child.
+type hostileFamily struct {
+	name  string
+	cases []*hostileCase
+	done  chan struct{} // closed once the child has ended
+
+	// Set when done is closed.
+	took    string
+	failure string                    // why the child failed, if it did
+	passed  map[string]hostileOutcome // the cases that passed
+}
+
+type hostileOutcome struct {
+	took string // as the child's test runner reports it
+	out  []byte // the case's part of the child's output
+}
+
+// alone runs case c in a child of its own.
+func (r *hostileRunner) alone(t *testing.T, c *hostileCase) {
+	out, verdict, took, err := r.child(t.TempDir(), []*hostileCase{c}, c.cpu)
+	var ee *exec.ExitError
+	switch {
+	case verdict != "":
+		t.Errorf("%s after %s%s", verdict, took, childReport(out))
+	case errors.As(err, &ee) && ee.ExitCode() == 3:
+		t.Errorf("stopped after %s: over its memory budget of %d MB%s", took, c.memory>>20, childReport(out))
+	case err != nil:
+		t.Errorf("failed after %s (%v):%s", took, err, childReport(out))
+	case !bytes.Contains(out, []byte("--- PASS")):
+		t.Errorf("child ran no case:%s", childReport(out))
+	default:
+		t.Logf("passed in %s:%s", took, childReport(out))
+	}
+}
+
+// family runs f's cases in one child, within the CPU budget of one case
+// (the cases of a family have the default budgets), and records which
+// passed: those the child's test runner says passed, even if another
+// failed, but none of a child that was killed or crashed.
+func (r *hostileRunner) family(f *hostileFamily) {
+	dir, err := os.MkdirTemp(r.dir, f.name)
+	if err != nil {
+		f.failure = err.Error()
+		return
+	}
+	defer os.RemoveAll(dir)
+	out, verdict, took, err := r.child(dir, f.cases, f.cases[0].cpu)
+	f.took = took
+	switch {
+	case verdict != "":
+		f.failure = verdict
+	case err != nil:
+		f.failure = err.Error()
+	}
+	// Its cases ran one after another: each one's part of the output
+	// starts where the test runner says it runs; the runner lists the
+	// cases that passed at the end.
+	parts := make(map[string][]byte)
+	const run = "=== RUN   TestHostileInputsFailSafely/"
+	for rest := out; ; {
+		i := bytes.Index(rest, []byte(run))
+		if i < 0 {
+			break
+		}
+		name, after, _ := bytes.Cut(rest[i+len(run):], []byte("\n"))
+		rest = after
+		part := rest
+		if j := bytes.Index(rest, []byte(run)); j >= 0 {
+			part = rest[:j]
+		}
+		parts[string(name)] = part
+	}
+	f.passed = make(map[string]hostileOutcome)
+	for _, m := range hostilePassRe.FindAllSubmatch(out, -1) {
+		name := string(m[1])
+		f.passed[name] = hostileOutcome{took: string(m[2]), out: parts[name]}
+	}
+}
+
+// hostilePassRe matches the line that says a case passed in a child.
+var hostilePassRe = regexp.MustCompile(`(?m)^\s*--- PASS: TestHostileInputsFailSafely/(\S+) \(([^)]*)\)$`)
+
+// child runs cases in a child process in dir, one after another, and
+// returns what it printed, the verdict of runLimited and how long it took.
+func (r *hostileRunner) child(dir string, cases []*hostileCase, budget time.Duration) (out []byte, verdict, took string, err error) {
+	r.slots <- struct{}{}
+	defer func() { <-r.slots }()
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.name
+	}
+	cmd := exec.Command(r.exe, "-test.run=^TestHostileInputsFailSafely$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), hostileChildEnv+"="+dir, hostileNameEnv+"="+strings.Join(names, ","), hostileBaseEnv+"="+r.base)
+	var b bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &b, &b
+	start := time.Now()
+	verdict, cpu, err := runLimited(cmd, budget)
+	took = fmt.Sprintf("%s (%.2fs CPU)", time.Since(start).Round(10*time.Millisecond), cpu)
+	return b.Bytes(), verdict, took, err
+}
+
+// hostileNameEnv names the cases a child runs, separated by commas.
 const hostileNameEnv = "FOLIO_HOSTILE_CASE"
 
 // hostileBaseEnv names the good version's output, copied into each
@@ -448,19 +583,22 @@ func childReport(out []byte) string {
 }
 
 // watchMemory ends the process with status 3 once the memory it uses
-// passes limit: a build that reads /dev/zero or multiplies its input
-// fails its case instead of the machine.
-func watchMemory(limit uint64) {
+// passes the limit it returns (none while that is zero): a build that
+// reads /dev/zero or multiplies its input fails its case instead of the
+// machine.
+func watchMemory() *atomic.Uint64 {
+	var limit atomic.Uint64
 	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 	go func() {
 		for range time.Tick(20 * time.Millisecond) {
 			metrics.Read(samples)
-			if used := samples[0].Value.Uint64() - samples[1].Value.Uint64(); used > limit {
-				fmt.Fprintf(os.Stderr, "memory in use reached %d MB, over the case's budget of %d MB\n", used>>20, limit>>20)
+			if used, l := samples[0].Value.Uint64()-samples[1].Value.Uint64(), limit.Load(); l > 0 && used > l {
+				fmt.Fprintf(os.Stderr, "memory in use reached %d MB, over the case's budget of %d MB\n", used>>20, l>>20)
 				os.Exit(3)
 			}
 		}
 	}()
+	return &limit
 }
 
 // runHostile runs one case in dir, the folder that holds its site root.
