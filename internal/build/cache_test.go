@@ -137,6 +137,8 @@ func TestCacheThatCannotBeTrustedIsIgnored(t *testing.T) {
 		{"empty", "not a folio build cache", nil},
 		{"another format", "not a folio build cache", append([]byte("folio build cache 0\n"), good[len(cacheMagic):]...)},
 		{"from another executable", "another folio executable", withSum(flip(good[:len(good)-32], len(cacheMagic)+3))},
+		// Known from its start: the rest is not read.
+		{"from another executable, and damaged", "another folio executable", flip(flip(good, len(cacheMagic)+3), len(good)/2)},
 		{"checksummed garbage", "cannot decode", withSum(append(slices.Clone(good[:len(cacheMagic)+32]), "\x07garbage"...))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
