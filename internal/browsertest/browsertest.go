@@ -62,6 +62,12 @@ func (s *Shared) Start() (context.Context, error) {
 // its user data folder.
 func (s *Shared) Close() {
 	s.once.Do(func() {})
+	if s.browser != nil {
+		// Closed as a user would close it, Chromium removes the lock
+		// folder it made in TMPDIR (org.chromium.Chromium.*); killed, it
+		// leaves one behind at every run.
+		chromedp.Cancel(s.browser)
+	}
 	for _, cancel := range s.cancel {
 		cancel() // the allocator's waits for Chromium to exit
 	}
