@@ -208,6 +208,7 @@ func checkSplit(t *testing.T, files map[string][]byte, urls []URL, maxURLs, maxB
 }
 
 func TestFilesSplitsOverFiftyThousandURLs(t *testing.T) {
+	t.Parallel()
 	const dir = "https://user.github.io/repo/"
 	urls := genURLs(MaxURLs)
 	files, err := Files(Config{Dir: dir}, urls)
@@ -231,6 +232,7 @@ func TestFilesSplitsOverFiftyThousandURLs(t *testing.T) {
 }
 
 func TestFilesSplitsByBytes(t *testing.T) {
+	t.Parallel()
 	urls := genURLs(40)
 	const maxBytes = 1000
 	files, err := Files(Config{Dir: "https://user.github.io/repo/", MaxBytes: maxBytes}, urls)

@@ -70,11 +70,13 @@ func loopSite(t *testing.T) (root string, want []string) {
 }
 
 func TestRunReportsSymlinkLoopsOnce(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []struct {
 		name string
 		poll bool
 	}{{"fsnotify", false}, {"poll", true}} {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			root, want := loopSite(t)
 			problems := make(chan string, 64)
 			batches := start(t, Config{

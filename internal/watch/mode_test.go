@@ -55,11 +55,13 @@ func expectUnder(t *testing.T, batches <-chan []Change, dir string) []Change {
 // The tests run as root in CI, where a mode of 000 does not stop reading:
 // they check that the change of mode itself is reported.
 func TestRunReportsModeChanges(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []struct {
 		name string
 		poll bool
 	}{{"fsnotify", false}, {"poll", true}} {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			root := site(t, map[string]string{
 				"content/a.md":        "# 通知\n",
 				"content/sub/c.md":    "# 办法\n",
@@ -134,11 +136,13 @@ func TestRunReportsModeChanges(t *testing.T) {
 }
 
 func TestRunIgnoresAttributeChangesThatKeepTheMode(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []struct {
 		name string
 		poll bool
 	}{{"fsnotify", false}, {"poll", true}} {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			root := site(t, map[string]string{
 				"content/a.md":     "# 通知\n",
 				"content/b.md":     "# 公告\n",

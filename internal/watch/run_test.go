@@ -100,11 +100,13 @@ func expect(t *testing.T, batches <-chan []Change, loose bool, want ...Change) {
 }
 
 func TestRunReportsEdits(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []struct {
 		name string
 		poll bool
 	}{{"fsnotify", false}, {"poll", true}} {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			root := site(t, map[string]string{
 				"folio.yaml":           "title: 政策文件库\n",
 				"content/a.md":         "# 通知\n",
@@ -204,11 +206,13 @@ func TestRunReportsEdits(t *testing.T) {
 }
 
 func TestRunFollowsSymlinkedFoldersAndNumberedFolders(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []struct {
 		name string
 		poll bool
 	}{{"fsnotify", false}, {"poll", true}} {
 		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
 			root := site(t, map[string]string{
 				"content/laws/4913/a.md": "# 甲\n",
 			})
