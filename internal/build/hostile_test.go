@@ -277,8 +277,9 @@ func readHostile(t *testing.T, name string) *hostileCase {
 // memory budget runs alone. The others run together by family (the name
 // up to its first hyphen: fs, enc, xss…), one after another in one child
 // under one case's budget, since starting a child costs about as much as
-// a small case; a family whose child fails is run again one case per
-// child, so that a failure names its case and is held to its budget.
+// a small case; a case that does not pass there (or whose family's child
+// is killed or crashes) runs again alone, so that a failure names its
+// case and is held to its own budget.
 func TestHostileInputsFailSafely(t *testing.T) {
 	t.Parallel()
 	if dir := os.Getenv(hostileChildEnv); dir != "" {

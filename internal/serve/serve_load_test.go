@@ -24,7 +24,7 @@ import (
 
 // loadFor is how long TestLoadServesWholePagesToManyClientsDuringRebuilds runs. It is
 // short by default so that go test ./... stays quick (2 s, on both cores:
-// some 12,000 requests and 100 rebuilds on a 2-core machine); the
+// some 10,000 requests and 90 rebuilds on a 2-core machine); the
 // hardening issue's figure of 30 seconds is
 //
 //	go test ./internal/serve/ -run Load -v -args -load=30s
