@@ -196,7 +196,12 @@ func decodeYAML(p string, data []byte, first int, m *meta) error {
 	for _, mv := range values {
 		kt := mv.Key.GetToken()
 		var key string
-		if err := yaml.NodeToValue(mv.Key, &key); err != nil || key == "" {
+		if sn, ok := mv.Key.(*ast.StringNode); ok {
+			key = sn.Value // what NodeToValue gives, without a decoder a key
+		} else if err := yaml.NodeToValue(mv.Key, &key); err != nil {
+			key = ""
+		}
+		if key == "" {
 			key = kt.Value
 		}
 		vpos := at(kt.Position.Line, kt.Position.Column)

@@ -101,6 +101,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -203,6 +204,11 @@ func (*bufWriter) Flush() error  { return nil }
 
 var _ util.BufWriter = (*bufWriter)(nil)
 
+// bufPool holds the buffers Convert renders into, which it copies out of:
+// one buffer a goroutine, grown to the largest document it rendered,
+// instead of one for every document.
+var bufPool = sync.Pool{New: func() any { return new(bufWriter) }}
+
 // Convert converts src, a document body without front matter.
 func (c *Converter) Convert(src []byte, opt Options) (*Result, error) {
 	st := &dedupState{opt: opt}
@@ -210,9 +216,11 @@ func (c *Converter) Convert(src []byte, opt Options) (*Result, error) {
 	pc.Set(c.key, st)
 	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
-	var buf bufWriter
+	buf := bufPool.Get().(*bufWriter)
+	defer bufPool.Put(buf)
+	buf.Reset()
 	buf.Grow(len(src) + len(src)/4 + 512)
-	if err := c.md.Renderer().Render(&buf, src, doc); err != nil {
+	if err := c.md.Renderer().Render(buf, src, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
 	// An exact copy: the HTML is kept to the end of the build, the

@@ -1,7 +1,9 @@
 package markdown
 
 import (
+	"bytes"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,6 +34,7 @@ type analyzer struct {
 	chars, words int
 	prose        strings.Builder
 	proseRunes   int
+	text         textScratch // a block's text, valid until the next block
 }
 
 // block visits a block node; prose reports whether its paragraphs may be
@@ -39,17 +42,17 @@ type analyzer struct {
 func (a *analyzer) block(n ast.Node, prose bool) {
 	switch n := n.(type) {
 	case *ast.Heading:
-		t := plainText(n, a.src)
+		t := a.text.plain(n, a.src)
 		id, _ := n.AttributeString("id")
 		idb, _ := id.([]byte)
-		a.headings = append(a.headings, Heading{Level: n.Level, ID: string(idb), Text: t})
+		a.headings = append(a.headings, Heading{Level: n.Level, ID: string(idb), Text: string(t)})
 		a.count(t)
 		return
 	case *ast.FencedCodeBlock, *ast.CodeBlock:
 		lines := n.Lines()
 		for i := range lines.Len() {
 			seg := lines.At(i)
-			a.count(string(seg.Value(a.src)))
+			a.count(seg.Value(a.src))
 		}
 		return
 	case *ast.HTMLBlock:
@@ -60,24 +63,16 @@ func (a *analyzer) block(n ast.Node, prose bool) {
 			seg := lines.At(i)
 			raw.Write(seg.Value(a.src))
 		}
-		for _, t := range strings.Split(sanitize.Text(raw.String()), "\n") {
-			if t = collapseSpace(t); t != "" {
-				a.count(t)
-				if prose && normalizeTitle(t) != a.title {
-					a.addProse(t)
-				}
-			}
+		for line := range strings.SplitSeq(sanitize.Text(raw.String()), "\n") {
+			a.text.out = appendCollapsed(a.text.out[:0], []byte(line))
+			a.inline(a.text.out, prose)
 		}
 		return
 	case *east.Table, *east.FootnoteList:
 		prose = false
 	}
 	if c := n.FirstChild(); c != nil && c.Type() == ast.TypeInline {
-		t := plainText(n, a.src)
-		a.count(t)
-		if prose && t != "" && normalizeTitle(t) != a.title {
-			a.addProse(t)
-		}
+		a.inline(a.text.plain(n, a.src), prose)
 		return
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
@@ -85,9 +80,27 @@ func (a *analyzer) block(n ast.Node, prose bool) {
 	}
 }
 
+// inline counts t, the text of a block of inline content, and adds it to
+// the summary's source if it is prose.
+func (a *analyzer) inline(t []byte, prose bool) {
+	a.count(t)
+	// The summary needs only its first blocks; the others are not copied.
+	if prose && len(t) > 0 && a.proseRunes <= summaryRunes && !a.isTitle(t) {
+		a.addProse(t)
+	}
+}
+
+// isTitle reports whether t, a block's text with its white space
+// collapsed, is the title restated.
+func (a *analyzer) isTitle(t []byte) bool {
+	// t's white space is collapsed already, so normalizing it only trims
+	// its end: it can equal the title only if it starts with it.
+	return bytes.HasPrefix(t, []byte(a.title)) && normalizeTitle(string(t)) == a.title
+}
+
 // addProse appends a block's text to the summary source, stopping once
 // there is enough to summarize.
-func (a *analyzer) addProse(t string) {
+func (a *analyzer) addProse(t []byte) {
 	if a.proseRunes > summaryRunes {
 		return
 	}
@@ -95,12 +108,12 @@ func (a *analyzer) addProse(t string) {
 		a.prose.WriteByte(' ')
 		a.proseRunes++
 	}
-	a.prose.WriteString(t)
-	a.proseRunes += utf8.RuneCountInString(t)
+	a.prose.Write(t)
+	a.proseRunes += utf8.RuneCount(t)
 }
 
 // count adds the CJK characters and other words of t.
-func (a *analyzer) count(t string) {
+func (a *analyzer) count(t []byte) {
 	inWord, wordHasAlnum := false, false
 	endWord := func() {
 		if inWord && wordHasAlnum {
@@ -108,7 +121,7 @@ func (a *analyzer) count(t string) {
 		}
 		inWord, wordHasAlnum = false, false
 	}
-	for _, r := range t {
+	for _, r := range string(t) { // no copy: the compiler ranges over t
 		switch {
 		case isCJK(r):
 			endWord()
@@ -132,14 +145,30 @@ func isCJK(r rune) bool {
 // plainText returns the text of n's inline descendants without markup,
 // with white space collapsed as for display.
 func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	writeInline(&b, n, src)
-	return collapseSpace(b.String())
+	s := scratchPool.Get().(*textScratch)
+	t := string(s.plain(n, src))
+	scratchPool.Put(s)
+	return t
 }
 
-// writeInline writes the text of n and its descendants, with a line break
-// that renders as a space written as one.
-func writeInline(b *strings.Builder, n ast.Node, src []byte) {
+var scratchPool = sync.Pool{New: func() any { return new(textScratch) }}
+
+// textScratch is the room plainText's work needs, kept from one block to
+// the next: a document's text is otherwise copied three times over.
+type textScratch struct {
+	raw, out []byte
+}
+
+// plain is plainText's text, in s: valid until s is used again.
+func (s *textScratch) plain(n ast.Node, src []byte) []byte {
+	s.raw = appendInline(s.raw[:0], n, src)
+	s.out = appendCollapsed(s.out[:0], s.raw)
+	return s.out
+}
+
+// appendInline appends the text of n and its descendants, with a line
+// break that renders as a space written as one.
+func appendInline(b []byte, n ast.Node, src []byte) []byte {
 	switch n := n.(type) {
 	case *ast.Text:
 		v := n.Value(src)
@@ -148,38 +177,52 @@ func writeInline(b *strings.Builder, n ast.Node, src []byte) {
 			v = util.ResolveNumericReferences(v)
 			v = util.ResolveEntityNames(v)
 		}
-		b.Write(v)
+		b = append(b, v...)
 		if n.HardLineBreak() || n.SoftLineBreak() {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		return
+		return b
 	case *ast.String:
-		b.Write(n.Value)
-		return
+		return append(b, n.Value...)
 	case *ast.AutoLink:
-		b.Write(n.Label(src))
-		return
+		return append(b, n.Label(src)...)
 	case *ast.RawHTML, *ast.Image:
-		return // not rendered as text
+		return b // not rendered as text
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		writeInline(b, c, src)
+		b = appendInline(b, c, src)
 	}
+	return b
 }
 
-// collapseSpace trims s and turns each run of white space into one space.
-// An escaped space (`\ `), which renders as nothing, is removed.
-func collapseSpace(s string) string {
-	s = strings.ReplaceAll(s, `\ `, "")
-	var b strings.Builder
-	b.Grow(len(s))
-	for f := range strings.FieldsSeq(s) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+// appendCollapsed appends s to dst trimmed, with each run of white space
+// turned into one space. An escaped space (`\ `), which renders as
+// nothing, is removed.
+func appendCollapsed(dst, s []byte) []byte {
+	start := len(dst)
+	space := false // a space is owed before the next word
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && s[i+1] == ' ' {
+			i += 2
+			continue
 		}
-		b.WriteString(f)
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = len(dst) > start
+		} else {
+			if space {
+				dst = append(dst, ' ')
+				space = false
+			}
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
 	}
-	return b.String()
+	return dst
 }
 
 // summarize cuts s to about summaryRunes runes, at a sentence end in the

@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -139,9 +140,9 @@ func textFromPlainHTML(b []byte) (string, bool) {
 	if bytes.IndexByte(b, 0) >= 0 || bytes.IndexByte(b, '\r') >= 0 {
 		return "", false
 	}
-	var t lines
-	t.out.Grow(len(b)) // the text is shorter than its HTML
-	t.line = make([]byte, 0, min(len(b), 4<<10))
+	t := linesPool.Get().(*lines)
+	defer linesPool.Put(t)
+	t.out, t.line, t.pending = t.out[:0], t.line[:0], false
 	for i := 0; ; {
 		j := markupIndex(b, i)
 		if j > i {
@@ -182,12 +183,16 @@ func textFromPlainHTML(b []byte) (string, bool) {
 		}
 	}
 	t.endLine()
-	return t.out.String(), true
+	return string(t.out), true
 }
+
+// linesPool holds textFromPlainHTML's room, grown to the largest text a
+// goroutine read: what it returns is then one exact copy.
+var linesPool = sync.Pool{New: func() any { return new(lines) }}
 
 // lines collects text into lines as TextFromHTML returns them.
 type lines struct {
-	out     strings.Builder
+	out     []byte
 	line    []byte // the text of the current line, as written
 	pending bool   // whether text was added since the last line ended
 }
@@ -222,11 +227,11 @@ func (t *lines) endLine() {
 		}
 		switch {
 		case !first:
-			t.out.WriteByte(' ')
-		case t.out.Len() > 0:
-			t.out.WriteByte('\n')
+			t.out = append(t.out, ' ')
+		case len(t.out) > 0:
+			t.out = append(t.out, '\n')
 		}
-		t.out.Write(line[i:j])
+		t.out = append(t.out, line[i:j]...)
 		first = false
 		i = j
 	}
