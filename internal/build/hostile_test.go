@@ -423,11 +423,19 @@ func (r *hostileRunner) family(f *hostileFamily) {
 	defer os.RemoveAll(dir)
 	out, verdict, took, err := r.child(dir, f.cases, f.cases[0].cpu)
 	f.took = took
+	var ee *exec.ExitError
 	switch {
 	case verdict != "":
 		f.failure = verdict
+		return
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		// A case failed as a test fails; the others' passes stand.
+		f.failure = "a case failed"
 	case err != nil:
+		// Crashed, or stopped over a budget: what a case left running
+		// may have done it after the case passed, so no pass stands.
 		f.failure = err.Error()
+		return
 	}
 	// Its cases ran one after another: each one's part of the output
 	// starts where the test runner says it runs; the runner lists the
